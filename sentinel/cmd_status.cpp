@@ -1,0 +1,64 @@
+// `sentinel status` and `sentinel explain`: one-shot evaluation of this
+// terminal's environment, printed.
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "sentinel/commands.hpp"
+#include "sentinel/format.hpp"
+#include "sentinel/fs_posix.hpp"
+#include "sentinel/sanitize.hpp"
+#include "sentinel/snapshot.hpp"
+
+namespace sentinel {
+namespace {
+
+bool use_color(const Invocation& inv, const Vars& vars) {
+    auto it = inv.options.find("color");
+    std::string mode = it == inv.options.end() ? "auto" : it->second;
+    if (mode == "always") return true;
+    if (mode == "never") return false;
+    if (auto no_color = get(vars, "NO_COLOR"); no_color && !no_color->empty()) return false;
+    return isatty(STDOUT_FILENO);
+}
+
+int write_out(const std::string& text) {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return std::fflush(stdout) == 0 ? 0 : 1;
+}
+
+int exit_code(const Snapshot& s) { return s.config.errors.empty() ? kExitOk : kExitConfig; }
+
+void report_config_errors(const Snapshot& s) {
+    for (const std::string& e : s.config.errors) std::fprintf(stderr, "sentinel: error: %s\n", sanitize(e).c_str());
+}
+
+}  // namespace
+
+int run_status(const Invocation& inv) {
+    Vars vars = environment_vars();
+    std::string format = "plain";
+    if (inv.has("json")) format = "json";
+    if (auto it = inv.options.find("format"); it != inv.options.end()) format = it->second;
+    if (format != "plain" && format != "json" && format != "prompt") {
+        std::fprintf(stderr, "sentinel: error: unknown format \"%s\" (plain, prompt, json)\n", sanitize(format).c_str());
+        return kExitUsage;
+    }
+    Snapshot s = evaluate(vars, PosixFileReader(), inv.rest);
+    report_config_errors(s);
+    bool color = use_color(inv, vars);
+    std::string text = format == "json" ? format_json(s) : format == "prompt" ? format_prompt(s, color) + "\n"
+                                                                            : format_plain(s, color);
+    if (write_out(text) != 0) return 1;
+    return exit_code(s);
+}
+
+int run_explain(const Invocation& inv) {
+    Vars vars = environment_vars();
+    Snapshot s = evaluate(vars, PosixFileReader(), inv.rest);
+    if (write_out(format_explain(s, use_color(inv, vars))) != 0) return 1;
+    return exit_code(s);
+}
+
+}  // namespace sentinel

@@ -1,0 +1,33 @@
+#pragma once
+// The connection a psql command line asks for, before libpq applies
+// services, environment variables and defaults.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sentinel {
+
+/// Connection parameters given on a psql command line, as psql hands them
+/// to PQconnectdbParams (host, port, user, dbname; dbname may be a conninfo
+/// string or URI, which libpq expands).
+struct PsqlConnArgs {
+    std::optional<std::string> host;      ///< -h, --host
+    std::optional<std::string> port;      ///< -p, --port
+    std::optional<std::string> user;      ///< -U, --username, or the second positional argument
+    std::optional<std::string> dbname;    ///< -d, --dbname, or the first positional argument
+    bool list = false;                    ///< -l: psql connects to "postgres" when no dbname is given
+    std::vector<std::string> given;       ///< options that set the above, as spelled ("-h", "--dbname", "dbname (positional)")
+};
+
+/// Parses psql's arguments (without the program name) the way psql's
+/// getopt_long does: clustered short options (`-Xq`), attached values
+/// (`-hdb`), `--long=value` and `--long value`, unambiguous prefixes of
+/// long options (`--ho`), options after positional arguments, `--` ending
+/// options. The first positional argument is the dbname unless -d was
+/// given, the next the user unless -U was given. The last occurrence of an
+/// option wins. Source: psql's startup.c (parse_psql_options) in
+/// PostgreSQL 15.
+PsqlConnArgs parse_psql_args(const std::vector<std::string>& args);
+
+}  // namespace sentinel

@@ -1,0 +1,34 @@
+#pragma once
+// Names come from files and variables other people control. Every sink
+// (terminal, prompt, tmux, JSON, logs) prints them only through here.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace sentinel {
+
+/// Returns `raw` made safe to print anywhere: valid UTF-8 with no C0 or C1
+/// control character, no bidi override or isolate and no zero-width
+/// character. Each such byte or character becomes a visible escape: `\e`,
+/// `\a`, `\b`, `\t`, `\n`, `\r`, `\xNN` for other C0 bytes, DEL and bytes
+/// that are not UTF-8, `\u{NNNN}` for C1, bidi and zero-width characters.
+/// A backslash becomes `\\` so that an escape cannot be forged.
+std::string sanitize(std::string_view raw);
+
+/// True when `raw` holds anything sanitize() would escape, or a letter
+/// outside ASCII next to ASCII letters (a look-alike such as Cyrillic "о" in
+/// "prоd"). Such names are treated as production (BAD_INPUTS.md rows 3-4).
+bool is_suspicious_name(std::string_view raw);
+
+/// Number of terminal columns `text` takes, counting one per code point
+/// (input must be sanitized UTF-8; East Asian wide characters count as one).
+std::size_t display_width(std::string_view text);
+
+/// Shortens sanitized `text` to at most `width` columns by replacing its
+/// middle with "…" (U+2026), keeping the start and the end, which carry the
+/// most meaning in names like "gke_project_region_prod-cluster". Returns
+/// `text` unchanged when it fits; an empty string for width 0.
+std::string elide_middle(std::string_view text, std::size_t width);
+
+}  // namespace sentinel
