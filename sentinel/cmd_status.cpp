@@ -7,7 +7,7 @@
 
 #include "sentinel/commands.hpp"
 #include "sentinel/format.hpp"
-#include "sentinel/fs_posix.hpp"
+#include "sentinel/io_fs.hpp"
 #include "sentinel/sanitize.hpp"
 #include "sentinel/snapshot.hpp"
 

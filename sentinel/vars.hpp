@@ -31,7 +31,7 @@ struct FileRead {
 };
 
 /// The file system as the core sees it. The binary reads the disk
-/// (fs_posix.hpp); tests pass an in-memory map.
+/// (io_fs.hpp); tests pass an in-memory map.
 class FileReader {
 public:
     virtual ~FileReader() = default;

@@ -1,4 +1,4 @@
-#include "sentinel/fs_posix.hpp"
+#include "sentinel/io_fs.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
