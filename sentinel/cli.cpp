@@ -48,11 +48,11 @@ std::string command_help(const CommandSpec& spec) {
     return out;
 }
 
-std::string usage(std::span<const CommandSpec> commands) {
+std::string usage(std::span<const CommandSpec* const> commands) {
     std::string out = "usage: sentinel COMMAND [OPTIONS] [-- CMD ARGS...]\n\n"
                       "sentinel shows what a command typed in this terminal would act on\n"
                       "(Kubernetes context, PostgreSQL server, environment) and how dangerous it is.\n\ncommands:\n";
-    for (const CommandSpec& c : commands) out += "  sentinel " + std::string(c.synopsis) + "\n";
+    for (const CommandSpec* c : commands) out += "  sentinel " + std::string(c->synopsis) + "\n";
     out += "\n'sentinel COMMAND --help' describes one command. Exit codes: 0 ok, 64 usage, 77 refused, 78 config error.\n";
     return out;
 }

@@ -57,6 +57,6 @@ Result<Invocation> parse_invocation(const CommandSpec& spec, const std::vector<s
 std::string command_help(const CommandSpec& spec);
 
 /// The top-level usage: every command with its synopsis.
-std::string usage(std::span<const CommandSpec> commands);
+std::string usage(std::span<const CommandSpec* const> commands);
 
 }  // namespace sentinel

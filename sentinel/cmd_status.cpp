@@ -34,7 +34,44 @@ void report_config_errors(const Snapshot& s) {
     for (const std::string& e : s.config.errors) std::fprintf(stderr, "sentinel: error: %s\n", sanitize(e).c_str());
 }
 
+int run_status(const Invocation& inv);
+int run_explain(const Invocation& inv);
+
+constexpr OptionSpec kStatusOptions[] = {
+    {.name = "format", .value = "FORMAT", .help = "plain (default), prompt (one line) or json"},
+    {.name = "json", .value = "", .help = "same as --format=json; the shape is a stable interface"},
+    {.name = "color", .value = "WHEN", .help = "auto (default: when stdout is a terminal and NO_COLOR is unset), always, never"},
+    {.name = "help", .value = "", .help = "print this help"},
+};
+
+constexpr OptionSpec kExplainOptions[] = {
+    {.name = "color", .value = "WHEN", .help = "auto (default), always, never"},
+    {.name = "help", .value = "", .help = "print this help"},
+};
+
 }  // namespace
+
+const CommandSpec kStatusCommand = {
+    .name = "status",
+    .synopsis = "status [--format=plain|prompt|json] [--json] [-- CMD ARGS...]",
+    .help = "Print what this terminal would act on: kube context, PostgreSQL targets and\n"
+            "configured variables, each with its tier, and the terminal's overall tier.\n"
+            "With a command after --, print what that command would act on instead\n"
+            "(kubectl and helm: their kube target; psql: its PostgreSQL targets).",
+    .options = kStatusOptions,
+    .run = run_status,
+};
+
+const CommandSpec kExplainCommand = {
+    .name = "explain",
+    .synopsis = "explain [-- CMD ARGS...]",
+    .help = "Say why this terminal (or the command after --) has the tier it has: which\n"
+            "files, lines, variables and flags gave each value and which rule decided.",
+    .options = kExplainOptions,
+    .run = run_explain,
+};
+
+namespace {
 
 int run_status(const Invocation& inv) {
     Vars vars = environment_vars();
@@ -61,4 +98,5 @@ int run_explain(const Invocation& inv) {
     return exit_code(s);
 }
 
+}  // namespace
 }  // namespace sentinel

@@ -1,15 +1,14 @@
 #pragma once
-// Entry points of the subcommands (one cmd_*.cpp file each).
+// The subcommands. Each cmd_*.cpp defines its CommandSpec (options, help and
+// entry point together); main.cpp lists them.
 
 #include "sentinel/cli.hpp"
 
 namespace sentinel {
 
-/// `sentinel status`: prints this terminal's (or a command's) snapshot.
-int run_status(const Invocation& inv);
-
-/// `sentinel explain`: prints which files, variables, flags and rules
-/// decided the snapshot.
-int run_explain(const Invocation& inv);
+/// `sentinel status`: this terminal's (or a command's) snapshot. cmd_status.cpp
+extern const CommandSpec kStatusCommand;
+/// `sentinel explain`: which files, variables, flags and rules decided. cmd_status.cpp
+extern const CommandSpec kExplainCommand;
 
 }  // namespace sentinel

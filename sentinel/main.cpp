@@ -11,36 +11,10 @@
 
 namespace {
 
-using sentinel::CommandSpec;
-using sentinel::OptionSpec;
-
-constexpr OptionSpec kStatusOptions[] = {
-    {.name = "format", .value = "FORMAT", .help = "plain (default), prompt (one line) or json"},
-    {.name = "json", .value = "", .help = "same as --format=json; the shape is a stable interface"},
-    {.name = "color", .value = "WHEN", .help = "auto (default: when stdout is a terminal and NO_COLOR is unset), always, never"},
-    {.name = "help", .value = "", .help = "print this help"},
-};
-
-constexpr OptionSpec kExplainOptions[] = {
-    {.name = "color", .value = "WHEN", .help = "auto (default), always, never"},
-    {.name = "help", .value = "", .help = "print this help"},
-};
-
-constexpr CommandSpec kCommands[] = {
-    {.name = "status",
-     .synopsis = "status [--format=plain|prompt|json] [--json] [-- CMD ARGS...]",
-     .help = "Print what this terminal would act on: kube context, PostgreSQL targets and\n"
-             "configured variables, each with its tier, and the terminal's overall tier.\n"
-             "With a command after --, print what that command would act on instead\n"
-             "(kubectl and helm: their kube target; psql: its PostgreSQL targets).",
-     .options = kStatusOptions,
-     .run = sentinel::run_status},
-    {.name = "explain",
-     .synopsis = "explain [-- CMD ARGS...]",
-     .help = "Say why this terminal (or the command after --) has the tier it has: which\n"
-             "files, lines, variables and flags gave each value and which rule decided.",
-     .options = kExplainOptions,
-     .run = sentinel::run_explain},
+// Every subcommand, in the order `sentinel --help` lists them.
+const sentinel::CommandSpec* const kCommands[] = {
+    &sentinel::kStatusCommand,
+    &sentinel::kExplainCommand,
 };
 
 }  // namespace
@@ -55,7 +29,8 @@ int main(int argc, char** argv) {
         std::puts("sentinel 0.1.0");
         return sentinel::kExitOk;
     }
-    for (const CommandSpec& command : kCommands) {
+    for (const sentinel::CommandSpec* spec : kCommands) {
+        const sentinel::CommandSpec& command = *spec;
         if (args[0] != command.name) continue;
         auto inv = sentinel::parse_invocation(command, {args.begin() + 1, args.end()});
         if (!inv) {
