@@ -115,6 +115,10 @@ private:
         Pos pos = pos_of(event);
         switch (event->type) {
             case FYET_SCALAR: {
+                // Certificates and tokens are most of a kubeconfig's bytes;
+                // libfyaml copies a scalar's text only when asked, so ask
+                // only for keys and the values resolution reads.
+                if (!event->scalar.anchor && !wanted_scalar()) return attach(&skipped_, root);
                 Node* node = make(pos);
                 if (!node) return limit_error(pos);
                 std::string text = token_text(event->scalar.value);
@@ -158,6 +162,18 @@ private:
         }
     }
 
+    // True when the next scalar is a mapping key, or the value of a key
+    // whose value resolution reads.
+    bool wanted_scalar() const {
+        if (stack_.empty()) return true;
+        const Node* parent = stack_.back().node;
+        if (parent->type != Node::Type::mapping) return false;
+        if (parent->items.size() % 2 == 0) return true;
+        const std::string& key = parent->items.back()->text;
+        return key == "current-context" || key == "name" || key == "cluster" || key == "user" ||
+               key == "namespace" || key == "server";
+    }
+
     Node* make(Pos pos) {
         if (nodes_.size() >= limits_.max_nodes) return nullptr;
         nodes_.emplace_back();
@@ -184,6 +200,7 @@ private:
     std::vector<Open> stack_;
     std::vector<std::string> pending_anchor_;
     std::unordered_map<std::string, const Node*> anchors_;
+    Node skipped_{Node::Type::scalar, "", {}, {}};  // stands for every scalar nobody reads
 };
 
 // Looks up `key` in a mapping, following YAML merge keys (`<<`) as Go's yaml

@@ -1,10 +1,11 @@
 #include "sentinel/resolve_pg.hpp"
 
-#include <libpq-fe.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <memory>
+
+#include "sentinel/libpq_dl.hpp"
 
 extern char** environ;
 
@@ -38,10 +39,10 @@ private:
 };
 
 struct ConnDeleter {
-    void operator()(PGconn* c) const { PQfinish(c); }
+    void operator()(PGconn* c) const { libpq()->finish(c); }
 };
 struct OptionsDeleter {
-    void operator()(PQconninfoOption* o) const { PQconninfoFree(o); }
+    void operator()(PQconninfoOption* o) const { libpq()->conninfo_free(o); }
 };
 
 struct Settled {
@@ -70,21 +71,23 @@ Settled settle(const Vars& vars, const ConnParams& params) {
     values.push_back(nullptr);
 
     Settled s;
+    const Libpq* pq = libpq(&s.error);
+    if (!pq) return s;
     std::unique_ptr<PGconn, ConnDeleter> conn;
     {
         ScopedEnviron env(vars);
-        conn.reset(PQconnectStartParams(keywords.data(), values.data(), 1));
+        conn.reset(pq->connect_start_params(keywords.data(), values.data(), 1));
     }
     if (!conn) {
         s.error = "out of memory";
         return s;
     }
-    std::string message = PQerrorMessage(conn.get());
-    if (PQstatus(conn.get()) != CONNECTION_BAD || message.find(kStopMarker) == std::string::npos) {
+    std::string message = pq->error_message(conn.get());
+    if (pq->status(conn.get()) != CONNECTION_BAD || message.find(kStopMarker) == std::string::npos) {
         s.error = message.empty() ? "libpq did not resolve the connection" : message;
         return s;
     }
-    std::unique_ptr<PQconninfoOption, OptionsDeleter> options(PQconninfo(conn.get()));
+    std::unique_ptr<PQconninfoOption, OptionsDeleter> options(pq->conninfo(conn.get()));
     for (PQconninfoOption* o = options.get(); o && o->keyword; ++o) {
         std::string value = o->val ? o->val : "";
         std::string_view key = o->keyword;
@@ -95,7 +98,7 @@ Settled settle(const Vars& vars, const ConnParams& params) {
         else if (key == "dbname") s.dbname = value;
         else if (key == "user") s.user = value;
     }
-    const char* first = PQhost(conn.get());
+    const char* first = pq->host(conn.get());
     s.first_host = first ? first : "";
     s.ok = true;
     return s;
@@ -222,10 +225,9 @@ std::vector<Target> resolve_pg(const Vars& vars, const ConnParams& params, const
         if (k == "dbname" && (v.find('=') != std::string::npos || v.rfind("postgres://", 0) == 0 ||
                               v.rfind("postgresql://", 0) == 0)) {
             dbname_is_conninfo = true;
-            PQconninfoOption* parsed = PQconninfoParse(v.c_str(), nullptr);
-            for (PQconninfoOption* o = parsed; o && o->keyword; ++o)
+            std::unique_ptr<PQconninfoOption, OptionsDeleter> parsed(libpq()->conninfo_parse(v.c_str(), nullptr));
+            for (PQconninfoOption* o = parsed.get(); o && o->keyword; ++o)
                 if (o->val) explicit_keys.push_back(o->keyword);
-            PQconninfoFree(parsed);
         }
     }
     Vars no_env_vars = vars;
