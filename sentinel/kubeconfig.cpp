@@ -1,6 +1,7 @@
 #include "sentinel/kubeconfig.hpp"
 
 #include <libfyaml.h>
+#include <regex.h>
 
 #include <deque>
 #include <memory>
@@ -14,6 +15,7 @@ namespace {
 struct Node {
     enum class Type { scalar, null, sequence, mapping } type = Type::null;
     std::string text;
+    bool plain = false;  // an unquoted scalar, whose type YAML resolves from its text
     Pos pos;
     std::vector<const Node*> items;  // sequence items, or key, value, key, value...
 };
@@ -123,6 +125,7 @@ private:
                 if (!node) return limit_error(pos);
                 std::string text = token_text(event->scalar.value);
                 node->type = is_null_scalar(event->scalar.value, text) ? Node::Type::null : Node::Type::scalar;
+                node->plain = fy_token_scalar_style(event->scalar.value) == FYSS_PLAIN;
                 node->text = std::move(text);
                 if (event->scalar.anchor) anchors_[token_text(event->scalar.anchor)] = node;
                 return attach(node, root);
@@ -171,7 +174,7 @@ private:
         if (parent->items.size() % 2 == 0) return true;
         const std::string& key = parent->items.back()->text;
         return key == "current-context" || key == "name" || key == "cluster" || key == "user" ||
-               key == "namespace" || key == "server";
+               key == "namespace" || key == "server" || key == "kind" || key == "apiVersion";
     }
 
     Node* make(Pos pos) {
@@ -200,15 +203,16 @@ private:
     std::vector<Open> stack_;
     std::vector<std::string> pending_anchor_;
     std::unordered_map<std::string, const Node*> anchors_;
-    Node skipped_{Node::Type::scalar, "", {}, {}};  // stands for every scalar nobody reads
+    Node skipped_{Node::Type::scalar, "", false, {}, {}};  // stands for every scalar nobody reads
 };
 
 // Looks up `key` in a mapping, following YAML merge keys (`<<`) as Go's yaml
-// package does. Returns nullptr when absent.
+// package does; of duplicate keys the last wins, as there. Returns nullptr
+// when absent.
 const Node* lookup(const Node* map, std::string_view key, int depth = 0) {
     if (!map || map->type != Node::Type::mapping || depth > 8) return nullptr;
-    for (std::size_t i = 0; i + 1 < map->items.size(); i += 2)
-        if (map->items[i]->type == Node::Type::scalar && map->items[i]->text == key) return map->items[i + 1];
+    for (std::size_t i = map->items.size() / 2 * 2; i >= 2; i -= 2)
+        if (map->items[i - 2]->type == Node::Type::scalar && map->items[i - 2]->text == key) return map->items[i - 1];
     for (std::size_t i = 0; i + 1 < map->items.size(); i += 2) {
         if (map->items[i]->text != "<<") continue;
         const Node* merge = map->items[i + 1];
@@ -222,6 +226,27 @@ const Node* lookup(const Node* map, std::string_view key, int depth = 0) {
     return nullptr;
 }
 
+// kubectl reads kubeconfigs with go-yaml v2 (YAML 1.1), where unquoted
+// yes/no/on/off, numbers and .inf are not strings, and a string field
+// holding one makes the whole file invalid.
+bool resolves_to_string_in_yaml11(std::string_view text) {
+    static const char* const kBools[] = {"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
+                                         "true", "True", "TRUE", "false", "False", "FALSE",
+                                         "on", "On", "ON", "off", "Off", "OFF"};
+    for (const char* b : kBools)
+        if (text == b) return false;
+    static const regex_t* number = [] {
+        static regex_t re;
+        regcomp(&re,
+                "^([-+]?(0b[01_]+|0x[0-9a-fA-F_]+|0[0-7_]+|[0-9][0-9_]*(:[0-5]?[0-9])*|"
+                "([0-9][0-9_]*)?\\.[0-9_]*([eE][-+]?[0-9]+)?|\\.(inf|Inf|INF))|\\.(nan|NaN|NAN))$",
+                REG_EXTENDED | REG_NOSUB);
+        return &re;
+    }();
+    std::string s(text);
+    return regexec(number, s.c_str(), 0, nullptr, 0) != 0;
+}
+
 class Extractor {
 public:
     explicit Extractor(const std::string& path) : path_(path) {}
@@ -230,6 +255,11 @@ public:
         Kubeconfig config;
         if (!root || root->type == Node::Type::null) return config;
         if (root->type != Node::Type::mapping) return fail(root, "a kubeconfig must be a mapping");
+        // Like kubectl: no kind or apiVersion is fine, another one is not.
+        if (const Node* kind = lookup(root, "kind"); kind && kind->type == Node::Type::scalar && kind->text != "Config")
+            return fail(kind, "kind must be \"Config\"");
+        if (const Node* v = lookup(root, "apiVersion"); v && v->type == Node::Type::scalar && v->text != "v1")
+            return fail(v, "apiVersion must be \"v1\"");
 
         if (const Node* cc = lookup(root, "current-context")) {
             auto value = string_of(cc, "current-context");
@@ -276,6 +306,9 @@ private:
     Result<std::string> string_of(const Node* node, std::string_view key) const {
         if (node->type == Node::Type::null) return std::string();
         if (node->type != Node::Type::scalar) return fail(node, "\"" + std::string(key) + "\" must be a string");
+        if (node->plain && !resolves_to_string_in_yaml11(node->text))
+            return fail(node, "\"" + std::string(key) + "\" is a number or boolean in YAML 1.1, as kubectl reads it; "
+                              "put the value in quotes");
         return node->text;
     }
 

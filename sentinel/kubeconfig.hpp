@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sentinel/result.hpp"
+#include "sentinel/vars.hpp"
 
 namespace sentinel {
 
@@ -67,5 +68,39 @@ struct YamlLimits {
 /// `path:line:col: message` without the text of the line.
 Result<Kubeconfig> parse_kubeconfig(std::string_view data, const std::string& path,
                                     const YamlLimits& limits = {});
+
+/// What loading one kubeconfig file gave.
+struct LoadedKubeconfig {
+    FileRead::Status status = FileRead::Status::missing;
+    Kubeconfig config;   ///< when status is ok
+    std::string error;   ///< when status is error: "path: reason" or "path:line:col: message"
+};
+
+/// Where resolution gets parsed kubeconfigs from: parsed afresh, or from a
+/// cache keyed by the file's identity (io_kube_cache.hpp).
+class KubeconfigLoader {
+public:
+    virtual ~KubeconfigLoader() = default;
+    /// Loads `path`; never throws.
+    virtual LoadedKubeconfig load(const std::string& path) const = 0;
+};
+
+/// Reads each file with a FileReader and parses it every time.
+class ParsingKubeconfigLoader : public KubeconfigLoader {
+public:
+    explicit ParsingKubeconfigLoader(const FileReader& files) : files_(files) {}
+    LoadedKubeconfig load(const std::string& path) const override;
+
+private:
+    const FileReader& files_;
+};
+
+/// Kubeconfig as compact text for a cache: one line per entry, fields
+/// tab-separated, with `\\`, `\t` and `\n` escaped. Holds names, servers
+/// and positions only: nothing that parse_kubeconfig did not keep.
+std::string encode_kubeconfig(const Kubeconfig& config);
+
+/// Inverse of encode_kubeconfig. Errors: any line that is not well formed.
+Result<Kubeconfig> decode_kubeconfig(std::string_view text);
 
 }  // namespace sentinel

@@ -64,7 +64,7 @@ std::vector<std::string> kubeconfig_paths(const Vars& vars, const KubeOverrides&
     return paths;
 }
 
-std::optional<Target> resolve_kube(const Vars& vars, const FileReader& files, const KubeOverrides& overrides,
+std::optional<Target> resolve_kube(const Vars& vars, const KubeconfigLoader& loader, const KubeOverrides& overrides,
                                    bool command_given, std::vector<std::string>& warnings) {
     Target t;
     t.kind = Kind::kube;
@@ -84,8 +84,8 @@ std::optional<Target> resolve_kube(const Vars& vars, const FileReader& files, co
 
     std::vector<Loaded> loaded;
     for (const std::string& path : paths) {
-        FileRead read = files.read(path);
-        if (read.status == FileRead::Status::missing) {
+        LoadedKubeconfig file = loader.load(path);
+        if (file.status == FileRead::Status::missing) {
             if (overrides.kubeconfig) {
                 std::string why = path + ": --kubeconfig names a file that does not exist";
                 warnings.push_back(why);
@@ -95,19 +95,12 @@ std::optional<Target> resolve_kube(const Vars& vars, const FileReader& files, co
             }
             continue;
         }
-        if (read.status == FileRead::Status::error) {
-            std::string why = path + ": " + read.reason;
-            warnings.push_back(why);
-            t.problems.push_back(why);
+        if (file.status == FileRead::Status::error) {
+            warnings.push_back(file.error);
+            t.problems.push_back(file.error);
             continue;
         }
-        auto parsed = parse_kubeconfig(read.data, path);
-        if (!parsed) {
-            warnings.push_back(parsed.error().to_string());
-            t.problems.push_back(parsed.error().to_string());
-            continue;
-        }
-        loaded.push_back({path, std::move(parsed.value())});
+        loaded.push_back({path, std::move(file.config)});
     }
 
     if (loaded.empty() && t.problems.empty()) {
@@ -134,7 +127,10 @@ std::optional<Target> resolve_kube(const Vars& vars, const FileReader& files, co
             }
         }
     }
-    if (context_name.empty()) {
+    // Without a context kubectl still works when --cluster and --user name
+    // what it needs; otherwise it falls back to http://localhost:8080.
+    bool flags_suffice = overrides.cluster && overrides.user;
+    if (context_name.empty() && !flags_suffice) {
         if (!command_given && t.problems.empty()) {
             warnings.push_back("kube: no current-context");
             return std::nullopt;
@@ -145,19 +141,24 @@ std::optional<Target> resolve_kube(const Vars& vars, const FileReader& files, co
     }
     t.set("context", context_name, context_origin);
 
-    const KubeContext* context = nullptr;
-    const Loaded* context_file = first_defining(loaded, context_name, &Kubeconfig::contexts, &context);
-    if (!context_file) {
-        std::string why = "context \"" + context_name + "\" is not defined in any kubeconfig file";
-        if (!loaded.empty() || t.problems.empty()) t.problems.push_back(why);
-        warnings.push_back("kube: " + why + " (from " + context_origin + ")");
-        return t;
+    static const KubeContext kNoContext;
+    const KubeContext* context = &kNoContext;
+    const Loaded* context_file = nullptr;
+    if (!context_name.empty()) {
+        context_file = first_defining(loaded, context_name, &Kubeconfig::contexts, &context);
+        if (!context_file) {
+            std::string why = "context \"" + context_name + "\" is not defined in any kubeconfig file";
+            if (!loaded.empty() || t.problems.empty()) t.problems.push_back(why);
+            warnings.push_back("kube: " + why + " (from " + context_origin + ")");
+            return t;
+        }
+        add_unique(t.files, context_file->path);
     }
-    add_unique(t.files, context_file->path);
+    std::string context_path = context_file ? context_file->path : std::string("--context");
 
     auto pick = [&](const std::optional<std::string>& flag, const char* flag_name, const Located& from_context) {
         if (flag) return std::pair{*flag, std::string(flag_name)};
-        return std::pair{from_context.value, where(context_file->path, from_context.pos)};
+        return std::pair{from_context.value, where(context_path, from_context.pos)};
     };
     auto [cluster_name, cluster_origin] = pick(overrides.cluster, "--cluster", context->cluster);
     auto [user_name, user_origin] = pick(overrides.user, "--user", context->user);
@@ -191,9 +192,9 @@ std::optional<Target> resolve_kube(const Vars& vars, const FileReader& files, co
 
     if (cluster_name.empty() && !overrides.server) {
         t.problems.push_back("context \"" + context_name + "\" names no cluster");
-    } else if (!cluster_name.empty() && !cluster_file) {
+    } else if (!cluster_name.empty() && !cluster_file && !overrides.server) {
         t.problems.push_back("cluster \"" + cluster_name + "\" is not defined in any kubeconfig file");
-        warnings.push_back(where(context_file->path, context->cluster.pos) + ": context \"" + context_name +
+        warnings.push_back(where(context_path, context->cluster.pos) + ": context \"" + context_name +
                            "\" names cluster \"" + cluster_name + "\", which is not defined");
     } else if (server.empty()) {
         t.problems.push_back("cluster \"" + cluster_name + "\" has no server");
@@ -207,7 +208,7 @@ std::optional<Target> resolve_kube(const Vars& vars, const FileReader& files, co
             add_unique(t.files, user_file->path);
         } else {
             t.problems.push_back("user \"" + user_name + "\" is not defined in any kubeconfig file");
-            warnings.push_back(where(context_file->path, context->user.pos) + ": context \"" + context_name +
+            warnings.push_back(where(context_path, context->user.pos) + ": context \"" + context_name +
                                "\" names user \"" + user_name + "\", which is not defined");
         }
     }

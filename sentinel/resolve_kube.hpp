@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sentinel/kube_args.hpp"
+#include "sentinel/kubeconfig.hpp"
 #include "sentinel/target.hpp"
 #include "sentinel/vars.hpp"
 
@@ -22,8 +23,8 @@ inline constexpr std::size_t kMaxKubeconfigFiles = 256;
 /// `$HOME/.kube/config`. Source: client-go clientcmd loading rules.
 std::vector<std::string> kubeconfig_paths(const Vars& vars, const KubeOverrides& overrides);
 
-/// Resolves the kube target. `vars` supplies KUBECONFIG and HOME, `files` the
-/// kubeconfig contents, `overrides` the flags of a kubectl command line.
+/// Resolves the kube target. `vars` supplies KUBECONFIG and HOME, `loader`
+/// the parsed kubeconfig files, `overrides` the flags of a kubectl command line.
 /// Merge rule (client-go): the first file to set `current-context` wins;
 /// each context, cluster and user is taken whole from the first file that
 /// names it. Namespace defaults to "default".
@@ -34,7 +35,7 @@ std::vector<std::string> kubeconfig_paths(const Vars& vars, const KubeOverrides&
 /// With `command_given` false (a terminal, not a command), returns nullopt
 /// when there is no kubeconfig or no current context, after adding a note to
 /// `warnings`; with `command_given` true a target is always returned.
-std::optional<Target> resolve_kube(const Vars& vars, const FileReader& files, const KubeOverrides& overrides,
+std::optional<Target> resolve_kube(const Vars& vars, const KubeconfigLoader& loader, const KubeOverrides& overrides,
                                    bool command_given, std::vector<std::string>& warnings);
 
 }  // namespace sentinel

@@ -18,7 +18,10 @@ Tool tool_of(const std::vector<std::string>& command) {
     return Tool::other;
 }
 
-Snapshot evaluate(const Vars& vars, const FileReader& files, const std::vector<std::string>& command) {
+Snapshot evaluate(const Vars& vars, const FileReader& files, const std::vector<std::string>& command,
+                  const KubeconfigLoader* kube_loader) {
+    ParsingKubeconfigLoader parsing(files);
+    const KubeconfigLoader& kubeconfigs = kube_loader ? *kube_loader : parsing;
     Snapshot s;
     s.config = load_config(vars, files);
     for (const std::string& e : s.config.errors) s.warnings.push_back(e);
@@ -34,7 +37,7 @@ Snapshot evaluate(const Vars& vars, const FileReader& files, const std::vector<s
     switch (tool) {
         case Tool::kubectl:
         case Tool::helm:
-            if (auto kube = resolve_kube(vars, files, parse_kube_args(args), true, s.warnings)) append({*kube});
+            if (auto kube = resolve_kube(vars, kubeconfigs, parse_kube_args(args), true, s.warnings)) append({*kube});
             break;
         case Tool::psql: {
             PsqlConnArgs psql = parse_psql_args(args);
@@ -44,7 +47,7 @@ Snapshot evaluate(const Vars& vars, const FileReader& files, const std::vector<s
         case Tool::none:
         case Tool::other: {
             std::vector<std::string> quiet;  // "no kubeconfig" is normal for a terminal
-            if (auto kube = resolve_kube(vars, files, {}, false, quiet)) append({*kube});
+            if (auto kube = resolve_kube(vars, kubeconfigs, {}, false, quiet)) append({*kube});
             for (const std::string& w : quiet)
                 if (w.rfind("kube: no ", 0) != 0) s.warnings.push_back(w);
             if (has_pg_environment(vars)) append(resolve_pg(vars, {}, "environment", {}, s.warnings));

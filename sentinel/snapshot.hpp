@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "sentinel/config.hpp"
+#include "sentinel/kubeconfig.hpp"
 #include "sentinel/target.hpp"
 #include "sentinel/vars.hpp"
 
@@ -34,6 +35,9 @@ struct Snapshot {
 ///   current context is set, pg when PG* variables or PGSERVICE are set,
 ///   DATABASE_URL, the configured env variables).
 /// Config errors are added to `warnings` and make the tier "unknown".
-Snapshot evaluate(const Vars& vars, const FileReader& files, const std::vector<std::string>& command);
+/// `kube_loader` supplies parsed kubeconfigs (default: parse each file read
+/// through `files`).
+Snapshot evaluate(const Vars& vars, const FileReader& files, const std::vector<std::string>& command,
+                  const KubeconfigLoader* kube_loader = nullptr);
 
 }  // namespace sentinel
