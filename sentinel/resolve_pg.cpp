@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <memory>
 
 #include "sentinel/libpq_dl.hpp"
@@ -115,6 +116,18 @@ std::vector<std::string> split_commas(const std::string& list) {
     }
 }
 
+// libpq's parse_int_param: an integer, optionally surrounded by spaces.
+bool valid_port(const std::string& port) {
+    std::size_t i = 0;
+    while (i < port.size() && std::isspace(static_cast<unsigned char>(port[i]))) ++i;
+    if (i < port.size() && (port[i] == '-' || port[i] == '+')) ++i;
+    std::size_t digits = i;
+    while (i < port.size() && std::isdigit(static_cast<unsigned char>(port[i]))) ++i;
+    if (i == digits) return false;
+    while (i < port.size() && std::isspace(static_cast<unsigned char>(port[i]))) ++i;
+    return i == port.size();
+}
+
 // libpq messages quote what they did not like, which could be a password in
 // a malformed URI. Keep quoted text only when it is known not to be secret.
 std::string redact(std::string message, const std::vector<std::string>& safe) {
@@ -219,15 +232,20 @@ std::vector<Target> resolve_pg(const Vars& vars, const ConnParams& params, const
     // Where each value came from: resolve again without the PG* connection
     // variables, and without those and any service.
     std::vector<std::string> explicit_keys;
+    std::string explicit_service;
     bool dbname_is_conninfo = false;
     for (const auto& [k, v] : params) {
         explicit_keys.push_back(k);
+        if (k == "service") explicit_service = v;
         if (k == "dbname" && (v.find('=') != std::string::npos || v.rfind("postgres://", 0) == 0 ||
                               v.rfind("postgresql://", 0) == 0)) {
             dbname_is_conninfo = true;
             std::unique_ptr<PQconninfoOption, OptionsDeleter> parsed(libpq()->conninfo_parse(v.c_str(), nullptr));
-            for (PQconninfoOption* o = parsed.get(); o && o->keyword; ++o)
-                if (o->val) explicit_keys.push_back(o->keyword);
+            for (PQconninfoOption* o = parsed.get(); o && o->keyword; ++o) {
+                if (!o->val) continue;
+                explicit_keys.push_back(o->keyword);
+                if (std::string_view(o->keyword) == "service") explicit_service = o->val;
+            }
         }
     }
     Vars no_env_vars = vars;
@@ -244,6 +262,15 @@ std::vector<Target> resolve_pg(const Vars& vars, const ConnParams& params, const
         return origin_of(key, value, explicit_keys, explicit_origin, no_env, bare, full, vars);
     };
 
+    // PQconninfo does not report the service in libpq 15: take it where
+    // libpq does, a service= given by the caller first, then PGSERVICE.
+    std::string service = explicit_service;
+    std::string service_origin = explicit_origin;
+    if (service.empty()) {
+        service = get(vars, "PGSERVICE").value_or("");
+        service_origin = "PGSERVICE";
+    }
+
     std::vector<std::string> hosts = split_commas(full.host);
     std::vector<std::string> addrs = split_commas(full.hostaddr);
     std::vector<std::string> ports = split_commas(full.port);
@@ -256,15 +283,21 @@ std::vector<Target> resolve_pg(const Vars& vars, const ConnParams& params, const
         std::string addr = i < addrs.size() ? addrs[i] : "";
         std::string port = ports.size() == 1 ? ports[0] : (i < ports.size() ? ports[i] : "");
         std::string host_origin = origin("host", full.host);
-        if (host.empty() && addr.empty()) {
+        if (host.empty() && !addr.empty()) {
+            host = addr;  // what PQhost reports for a hostaddr alone
+            host_origin = origin("hostaddr", full.hostaddr);
+        } else if (host.empty()) {
             host = full.first_host;  // the default Unix socket directory
             host_origin = "libpq default";
         }
         if (port.empty()) port = "5432";
-        t.set("service", full.service, full.service.empty() ? "" : (get(vars, "PGSERVICE") &&
-                                                                     *get(vars, "PGSERVICE") == full.service &&
-                                                                     std::find(explicit_keys.begin(), explicit_keys.end(), "service") == explicit_keys.end()
-                                                                 ? "PGSERVICE" : explicit_origin));
+        // libpq checks the port only when it connects; check it here so a
+        // typo shows as unknown, not as a target.
+        if (!valid_port(port)) {
+            t.problems.push_back("libpq: invalid integer value \"" + port + "\" for connection option \"port\"");
+            warnings.push_back("pg (" + source + "): " + t.problems.back());
+        }
+        t.set("service", service, service.empty() ? "" : service_origin);
         t.set("host", host, host_origin);
         if (!addr.empty()) t.set("hostaddr", addr, origin("hostaddr", full.hostaddr));
         t.set("port", port, origin("port", full.port));
