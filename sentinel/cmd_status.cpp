@@ -8,6 +8,7 @@
 #include "sentinel/commands.hpp"
 #include "sentinel/format.hpp"
 #include "sentinel/io_fs.hpp"
+#include "sentinel/io_kube_cache.hpp"
 #include "sentinel/sanitize.hpp"
 #include "sentinel/snapshot.hpp"
 
@@ -26,6 +27,14 @@ bool use_color(const Invocation& inv, const Vars& vars) {
 int write_out(const std::string& text) {
     std::fwrite(text.data(), 1, text.size(), stdout);
     return std::fflush(stdout) == 0 ? 0 : 1;
+}
+
+// The snapshot of this terminal, or of `command`, read from the real disk
+// with parsed kubeconfigs cached.
+Snapshot evaluate_here(const Vars& vars, const std::vector<std::string>& command) {
+    PosixFileReader files;
+    CachingKubeconfigLoader kubeconfigs(files, kube_cache_dir(vars));
+    return evaluate(vars, files, command, &kubeconfigs);
 }
 
 int exit_code(const Snapshot& s) { return s.config.errors.empty() ? kExitOk : kExitConfig; }
@@ -82,7 +91,7 @@ int run_status(const Invocation& inv) {
         std::fprintf(stderr, "sentinel: error: unknown format \"%s\" (plain, prompt, json)\n", sanitize(format).c_str());
         return kExitUsage;
     }
-    Snapshot s = evaluate(vars, PosixFileReader(), inv.rest);
+    Snapshot s = evaluate_here(vars, inv.rest);
     report_config_errors(s);
     bool color = use_color(inv, vars);
     std::string text = format == "json" ? format_json(s) : format == "prompt" ? format_prompt(s, color) + "\n"
@@ -93,7 +102,7 @@ int run_status(const Invocation& inv) {
 
 int run_explain(const Invocation& inv) {
     Vars vars = environment_vars();
-    Snapshot s = evaluate(vars, PosixFileReader(), inv.rest);
+    Snapshot s = evaluate_here(vars, inv.rest);
     if (write_out(format_explain(s, use_color(inv, vars))) != 0) return 1;
     return exit_code(s);
 }
