@@ -49,7 +49,7 @@ struct OptionsDeleter {
 struct Settled {
     bool ok = false;
     std::string error;  // libpq's message when !ok
-    std::string service, host, hostaddr, port, dbname, user;
+    std::string host, hostaddr, port, dbname, user;
     std::string first_host;  // PQhost(): the default socket directory when no host is set
 };
 
@@ -92,8 +92,7 @@ Settled settle(const Vars& vars, const ConnParams& params) {
     for (PQconninfoOption* o = options.get(); o && o->keyword; ++o) {
         std::string value = o->val ? o->val : "";
         std::string_view key = o->keyword;
-        if (key == "service") s.service = value;
-        else if (key == "host") s.host = value;
+        if (key == "host") s.host = value;
         else if (key == "hostaddr") s.hostaddr = value;
         else if (key == "port") s.port = value;
         else if (key == "dbname") s.dbname = value;
@@ -159,7 +158,7 @@ std::string redact(std::string message, const std::vector<std::string>& safe) {
 // `bare` is the one with neither those variables nor a service.
 std::string origin_of(const std::string& key, const std::string& value, const std::vector<std::string>& explicit_keys,
                       const std::string& explicit_origin, const Settled& no_env, const Settled& bare,
-                      const Settled& full, const Vars& vars) {
+                      const std::string& service, const Vars& vars) {
     if (std::find(explicit_keys.begin(), explicit_keys.end(), key) != explicit_keys.end()) return explicit_origin;
     auto pick = [&](const Settled& s) {
         if (key == "host") return s.host;
@@ -170,7 +169,7 @@ std::string origin_of(const std::string& key, const std::string& value, const st
     };
     if (no_env.ok && pick(no_env) == value) {
         if (bare.ok && pick(bare) == value) return std::string("libpq default");
-        return "service \"" + full.service + "\"";
+        return "service \"" + service + "\"";
     }
     static const std::vector<std::pair<std::string, std::string>> kEnv = {
         {"host", "PGHOST"}, {"hostaddr", "PGHOSTADDR"}, {"port", "PGPORT"}, {"dbname", "PGDATABASE"}, {"user", "PGUSER"}};
@@ -258,10 +257,6 @@ std::vector<Target> resolve_pg(const Vars& vars, const ConnParams& params, const
         if (p.first != "service" && !(p.first == "dbname" && dbname_is_conninfo)) bare_params.push_back(p);
     Settled bare = settle(bare_vars, bare_params);
     std::string explicit_origin = source;
-    auto origin = [&](const std::string& key, const std::string& value) {
-        return origin_of(key, value, explicit_keys, explicit_origin, no_env, bare, full, vars);
-    };
-
     // PQconninfo does not report the service in libpq 15: take it where
     // libpq does, a service= given by the caller first, then PGSERVICE.
     std::string service = explicit_service;
@@ -270,6 +265,9 @@ std::vector<Target> resolve_pg(const Vars& vars, const ConnParams& params, const
         service = get(vars, "PGSERVICE").value_or("");
         service_origin = "PGSERVICE";
     }
+    auto origin = [&](const std::string& key, const std::string& value) {
+        return origin_of(key, value, explicit_keys, explicit_origin, no_env, bare, service, vars);
+    };
 
     std::vector<std::string> hosts = split_commas(full.host);
     std::vector<std::string> addrs = split_commas(full.hostaddr);
