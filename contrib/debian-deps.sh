@@ -1,0 +1,23 @@
+#!/bin/sh
+# Installs what sentinel needs on Debian 12, as root. With --test, also what
+# the tests run against: PostgreSQL 15, kubectl, bash, zsh, tmux, shellcheck.
+set -eu
+
+build="build-essential cmake pkg-config python3 libpq-dev libncurses-dev libtomlplusplus-dev
+doctest-dev libfyaml-dev nlohmann-json3-dev libpg-query-dev"
+test="postgresql postgresql-client bash zsh tmux shellcheck procps util-linux bsdutils"
+
+packages=$build
+if [ "${1:-}" = "--test" ]; then packages="$build $test"; fi
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086 # the lists are meant to split into words
+apt-get install -y -qq --no-install-recommends $packages >/dev/null
+# The differential tests compare sentinel with the real kubectl. Keep one that
+# is already installed (for example from Google's repository); otherwise take
+# Debian's.
+if [ "${1:-}" = "--test" ] && ! command -v kubectl >/dev/null 2>&1; then
+    apt-get install -y -qq --no-install-recommends kubernetes-client >/dev/null
+fi
+echo "sentinel: dependencies installed"
