@@ -108,7 +108,7 @@ private:
             // "block sequence entries are not allowed in this context"); they do
             // not repeat the source line, which we never print.
             std::string message = std::string("invalid YAML: ") + (e->msg ? e->msg : "syntax error");
-            return Error{path_, e->line + 1, e->column + 1, message};
+            return Error{path_, e->line, e->column, message};  // libfyaml counts from 1 here
         }
         return fail({}, "invalid YAML");
     }
