@@ -9,6 +9,7 @@
 #include "sentinel/format.hpp"
 #include "sentinel/io_fs.hpp"
 #include "sentinel/io_kube_cache.hpp"
+#include "sentinel/io_pgpass.hpp"
 #include "sentinel/sanitize.hpp"
 #include "sentinel/snapshot.hpp"
 
@@ -34,7 +35,12 @@ int write_out(const std::string& text) {
 Snapshot evaluate_here(const Vars& vars, const std::vector<std::string>& command) {
     PosixFileReader files;
     CachingKubeconfigLoader kubeconfigs(files, kube_cache_dir(vars));
-    return evaluate(vars, files, command, &kubeconfigs);
+    Snapshot s = evaluate(vars, files, command, &kubeconfigs);
+    bool has_pg = false;
+    for (const Target& t : s.targets) has_pg = has_pg || t.kind == Kind::pg;
+    if (has_pg)
+        if (auto warning = pgpass_warning(vars)) s.warnings.push_back(*warning);
+    return s;
 }
 
 int exit_code(const Snapshot& s) { return s.config.errors.empty() ? kExitOk : kExitConfig; }

@@ -197,6 +197,20 @@ def test_malformed_kubeconfig():
         check("FIFO does not hang", False, "timed out")
 
 
+def test_pgpass_permissions():
+    h = Home()
+    path = h.write(".pgpass", f"*:*:*:*:{CANARY}\n")
+    os.chmod(path, 0o644)
+    rc, out, err, _ = h.run("status", "--json", PGHOST="db.dev.example.com")
+    warnings = json.loads(out)["warnings"]
+    check("pgpass 0644: warned with the fix", any(".pgpass: has mode 0644" in w and "chmod 600" in w for w in warnings),
+          warnings)
+    check("pgpass: contents never read", CANARY not in out + err, out)
+    os.chmod(path, 0o600)
+    rc, out, err, _ = h.run("status", "--json", PGHOST="db.dev.example.com")
+    check("pgpass 0600: no warning", not any(".pgpass" in w for w in json.loads(out)["warnings"]), out)
+
+
 def test_usage():
     h = Home()
     rc, out, err, _ = h.run("status", "--bogus")
