@@ -3,6 +3,7 @@
 #include <libfyaml.h>
 #include <regex.h>
 
+#include <algorithm>
 #include <deque>
 #include <memory>
 #include <unordered_map>
@@ -120,12 +121,17 @@ private:
                 // Certificates and tokens are most of a kubeconfig's bytes;
                 // libfyaml copies a scalar's text only when asked, so ask
                 // only for keys and the values resolution reads.
-                if (!event->scalar.anchor && !wanted_scalar()) return attach(&skipped_, root);
                 Node* node = make(pos);
                 if (!node) return limit_error(pos);
-                std::string text = token_text(event->scalar.value);
-                node->type = is_null_scalar(event->scalar.value, text) ? Node::Type::null : Node::Type::scalar;
-                node->plain = fy_token_scalar_style(event->scalar.value) == FYSS_PLAIN;
+                bool plain = fy_token_scalar_style(event->scalar.value) == FYSS_PLAIN;
+                const fy_mark* end = fy_event_end_mark(event);
+                const fy_mark* start = fy_event_start_mark(event);
+                // A plain scalar short enough to be null or ~ is cheap to read.
+                bool maybe_null = plain && (!start || !end || end->input_pos - start->input_pos <= 8);
+                bool fetch = event->scalar.anchor || wanted_scalar() || maybe_null;
+                std::string text = fetch ? token_text(event->scalar.value) : std::string();
+                node->type = fetch && is_null_scalar(event->scalar.value, text) ? Node::Type::null : Node::Type::scalar;
+                node->plain = plain;
                 node->text = std::move(text);
                 if (event->scalar.anchor) anchors_[token_text(event->scalar.anchor)] = node;
                 return attach(node, root);
@@ -203,28 +209,7 @@ private:
     std::vector<Open> stack_;
     std::vector<std::string> pending_anchor_;
     std::unordered_map<std::string, const Node*> anchors_;
-    Node skipped_{Node::Type::scalar, "", false, {}, {}};  // stands for every scalar nobody reads
 };
-
-// Looks up `key` in a mapping, following YAML merge keys (`<<`) as Go's yaml
-// package does; of duplicate keys the last wins, as there. Returns nullptr
-// when absent.
-const Node* lookup(const Node* map, std::string_view key, int depth = 0) {
-    if (!map || map->type != Node::Type::mapping || depth > 8) return nullptr;
-    for (std::size_t i = map->items.size() / 2 * 2; i >= 2; i -= 2)
-        if (map->items[i - 2]->type == Node::Type::scalar && map->items[i - 2]->text == key) return map->items[i - 1];
-    for (std::size_t i = 0; i + 1 < map->items.size(); i += 2) {
-        if (map->items[i]->text != "<<") continue;
-        const Node* merge = map->items[i + 1];
-        if (merge->type == Node::Type::mapping) {
-            if (const Node* found = lookup(merge, key, depth + 1)) return found;
-        } else if (merge->type == Node::Type::sequence) {
-            for (const Node* m : merge->items)
-                if (const Node* found = lookup(m, key, depth + 1)) return found;
-        }
-    }
-    return nullptr;
-}
 
 // kubectl reads kubeconfigs with go-yaml v2 (YAML 1.1), where unquoted
 // yes/no/on/off, numbers and .inf are not strings, and a string field
@@ -252,6 +237,43 @@ public:
     explicit Extractor(const std::string& path) : path_(path) {}
 
     Result<Kubeconfig> run(const Node* root) {
+        auto result = extract(root);
+        if (merges_exhausted_)
+            return Error{path_, 0, 0, "too many YAML merge keys to follow (more than " +
+                                          std::to_string(kMergeBudget) + "); is this an alias bomb?"};
+        return result;
+    }
+
+private:
+    static constexpr int kMergeBudget = 10'000;
+
+    // Looks up `key` in a mapping, following YAML merge keys (`<<`) as Go's
+    // yaml package does; of duplicate keys the last wins, as there. Merges
+    // followed across the whole file are bounded, so nested merges of
+    // aliases cannot multiply the work. Returns nullptr when absent.
+    const Node* lookup(const Node* map, std::string_view key, int depth = 0) {
+        if (!map || map->type != Node::Type::mapping || depth > 8) return nullptr;
+        for (std::size_t i = map->items.size() / 2 * 2; i >= 2; i -= 2)
+            if (map->items[i - 2]->type == Node::Type::scalar && map->items[i - 2]->text == key)
+                return map->items[i - 1];
+        for (std::size_t i = 0; i + 1 < map->items.size(); i += 2) {
+            if (map->items[i]->text != "<<") continue;
+            const Node* merge = map->items[i + 1];
+            std::vector<const Node*> sources;
+            if (merge->type == Node::Type::mapping) sources.push_back(merge);
+            else if (merge->type == Node::Type::sequence) sources = merge->items;
+            for (const Node* m : sources) {
+                if (--merge_budget_ < 0) {
+                    merges_exhausted_ = true;
+                    return nullptr;
+                }
+                if (const Node* found = lookup(m, key, depth + 1)) return found;
+            }
+        }
+        return nullptr;
+    }
+
+    Result<Kubeconfig> extract(const Node* root) {
         Kubeconfig config;
         if (!root || root->type == Node::Type::null) return config;
         if (root->type != Node::Type::mapping) return fail(root, "a kubeconfig must be a mapping");
@@ -298,7 +320,6 @@ public:
         return config;
     }
 
-private:
     Error fail(const Node* node, std::string message) const {
         return Error{path_, node ? node->pos.line : 0, node ? node->pos.col : 0, std::move(message)};
     }
@@ -345,11 +366,22 @@ private:
     }
 
     const std::string& path_;
+    int merge_budget_ = kMergeBudget;
+    bool merges_exhausted_ = false;
 };
 
 }  // namespace
 
 Result<Kubeconfig> parse_kubeconfig(std::string_view data, const std::string& path, const YamlLimits& limits) {
+    // libfyaml stops at a NUL byte as if the file ended there; kubectl
+    // rejects the file.
+    if (auto nul = data.find('\0'); nul != std::string_view::npos) {
+        std::string_view before = data.substr(0, nul);
+        int line = 1 + static_cast<int>(std::count(before.begin(), before.end(), '\n'));
+        auto line_start = before.rfind('\n');
+        int col = static_cast<int>(nul - (line_start == std::string_view::npos ? 0 : line_start + 1)) + 1;
+        return Error{path, line, col, "NUL byte: not a text file"};
+    }
     TreeBuilder builder(path, limits);
     auto root = builder.build(data);
     if (!root) return root.error();
