@@ -50,10 +50,10 @@ void classify(Target& target, const Config& config) {
         target.rule = "problem: " + target.problems.front();
         return;
     }
-    for (const Field& f : target.fields) {
-        if (is_suspicious_name(f.value)) {
+    for (const std::string& name : name_fields(target.kind)) {
+        if (is_suspicious_name(target.get(name))) {
             target.tier = "unknown";
-            target.rule = "suspicious characters in " + f.name + " (control, bidi or look-alike letters)";
+            target.rule = "suspicious characters in " + name + " (control, bidi or look-alike letters)";
             return;
         }
     }
@@ -83,7 +83,8 @@ std::string overall_tier(const std::vector<Target>& targets, const Config& confi
     int best_rank = -1;
     for (const Target& t : targets) {
         const Tier* tier = config.tier(t.tier);
-        int rank = tier ? tier->rank : config.tier("unknown")->rank;
+        const Tier* unknown = config.tier("unknown");
+        int rank = tier ? tier->rank : unknown ? unknown->rank : 100;
         if (rank > best_rank) {
             best_rank = rank;
             best = t.tier;

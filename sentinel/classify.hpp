@@ -13,8 +13,9 @@ namespace sentinel {
 const std::vector<std::string>& name_fields(Kind kind);
 
 /// Sets `target.tier` and `target.rule`. A target with problems, or with a
-/// suspicious name (is_suspicious_name: control or bidi characters,
-/// look-alike letters), is "unknown" whatever the rules say. Otherwise the
+/// suspicious name in one of its name_fields() (is_suspicious_name: control
+/// or bidi characters, look-alike letters), is "unknown" whatever the rules
+/// say. Otherwise the
 /// first rule of `config.rules` whose kind fits and whose conditions all
 /// hold decides (matching on the raw bytes); no match is "unknown".
 void classify(Target& target, const Config& config);

@@ -214,7 +214,8 @@ Config build_config(const std::optional<ConfigFile>& system, const std::optional
     ConfigFile builtin = builtin_config();
     Config config;
 
-    std::set<std::string, std::less<>> locked_tiers;
+    // "unknown" is treated as production by the guard: no file weakens it.
+    std::set<std::string, std::less<>> locked_tiers = {"unknown"};
     if (system) {
         for (const TierPatch& t : system->tiers)
             if (t.locked) locked_tiers.insert(t.name);
@@ -230,7 +231,7 @@ Config build_config(const std::optional<ConfigFile>& system, const std::optional
                 config.tiers.push_back(Tier{patch.name, patch.name, "default", Policy::type_name, 50, patch.origin});
                 it = config.tiers.end() - 1;
             }
-            bool locked = is_user && locked_tiers.count(patch.name);
+            bool locked = (is_user || patch.name == "unknown") && locked_tiers.count(patch.name);
             if (patch.label) it->label = *patch.label;
             if (patch.color) it->color = *patch.color;
             if (patch.policy) {

@@ -47,7 +47,7 @@ ConfigFile builtin_config() {
     c.rules.push_back(rule("production", "production names (prod, production, prd, live)",
                            {{"any", regex(word_regex("prod|production|prd|live"))}}));
     c.rules.push_back(rule("staging", "staging names (staging, stage, stg, preprod, uat)",
-                           {{"any", regex(word_regex("staging|stage|stg|preprod|pre-prod|uat"))}}));
+                           {{"any", regex(word_regex("staging|stage|stg|preprod|uat"))}}));
     c.rules.push_back(rule("local", "local Kubernetes (kind-*, minikube, docker-desktop)",
                            {{"context", regex("^(kind-.*|minikube|docker-desktop|rancher-desktop|orbstack|k3d-.*)$")}},
                            Kind::kube));

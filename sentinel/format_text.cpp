@@ -1,3 +1,4 @@
+#include <cctype>
 #include <set>
 
 #include "sentinel/format.hpp"
@@ -56,11 +57,17 @@ std::string sgr_color(const std::string& color, bool background) {
         if (color == kNames[i]) return std::to_string(base + i);
         if (color == std::string("bright-") + kNames[i]) return std::to_string(base + 60 + i);
     }
-    if (!color.empty() && color.size() <= 3 && color.find_first_not_of("0123456789") == std::string::npos)
-        return std::string(background ? "48" : "38") + ";5;" + color;
-    if (color.size() == 7 && color[0] == '#') {
+    auto all = [&](std::size_t from, int (*pred)(int)) {
+        for (std::size_t i = from; i < color.size(); ++i)
+            if (!pred(static_cast<unsigned char>(color[i]))) return false;
+        return true;
+    };
+    std::string kind = background ? "48" : "38";
+    if (!color.empty() && color.size() <= 3 && all(0, isdigit) && std::stoi(color) <= 255)
+        return kind + ";5;" + color;
+    if (color.size() == 7 && color[0] == '#' && all(1, isxdigit)) {
         auto hex = [&](int at) { return std::to_string(std::stoi(color.substr(at, 2), nullptr, 16)); };
-        return std::string(background ? "48" : "38") + ";2;" + hex(1) + ";" + hex(3) + ";" + hex(5);
+        return kind + ";2;" + hex(1) + ";" + hex(3) + ";" + hex(5);
     }
     return {};
 }
@@ -98,8 +105,8 @@ std::string format_prompt(const Snapshot& s, bool color, std::size_t width) {
         names += name;
     }
     if (width) {
-        std::size_t room = width > display_width(label) + 1 ? width - display_width(label) - 1 : 0;
-        names = elide_middle(names, room);
+        if (display_width(label) >= width) return p.paint(elide_middle(label, width), tier_sgr(s, s.tier, true));
+        names = elide_middle(names, width - display_width(label) - 1);
     }
     std::string out = p.paint(label, tier_sgr(s, s.tier, true));
     if (!names.empty()) out += " " + p.paint(names, tier_sgr(s, s.tier, false));

@@ -23,11 +23,15 @@ struct KubeOverrides {
 
 /// Scans `args` (the arguments after the program name) for the overrides,
 /// wherever they stand, in the forms pflag accepts: `--flag value`,
-/// `--flag=value`, and for shorthands `-n value`, `-n=value`, `-nvalue`. The
-/// last occurrence wins. Scanning stops at `--`, after which arguments
-/// belong to another program (`kubectl exec pod -- cmd`).
-/// Source of the rule: kubectl's global flags (`kubectl options`) and
-/// spf13/pflag parsing.
-KubeOverrides parse_kube_args(const std::vector<std::string>& args);
+/// `--flag=value`, and for shorthands `-n value`, `-n=value`, `-nvalue` and
+/// inside a cluster (`-wn prod`). The values of other flags that take one
+/// (`-l`, `--selector`, `-o`, ...) are skipped, never read as flags. The last
+/// occurrence wins; an empty value means "not given". Scanning stops at
+/// `--`, after which arguments belong to another program
+/// (`kubectl exec pod -- cmd`). With `helm`, helm's spellings apply
+/// (`--kube-context`, `--kubeconfig`, `-n`; no `-s` or `--context`).
+/// Source of the rule: kubectl's global flags (`kubectl options`), helm's
+/// global flags (`helm --help`) and spf13/pflag parsing.
+KubeOverrides parse_kube_args(const std::vector<std::string>& args, bool helm = false);
 
 }  // namespace sentinel

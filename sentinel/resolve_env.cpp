@@ -8,10 +8,10 @@ std::string redact_url_password(const std::string& url) {
     std::size_t scheme = url.find("://");
     if (scheme == std::string::npos) return url;
     std::size_t start = scheme + 3;
-    // The authority ends at the first '/', '?' or '#'; the userinfo at its last '@'.
-    std::size_t end = url.find_first_of("/?#", start);
-    if (end == std::string::npos) end = url.size();
-    std::size_t at = url.rfind('@', end - 1);
+    // The userinfo ends at the last '@': a password with an unescaped '/',
+    // '?' or '#' must not end it early. Over-redacting a strange URL is the
+    // safe mistake.
+    std::size_t at = url.rfind('@');
     if (at == std::string::npos || at < start) return url;
     std::size_t colon = url.find(':', start);
     if (colon == std::string::npos || colon > at) return url;

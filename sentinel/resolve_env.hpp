@@ -22,8 +22,9 @@ std::vector<Target> resolve_env(const Vars& vars, const std::vector<std::string>
 /// the variable is unset or empty.
 std::vector<Target> resolve_database_url(const Vars& vars, std::vector<std::string>& warnings);
 
-/// `url` with the password of its userinfo (between ':' and '@' after
-/// "://") replaced by "***"; unchanged when it has none.
+/// `url` with the password of its userinfo (from the first ':' after "://"
+/// to the last '@', so that an unescaped '/' in a password cannot end it
+/// early) replaced by "***"; unchanged when it has no userinfo password.
 std::string redact_url_password(const std::string& url);
 
 }  // namespace sentinel

@@ -1,6 +1,8 @@
 #include "sentinel/resolve_kube.hpp"
 
 #include <algorithm>
+#include <string_view>
+#include <unordered_set>
 
 #include "sentinel/kubeconfig.hpp"
 
@@ -49,12 +51,14 @@ std::vector<std::string> kubeconfig_paths(const Vars& vars, const KubeOverrides&
     std::vector<std::string> paths;
     auto env = get(vars, "KUBECONFIG");
     if (env && !env->empty()) {
+        std::unordered_set<std::string_view> seen;
         std::size_t start = 0;
-        while (start <= env->size()) {
+        // One past the limit is enough for resolve_kube to say it is exceeded.
+        while (start <= env->size() && paths.size() <= kMaxKubeconfigFiles) {
             std::size_t colon = env->find(':', start);
             if (colon == std::string::npos) colon = env->size();
-            std::string entry = env->substr(start, colon - start);
-            if (!entry.empty()) add_unique(paths, entry);
+            std::string_view entry = std::string_view(*env).substr(start, colon - start);
+            if (!entry.empty() && seen.insert(entry).second) paths.emplace_back(entry);
             start = colon + 1;
         }
         return paths;
@@ -75,8 +79,7 @@ std::optional<Target> resolve_kube(const Vars& vars, const KubeconfigLoader& loa
 
     std::vector<std::string> paths = kubeconfig_paths(vars, overrides);
     if (paths.size() > kMaxKubeconfigFiles) {
-        std::string why = "KUBECONFIG lists " + std::to_string(paths.size()) + " files, more than the limit of " +
-                          std::to_string(kMaxKubeconfigFiles);
+        std::string why = "KUBECONFIG lists more than " + std::to_string(kMaxKubeconfigFiles) + " files";
         warnings.push_back(why);
         t.problems.push_back(why);
         paths.resize(kMaxKubeconfigFiles);

@@ -20,7 +20,8 @@ inline constexpr std::size_t kMaxKubeconfigFiles = 256;
 /// The kubeconfig files kubectl would load, in precedence order: the
 /// --kubeconfig flag alone if given; else the `KUBECONFIG` colon list with
 /// empty entries dropped and repeats removed (first kept); else
-/// `$HOME/.kube/config`. Source: client-go clientcmd loading rules.
+/// `$HOME/.kube/config`. Stops after kMaxKubeconfigFiles + 1 entries.
+/// Source: client-go clientcmd loading rules.
 std::vector<std::string> kubeconfig_paths(const Vars& vars, const KubeOverrides& overrides);
 
 /// Resolves the kube target. `vars` supplies KUBECONFIG and HOME, `loader`

@@ -56,16 +56,14 @@ struct Settled {
 // Runs libpq's option processing on `params` in environment `vars`.
 Settled settle(const Vars& vars, const ConnParams& params) {
     std::vector<const char*> keywords, values;
-    bool has_password = false;
     for (const auto& [k, v] : params) {
-        if (k == "password") has_password = true;
         keywords.push_back(k.c_str());
         values.push_back(v.c_str());
     }
-    if (!has_password) {
-        keywords.insert(keywords.begin(), "password");
-        values.insert(values.begin(), kPlaceholderPassword);
-    }
+    // Last, so that it overrides any password, empty ones included: libpq
+    // reads the password file whenever the password is empty.
+    keywords.push_back("password");
+    values.push_back(kPlaceholderPassword);
     keywords.push_back("sslmode");
     values.push_back(kStopMarker);
     keywords.push_back(nullptr);
@@ -113,6 +111,26 @@ std::vector<std::string> split_commas(const std::string& list) {
         if (comma == std::string::npos) return out;
         start = comma + 1;
     }
+}
+
+// The Unix socket directory libpq uses when no host is given (its
+// DEFAULT_PGSOCKET_DIR, /var/run/postgresql on Debian), as PQhost reports it.
+const std::string& default_socket_dir() {
+    static const std::string dir = [] {
+        Settled s = settle({}, {});
+        return s.ok ? s.first_host : std::string("/var/run/postgresql");
+    }();
+    return dir;
+}
+
+// A URI whose password holds an unescaped '/', '?' or '#' ends its host part
+// early: libpq then reads pieces of the password as port or dbname. Such
+// URIs are refused before anything of them is shown.
+bool uri_hides_userinfo(const std::string& conninfo) {
+    if (conninfo.rfind("postgresql://", 0) != 0 && conninfo.rfind("postgres://", 0) != 0) return false;
+    std::size_t start = conninfo.find("://") + 3;
+    std::size_t end = conninfo.find_first_of("/?#", start);
+    return end != std::string::npos && conninfo.find('@', end) != std::string::npos;
 }
 
 // libpq's parse_int_param: an integer, optionally surrounded by spaces.
@@ -213,6 +231,13 @@ std::vector<Target> resolve_pg(const Vars& vars, const ConnParams& params, const
         if (get(vars, name)) base.sources.push_back(name);
 
     Settled full = settle(vars, params);
+    for (const auto& [k, v] : params) {
+        if (k == "dbname" && uri_hides_userinfo(v)) {
+            full.ok = false;
+            full.error = "the URI has '@' after its host part: percent-encode '/', '?', '#' and '@' in a user name "
+                         "or password (%2F, %3F, %23, %40)";
+        }
+    }
     if (!full.ok) {
         std::vector<std::string> safe;
         for (const char* name : {"PGSERVICE", "PGSERVICEFILE", "PGSYSCONFDIR"})
@@ -285,14 +310,16 @@ std::vector<Target> resolve_pg(const Vars& vars, const ConnParams& params, const
             host = addr;  // what PQhost reports for a hostaddr alone
             host_origin = origin("hostaddr", full.hostaddr);
         } else if (host.empty()) {
-            host = full.first_host;  // the default Unix socket directory
+            host = default_socket_dir();
             host_origin = "libpq default";
         }
         if (port.empty()) port = "5432";
         // libpq checks the port only when it connects; check it here so a
         // typo shows as unknown, not as a target.
         if (!valid_port(port)) {
-            t.problems.push_back("libpq: invalid integer value \"" + port + "\" for connection option \"port\"");
+            // Without the value: a password with an unescaped ':' or '/' in a
+            // URI can end up here.
+            t.problems.push_back("libpq: the port is not an integer");
             warnings.push_back("pg (" + source + "): " + t.problems.back());
         }
         t.set("service", service, service.empty() ? "" : service_origin);

@@ -31,8 +31,10 @@ std::size_t decode(std::string_view s, std::size_t i, char32_t& cp) {
 bool is_invisible_format(char32_t cp) {
     return (cp >= 0x80 && cp <= 0x9F)                  // C1 controls
         || (cp >= 0x200B && cp <= 0x200F)              // zero-width, LRM, RLM
-        || (cp >= 0x202A && cp <= 0x202E)              // bidi embeddings and overrides
+        || (cp >= 0x2028 && cp <= 0x202E)              // line/paragraph separators, bidi overrides
         || (cp >= 0x2060 && cp <= 0x2069)              // word joiner, bidi isolates
+        || (cp >= 0xE0000 && cp <= 0xE007F)            // tag characters
+        || cp == 0x00AD || cp == 0x034F                // soft hyphen, grapheme joiner
         || cp == 0x061C || cp == 0xFEFF || cp == 0x180E;
 }
 
@@ -46,6 +48,16 @@ void append_codepoint_escape(std::string& out, char32_t cp) {
     char buf[16];
     std::snprintf(buf, sizeof buf, "\\u{%04x}", static_cast<unsigned>(cp));
     out += buf;
+}
+
+// Scripts and blocks whose letters pass for ASCII ones (Unicode TR39's
+// confusables come mostly from these): IPA, Greek, Cyrillic, Armenian,
+// Cherokee, letterlike symbols (the Kelvin sign), fullwidth forms,
+// mathematical alphanumerics, and the dotless i and j.
+bool is_ascii_look_alike_script(char32_t cp) {
+    return (cp >= 0x0250 && cp <= 0x02AF) || (cp >= 0x0370 && cp <= 0x058F) || (cp >= 0x13A0 && cp <= 0x13FF) ||
+           (cp >= 0x2100 && cp <= 0x214F) || (cp >= 0xFF00 && cp <= 0xFFEF) || (cp >= 0x1D400 && cp <= 0x1D7FF) ||
+           cp == 0x0131 || cp == 0x0237;
 }
 
 bool is_ascii_letter(char32_t cp) {
@@ -89,6 +101,8 @@ std::string sanitize(std::string_view raw) {
 }
 
 bool is_suspicious_name(std::string_view raw) {
+    // Per word (a run between ASCII punctuation, digits and spaces): "prоd"
+    // with a Cyrillic о mixes scripts inside a word; "prod-東京" does not.
     bool ascii_letter = false;
     bool other_letter = false;
     for (std::size_t i = 0; i < raw.size();) {
@@ -96,10 +110,14 @@ bool is_suspicious_name(std::string_view raw) {
         std::size_t len = decode(raw, i, cp);
         if (len == 0) return true;
         if (cp < 0x20 || cp == 0x7F || is_invisible_format(cp)) return true;
-        if (is_ascii_letter(cp)) ascii_letter = true;
-        // Latin-1 punctuation and symbols are not letters; everything from
-        // Latin Extended on can imitate an ASCII letter.
-        else if (cp >= 0xC0 && cp != 0xD7 && cp != 0xF7) other_letter = true;
+        if (is_ascii_letter(cp)) {
+            ascii_letter = true;
+        } else if (cp < 0x80) {
+            if (ascii_letter && other_letter) return true;
+            ascii_letter = other_letter = false;
+        } else if (is_ascii_look_alike_script(cp)) {
+            other_letter = true;
+        }
         i += len;
     }
     return ascii_letter && other_letter;

@@ -9,16 +9,19 @@
 namespace sentinel {
 
 /// Returns `raw` made safe to print anywhere: valid UTF-8 with no C0 or C1
-/// control character, no bidi override or isolate and no zero-width
-/// character. Each such byte or character becomes a visible escape: `\e`,
+/// control character, no bidi override or isolate, no zero-width character,
+/// no line or paragraph separator, soft hyphen or tag character. Each such byte or character becomes a visible escape: `\e`,
 /// `\a`, `\b`, `\t`, `\n`, `\r`, `\xNN` for other C0 bytes, DEL and bytes
 /// that are not UTF-8, `\u{NNNN}` for C1, bidi and zero-width characters.
 /// A backslash becomes `\\` so that an escape cannot be forged.
 std::string sanitize(std::string_view raw);
 
-/// True when `raw` holds anything sanitize() would escape, or a letter
-/// outside ASCII next to ASCII letters (a look-alike such as Cyrillic "о" in
-/// "prоd"). Such names are treated as production (BAD_INPUTS.md rows 3-4).
+/// True when `raw` holds a control, bidi or invisible character or bytes
+/// that are not UTF-8 (everything sanitize() escapes except the backslash),
+/// or a word mixing ASCII letters with letters of a script that imitates
+/// them (Cyrillic "о" in "prоd"; Greek, Armenian, Cherokee, IPA, fullwidth,
+/// mathematical letters, the dotless i; not "café"). Words are split at
+/// ASCII punctuation, digits and spaces. Source: Unicode TR39 confusables. Such names are treated as production (BAD_INPUTS.md rows 3-4).
 bool is_suspicious_name(std::string_view raw);
 
 /// Number of terminal columns `text` takes, counting one per code point

@@ -37,7 +37,7 @@ Snapshot evaluate(const Vars& vars, const FileReader& files, const std::vector<s
     switch (tool) {
         case Tool::kubectl:
         case Tool::helm:
-            if (auto kube = resolve_kube(vars, kubeconfigs, parse_kube_args(args), true, s.warnings)) append({*kube});
+            if (auto kube = resolve_kube(vars, kubeconfigs, parse_kube_args(args, tool == Tool::helm), true, s.warnings)) append({*kube});
             break;
         case Tool::psql: {
             PsqlConnArgs psql = parse_psql_args(args);

@@ -174,3 +174,10 @@ TEST_CASE("sgr_color") {
     CHECK(sgr_color("pink", false) == "");
     CHECK(sgr_color("", false) == "");
 }
+
+TEST_CASE("sgr_color: anything unknown is empty, never a throw (bug)") {
+    CHECK(sgr_color("#gg0000", false) == "");
+    CHECK(sgr_color("999", false) == "");
+    CHECK(sgr_color("#ff0080", true) == "48;2;255;0;128");
+    CHECK(sgr_color("255", false) == "38;5;255");
+}

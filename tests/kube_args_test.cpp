@@ -45,9 +45,9 @@ TEST_CASE("kube_args: --kubeconfig, --cluster, --user, --server and -s") {
 }
 
 TEST_CASE("kube_args: helm spells it --kube-context") {
-    CHECK(context_of({"upgrade", "rel", "chart", "--kube-context", "prod"}) == "prod");
-    CHECK(context_of({"--kube-context=prod", "list"}) == "prod");
-    CHECK(parse_kube_args({"--kube-context=prod"}).given == std::vector<std::string>{"--kube-context"});
+    CHECK(parse_kube_args({"upgrade", "rel", "chart", "--kube-context", "prod"}, true).context.value_or("") == "prod");
+    CHECK(parse_kube_args({"--kube-context=prod", "list"}, true).context.value_or("") == "prod");
+    CHECK(parse_kube_args({"--kube-context=prod"}, true).given == std::vector<std::string>{"--kube-context"});
 }
 
 TEST_CASE("kube_args: the last occurrence wins") {
@@ -70,4 +70,20 @@ TEST_CASE("kube_args: other flags and verbs are left alone") {
     CHECK_FALSE(o.namespace_);
     CHECK_FALSE(o.server);
     CHECK(o.given.empty());
+}
+
+TEST_CASE("kube_args: shorthand clusters and the values of other flags (bug: -wn and -l --context=x)") {
+    CHECK(namespace_of({"get", "po", "-wn", "kube-system"}) == "kube-system");
+    CHECK(namespace_of({"get", "-Rnprod"}) == "prod");
+    CHECK(context_of({"get", "pods", "-l", "--context=x"}) == "<unset>");  // the selector's value
+    CHECK(context_of({"get", "pods", "--selector", "--context=x"}) == "<unset>");
+    CHECK(context_of({"get", "pods", "-lapp=web", "--context=x"}) == "x");
+    CHECK(namespace_of({"logs", "-c", "-n", "x"}) == "<unset>");  // -c takes "-n" as its value
+}
+
+TEST_CASE("kube_args: helm spells the context --kube-context and has no -s") {
+    CHECK(parse_kube_args({"upgrade", "--kube-context", "prod", "r", "c"}, true).context.value_or("") == "prod");
+    CHECK_FALSE(parse_kube_args({"template", "-s", "templates/x.yaml"}, true).server);
+    CHECK_FALSE(parse_kube_args({"--context", "prod"}, true).context);
+    CHECK(parse_kube_args({"-n", "web"}, true).namespace_.value_or("") == "web");
 }

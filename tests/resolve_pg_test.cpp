@@ -221,3 +221,27 @@ TEST_CASE("resolve_pg: hostaddr alone is shown as the host, as psql does; psql -
     CHECK(l.one().get("dbname") == "postgres");
     CHECK(l.one().find("dbname")->origin == "psql");
 }
+
+TEST_CASE("resolve_pg: a password with an unescaped '/' in a URI is refused, never shown (bug)") {
+    for (const char* uri : {"postgresql://u:CAN/ARY@h/db", "postgres://u:CAN?ARY@h/db", "postgresql://u:C#ANARY@h/db"}) {
+        CAPTURE(uri);
+        Resolved r = resolve(home().vars(), {{"dbname", uri}}, "DATABASE_URL");
+        const Target& t = r.one();
+        CHECK_FALSE(t.problems.empty());
+        for (const Field& f : t.fields) CHECK(f.value.find("ARY") == std::string::npos);
+        for (const std::string& p : t.problems) CHECK(p.find("ARY") == std::string::npos);
+        for (const std::string& w : r.warnings) CHECK(w.find("ARY") == std::string::npos);
+    }
+}
+
+TEST_CASE("resolve_pg: a bad port is a problem that does not quote the value") {
+    Resolved r = resolve(home().vars(), {{"dbname", "postgresql://u:CANARY@h:CANARY2/db"}});
+    for (const std::string& p : r.one().problems) CHECK(p.find("CANARY") == std::string::npos);
+}
+
+TEST_CASE("resolve_pg: an empty entry of a host list is the default socket directory (bug)") {
+    Resolved r = resolve(home().vars(), {{"host", "db.example,"}, {"dbname", "x"}});
+    REQUIRE(r.targets.size() == 2);
+    CHECK(r.targets[0].get("host") == "db.example");
+    CHECK(r.targets[1].get("host").front() == '/');
+}

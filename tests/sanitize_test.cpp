@@ -121,7 +121,6 @@ TEST_CASE("is_suspicious_name: look-alikes, controls and invisible characters") 
     CHECK(is_suspicious_name("prod\x7f"));
     CHECK(is_suspicious_name("prod\xff"));        // not UTF-8
     CHECK(is_suspicious_name(std::string("dev\0prod", 8)));
-    CHECK(is_suspicious_name("caf\u00e9"));       // a letter outside ASCII next to ASCII letters
 }
 
 TEST_CASE("is_suspicious_name: ordinary names are not suspicious") {
@@ -161,4 +160,19 @@ TEST_CASE("elide_middle: never splits a multi-byte character") {
     CHECK(display_width(elide_middle(s, 4)) == 4);
     std::string big(100000, 'x');
     CHECK(display_width(elide_middle(big, 40)) == 40);
+}
+
+TEST_CASE("sanitize: line separators, soft hyphens and tag characters are escaped") {
+    CHECK(sentinel::sanitize("a\u2028b") == "a\\u{2028}b");
+    CHECK(sentinel::sanitize("a\u00adb") == "a\\u{00ad}b");
+    CHECK(sentinel::sanitize("a\U000E0041b") == "a\\u{e0041}b");
+}
+
+TEST_CASE("is_suspicious_name: scripts are mixed inside a word, not across words (bug: prod-東京)") {
+    CHECK(sentinel::is_suspicious_name("pr\u043ed"));
+    CHECK_FALSE(sentinel::is_suspicious_name("prod-\u6771\u4eac"));
+    CHECK_FALSE(sentinel::is_suspicious_name("caf\u00e9"));  // é looks like no ASCII letter
+    CHECK(sentinel::is_suspicious_name("pr\u03bfd"));        // Greek omicron
+    CHECK(sentinel::is_suspicious_name("\uff50rod"));        // fullwidth p
+    CHECK(sentinel::is_suspicious_name("adm\u0131n"));       // dotless i
 }
