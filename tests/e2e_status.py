@@ -5,6 +5,7 @@ user runs them: config errors, hostile names, secrets, exit codes, the demo.
 Run by ctest with SENTINEL_BIN and SENTINEL_SOURCE set."""
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -209,6 +210,44 @@ def test_pgpass_permissions():
     os.chmod(path, 0o600)
     rc, out, err, _ = h.run("status", "--json", PGHOST="db.dev.example.com")
     check("pgpass 0600: no warning", not any(".pgpass" in w for w in json.loads(out)["warnings"]), out)
+
+
+def test_hostile_yaml_under_small_limits():
+    """BAD_INPUTS rows 12-13: bombs and deep nesting, with `ulimit -s 256` and
+    256 MiB of address space: a clear error, unknown, no crash."""
+    h = Home()
+    bomb = 'a: &a ["x","x","x","x","x","x","x","x","x"]\n'
+    for i in range(1, 9):
+        prev, cur = chr(ord("a") + i - 1), chr(ord("a") + i)
+        bomb += f"{cur}: &{cur} [" + ",".join(["*" + prev] * 9) + "]\n"
+    merge = "a: &a {x: 1}\n"
+    for i in range(1, 9):
+        prev, cur = chr(ord("a") + i - 1), chr(ord("a") + i)
+        merge += f"{cur}: &{cur} {{<<: [" + ",".join(["*" + prev] * 9) + "]}\n"
+    merge += "current-context: c0\ncontexts:\n" + "".join(f"- <<: *i\n  name: c{n}\n" for n in range(20))
+    fixtures = {
+        "alias bomb": bomb + "current-context: x\ncontexts: *i\n",
+        "merge-key bomb": merge,
+        "cyclic alias": "a: &a [*a]\ncurrent-context: x\n",
+        "100,000 [": "[" * 100000,
+        "3,000 nested maps": "".join(" " * i + f"k{i}:\n" for i in range(3000)),
+    }
+
+    def limits():
+        resource.setrlimit(resource.RLIMIT_STACK, (256 * 1024, 256 * 1024))
+        resource.setrlimit(resource.RLIMIT_AS, (256 << 20, 256 << 20))
+
+    for name, text in fixtures.items():
+        path = h.write(".kube/config", text)
+        try:
+            p = subprocess.run([BIN, "status", "--json"], env=h.env, capture_output=True, timeout=10,
+                               preexec_fn=limits)
+            doc = json.loads(p.stdout)
+            check(f"{name}: unknown with a positioned error, no crash",
+                  p.returncode == 0 and doc["tier"] == "unknown" and
+                  any(w.startswith(path) for w in doc["warnings"]), p.stdout[:300])
+        except (subprocess.TimeoutExpired, ValueError) as e:
+            check(f"{name}: unknown with a positioned error, no crash", False, repr(e))
 
 
 def test_usage():
