@@ -9,48 +9,22 @@ struct Option {
     std::string_view long_name;
     char short_name;  // 0 when the option has no short form
     bool has_arg;
-    std::optional<std::string> PsqlConnArgs::*slot;  // nullptr for options we only skip
 };
 
-// psql 15's options (psql --help); only the ones with values matter for
-// skipping correctly, and four of those for the connection.
+// psql 15's options (psql --help, startup.c).
 constexpr Option kOptions[] = {
-    {"echo-all", 'a', false, nullptr},
-    {"no-align", 'A', false, nullptr},
-    {"echo-errors", 'b', false, nullptr},
-    {"command", 'c', true, nullptr},
-    {"dbname", 'd', true, &PsqlConnArgs::dbname},
-    {"echo-queries", 'e', false, nullptr},
-    {"echo-hidden", 'E', false, nullptr},
-    {"file", 'f', true, nullptr},
-    {"field-separator", 'F', true, nullptr},
-    {"host", 'h', true, &PsqlConnArgs::host},
-    {"html", 'H', false, nullptr},
-    {"list", 'l', false, nullptr},
-    {"log-file", 'L', true, nullptr},
-    {"no-readline", 'n', false, nullptr},
-    {"single-transaction", '1', false, nullptr},
-    {"output", 'o', true, nullptr},
-    {"port", 'p', true, &PsqlConnArgs::port},
-    {"pset", 'P', true, nullptr},
-    {"quiet", 'q', false, nullptr},
-    {"record-separator", 'R', true, nullptr},
-    {"single-step", 's', false, nullptr},
-    {"single-line", 'S', false, nullptr},
-    {"tuples-only", 't', false, nullptr},
-    {"table-attr", 'T', true, nullptr},
-    {"username", 'U', true, &PsqlConnArgs::user},
-    {"set", 'v', true, nullptr},
-    {"variable", 'v', true, nullptr},
-    {"version", 'V', false, nullptr},
-    {"no-password", 'w', false, nullptr},
-    {"password", 'W', false, nullptr},
-    {"expanded", 'x', false, nullptr},
-    {"no-psqlrc", 'X', false, nullptr},
-    {"help", '?', false, nullptr},
-    {"field-separator-zero", 0, false, nullptr},
-    {"record-separator-zero", 'z', false, nullptr},
-    {"csv", 0, false, nullptr},
+    {"echo-all", 'a', false},        {"no-align", 'A', false},          {"echo-errors", 'b', false},
+    {"command", 'c', true},          {"dbname", 'd', true},             {"echo-queries", 'e', false},
+    {"echo-hidden", 'E', false},     {"file", 'f', true},               {"field-separator", 'F', true},
+    {"host", 'h', true},             {"html", 'H', false},              {"list", 'l', false},
+    {"log-file", 'L', true},         {"no-readline", 'n', false},       {"single-transaction", '1', false},
+    {"output", 'o', true},           {"port", 'p', true},               {"pset", 'P', true},
+    {"quiet", 'q', false},           {"record-separator", 'R', true},   {"single-step", 's', false},
+    {"single-line", 'S', false},     {"tuples-only", 't', false},       {"table-attr", 'T', true},
+    {"username", 'U', true},         {"set", 'v', true},                {"variable", 'v', true},
+    {"version", 'V', false},         {"no-password", 'w', false},       {"password", 'W', false},
+    {"expanded", 'x', false},        {"no-psqlrc", 'X', false},         {"help", '?', false},
+    {"field-separator-zero", 'z', false}, {"record-separator-zero", '0', false}, {"csv", 0, false},
 };
 
 const Option* by_short(char c) {
@@ -74,54 +48,88 @@ const Option* by_long(std::string_view name) {
     return prefix_matches == 1 ? prefix_match : nullptr;
 }
 
-void apply(PsqlConnArgs& out, const Option& o, std::string value, std::string spelled) {
-    if (o.short_name == 'l') out.list = true;
-    if (!o.has_arg || !o.slot) return;
-    out.*o.slot = std::move(value);
-    out.given.push_back(std::move(spelled));
+PsqlToken option_token(const Option& o, bool spelled_short, std::string value) {
+    PsqlToken t;
+    t.kind = PsqlToken::Kind::option;
+    t.name = std::string(o.long_name);
+    t.short_name = o.short_name;
+    t.takes_value = o.has_arg;
+    t.spelled_short = spelled_short;
+    t.value = std::move(value);
+    return t;
+}
+
+PsqlToken unknown_token(std::string text) {
+    PsqlToken t;
+    t.kind = PsqlToken::Kind::unknown;
+    t.text = std::move(text);
+    return t;
+}
+
+PsqlToken positional_token(std::string value) {
+    PsqlToken t;
+    t.value = std::move(value);
+    return t;
 }
 
 }  // namespace
 
-PsqlConnArgs parse_psql_args(const std::vector<std::string>& args) {
-    PsqlConnArgs out;
-    std::vector<std::string> positional;
+std::vector<PsqlToken> tokenize_psql_args(const std::vector<std::string>& args) {
+    std::vector<PsqlToken> out;
     for (std::size_t i = 0; i < args.size(); ++i) {
         std::string_view arg = args[i];
         if (arg == "--") {
-            for (++i; i < args.size(); ++i) positional.push_back(args[i]);
+            for (++i; i < args.size(); ++i) out.push_back(positional_token(args[i]));
             break;
         }
         if (arg.size() > 2 && arg.substr(0, 2) == "--") {
             std::string_view body = arg.substr(2);
             auto eq = body.find('=');
             const Option* o = by_long(body.substr(0, eq));
-            if (!o) continue;  // psql would exit with "invalid option"; nothing to resolve from it
-            std::string value;
-            if (o->has_arg) {
-                if (eq != std::string_view::npos) value = std::string(body.substr(eq + 1));
-                else if (i + 1 < args.size()) value = args[++i];
-                else continue;
+            if (!o || (!o->has_arg && eq != std::string_view::npos)) {
+                out.push_back(unknown_token(std::string(arg)));
+                continue;
             }
-            apply(out, *o, std::move(value), "--" + std::string(o->long_name));
+            if (!o->has_arg) out.push_back(option_token(*o, false, {}));
+            else if (eq != std::string_view::npos) out.push_back(option_token(*o, false, std::string(body.substr(eq + 1))));
+            else if (i + 1 < args.size()) out.push_back(option_token(*o, false, args[++i]));
+            else out.push_back(unknown_token(std::string(arg)));
         } else if (arg.size() > 1 && arg[0] == '-') {
             for (std::size_t k = 1; k < arg.size(); ++k) {
                 const Option* o = by_short(arg[k]);
-                if (!o) continue;
-                if (!o->has_arg) {
-                    apply(out, *o, {}, {});
-                    continue;
+                if (!o) {
+                    out.push_back(unknown_token(std::string("-") + arg[k]));
+                } else if (!o->has_arg) {
+                    out.push_back(option_token(*o, true, {}));
+                } else {
+                    if (k + 1 < arg.size()) out.push_back(option_token(*o, true, std::string(arg.substr(k + 1))));
+                    else if (i + 1 < args.size()) out.push_back(option_token(*o, true, args[++i]));
+                    else out.push_back(unknown_token(std::string("-") + arg[k]));
+                    break;
                 }
-                std::string value;
-                if (k + 1 < arg.size()) value = std::string(arg.substr(k + 1));
-                else if (i + 1 < args.size()) value = args[++i];
-                else break;
-                apply(out, *o, std::move(value), std::string("-") + arg[k]);
-                break;
             }
         } else {
-            positional.emplace_back(arg);
+            out.push_back(positional_token(std::string(arg)));
         }
+    }
+    return out;
+}
+
+PsqlConnArgs parse_psql_args(const std::vector<std::string>& args) {
+    PsqlConnArgs out;
+    std::vector<std::string> positional;
+    for (PsqlToken& t : tokenize_psql_args(args)) {
+        if (t.kind == PsqlToken::Kind::positional) positional.push_back(std::move(t.value));
+        if (t.kind != PsqlToken::Kind::option) continue;
+        if (t.name == "list") out.list = true;
+        std::optional<std::string>* slot = t.name == "host"       ? &out.host
+                                           : t.name == "port"     ? &out.port
+                                           : t.name == "username" ? &out.user
+                                           : t.name == "dbname"   ? &out.dbname
+                                                                  : nullptr;
+        if (!slot) continue;
+        *slot = std::move(t.value);
+        out.given.push_back(t.spelled_short ? std::string("-") + t.short_name : "--" + t.name);
     }
     for (const std::string& p : positional) {
         if (!out.dbname) {

@@ -20,8 +20,32 @@ struct PsqlConnArgs {
     std::vector<std::string> given;       ///< options that set the above, as spelled ("-h", "--dbname", "dbname (positional)")
 };
 
+/// One element of a psql command line as psql's getopt_long sees it.
+struct PsqlToken {
+    enum class Kind {
+        option,      ///< a known option, with its value if it takes one
+        positional,  ///< a non-option argument (dbname, then user)
+        unknown,     ///< an unknown option, or one missing its value: psql reports it
+    };
+    Kind kind = Kind::positional;
+    std::string name;            ///< an option's long name ("host") however it was spelled
+    char short_name = 0;         ///< its short letter, 0 when it has none
+    bool takes_value = false;
+    bool spelled_short = false;  ///< given as `-h` (or in a cluster) rather than `--host`
+    std::string value;           ///< the option's value, or the positional argument
+    std::string text;            ///< for `unknown`: the word, or "-x" for one letter of a cluster
+};
+
+/// Splits psql's arguments (without the program name) the way psql's
+/// getopt_long does, with psql 15's option table: clustered short options
+/// (`-Xq`), attached values (`-hdb`), `--long=value` and `--long value`,
+/// unambiguous prefixes of long options (`--ho`), options after positional
+/// arguments, `--` ending options. Source: psql's startup.c
+/// (parse_psql_options) in PostgreSQL 15.
+std::vector<PsqlToken> tokenize_psql_args(const std::vector<std::string>& args);
+
 /// Parses psql's arguments (without the program name) the way psql's
-/// getopt_long does: clustered short options (`-Xq`), attached values
+/// getopt_long does (tokenize_psql_args): clustered short options (`-Xq`), attached values
 /// (`-hdb`), `--long=value` and `--long value`, unambiguous prefixes of
 /// long options (`--ho`), options after positional arguments, `--` ending
 /// options. The first positional argument is the dbname unless -d was

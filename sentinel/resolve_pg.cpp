@@ -102,17 +102,6 @@ Settled settle(const Vars& vars, const ConnParams& params) {
     return s;
 }
 
-std::vector<std::string> split_commas(const std::string& list) {
-    std::vector<std::string> out;
-    std::size_t start = 0;
-    for (;;) {
-        std::size_t comma = list.find(',', start);
-        out.push_back(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-        if (comma == std::string::npos) return out;
-        start = comma + 1;
-    }
-}
-
 // The Unix socket directory libpq uses when no host is given (its
 // DEFAULT_PGSOCKET_DIR, /var/run/postgresql on Debian), as PQhost reports it.
 const std::string& default_socket_dir() {
@@ -197,6 +186,17 @@ std::string origin_of(const std::string& key, const std::string& value, const st
 }
 
 }  // namespace
+
+std::vector<std::string> split_conn_list(const std::string& list) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    for (;;) {
+        std::size_t comma = list.find(',', start);
+        out.push_back(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+        if (comma == std::string::npos) return out;
+        start = comma + 1;
+    }
+}
 
 const std::vector<std::string>& pg_connection_variables() {
     static const std::vector<std::string> vars = {"PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER"};
@@ -294,9 +294,9 @@ std::vector<Target> resolve_pg(const Vars& vars, const ConnParams& params, const
         return origin_of(key, value, explicit_keys, explicit_origin, no_env, bare, service, vars);
     };
 
-    std::vector<std::string> hosts = split_commas(full.host);
-    std::vector<std::string> addrs = split_commas(full.hostaddr);
-    std::vector<std::string> ports = split_commas(full.port);
+    std::vector<std::string> hosts = split_conn_list(full.host);
+    std::vector<std::string> addrs = split_conn_list(full.hostaddr);
+    std::vector<std::string> ports = split_conn_list(full.port);
     std::size_t count = std::max(full.host.empty() ? 1 : hosts.size(), full.hostaddr.empty() ? 1 : addrs.size());
 
     std::vector<Target> targets;

@@ -18,6 +18,11 @@ namespace sentinel {
 /// conninfo string or URI is expanded in place).
 using ConnParams = std::vector<std::pair<std::string, std::string>>;
 
+/// A libpq host, hostaddr or port list split at commas, keeping empty
+/// entries ("a,,b" is three; "" is one empty entry). Source: libpq docs,
+/// "Specifying Multiple Hosts".
+std::vector<std::string> split_conn_list(const std::string& list);
+
 /// The PG* variables that choose a server, database or user. PGPASSWORD is
 /// deliberately absent.
 const std::vector<std::string>& pg_connection_variables();
