@@ -10,5 +10,13 @@ namespace sentinel {
 extern const CommandSpec kStatusCommand;
 /// `sentinel explain`: which files, variables, flags and rules decided. cmd_status.cpp
 extern const CommandSpec kExplainCommand;
+/// `sentinel guard -- CMD`: decide, ask on /dev/tty when needed, exec CMD pinned
+/// to the confirmed target; 77 refused, 78 config error, else CMD's code. cmd_guard.cpp
+extern const CommandSpec kGuardCommand;
+/// `sentinel confirm --action TEXT`: the guard's decision for scripts; 0 means go
+/// ahead, 77 refused, 78 config error. cmd_confirm.cpp
+extern const CommandSpec kConfirmCommand;
+/// `sentinel audit`: recent entries of the guard's audit log. cmd_audit.cpp
+extern const CommandSpec kAuditCommand;
 
 }  // namespace sentinel

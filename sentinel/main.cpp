@@ -15,6 +15,9 @@ namespace {
 const sentinel::CommandSpec* const kCommands[] = {
     &sentinel::kStatusCommand,
     &sentinel::kExplainCommand,
+    &sentinel::kGuardCommand,
+    &sentinel::kConfirmCommand,
+    &sentinel::kAuditCommand,
 };
 
 }  // namespace
