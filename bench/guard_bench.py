@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Benchmark (not a test): what `sentinel guard` adds to a psql call that
+needs no question.
+
+Starts a throwaway PostgreSQL server (tests/pg_cluster.py) and a service
+`dev` pointing at it (a development/local target: policy none), then times,
+interleaved in the same run,
+
+    psql -X -c 'select 1'                          (plain)
+    sentinel guard -- psql -X -c 'select 1'        (guarded)
+
+and, to split the overhead, `sentinel status --json -- psql ...` (start plus
+resolution) and `sentinel --version` (the cost of starting the binary at all: the
+dynamic loader maps libpq and its ~25 dependencies), with PGSERVICE=dev,
+N times each (default 300; --runs N), and prints the
+median, the 10th and 90th percentiles and the median difference in ms.
+Goal (issue 5): <= 2 ms added median.
+
+Usage: python3 bench/guard_bench.py [--runs N] [--sentinel PATH]
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(REPO, "tests"))
+import pg_cluster  # noqa: E402
+
+
+def timed(argv, env):
+    t0 = time.perf_counter()
+    p = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    t1 = time.perf_counter()
+    if p.returncode != 0:
+        raise SystemExit("%s failed (%d): %s" % (argv, p.returncode, p.stderr.decode()))
+    return (t1 - t0) * 1000.0
+
+
+def pct(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=300)
+    ap.add_argument("--sentinel", default=os.environ.get("SENTINEL_BIN") or os.path.join(REPO, "build", "sentinel"))
+    args = ap.parse_args()
+    with pg_cluster.PgCluster("bench") as c, tempfile.TemporaryDirectory() as tmp:
+        service_file = os.path.join(tmp, "pg_service.conf")
+        with open(service_file, "w") as f:
+            f.write("[dev]\nhost=127.0.0.1\nport=%d\ndbname=postgres\nuser=postgres\n" % c.port)
+        env = {"PATH": c.bindir + ":/usr/bin:/bin", "HOME": tmp, "LANG": "C", "PGSERVICEFILE": service_file,
+               "PGSERVICE": "dev", "XDG_CONFIG_HOME": os.path.join(tmp, "config"),
+               "XDG_STATE_HOME": os.path.join(tmp, "state"), "SENTINEL_SYSTEM_CONFIG": os.path.join(tmp, "none")}
+        psql = os.path.join(c.bindir, "psql")
+        plain = [psql, "-X", "-c", "select 1"]
+        guarded = [args.sentinel, "guard", "--"] + plain
+        status = subprocess.run([args.sentinel, "status", "--json", "--"] + plain, env=env,
+                                stdout=subprocess.PIPE).stdout.decode()
+        for _ in range(20):  # warm caches
+            timed(plain, env)
+            timed(guarded, env)
+        startup = [args.sentinel, "--version"]
+        resolve = [args.sentinel, "status", "--json", "--"] + plain
+        p, g, v, s = [], [], [], []
+        for _ in range(args.runs):
+            p.append(timed(plain, env))
+            g.append(timed(guarded, env))
+            v.append(timed(startup, env))
+            s.append(timed(resolve, env))
+        diffs = [b - a for a, b in zip(p, g)]
+        print("load average: %.2f %.2f %.2f; cpus: %d" % (os.getloadavg() + (os.cpu_count(),)))
+        print("target: %s" % status.strip()[:200])
+        print("runs: %d each, interleaved" % args.runs)
+        print("plain psql      median %.2f ms  p10 %.2f  p90 %.2f" % (statistics.median(p), pct(p, .1), pct(p, .9)))
+        print("sentinel guard  median %.2f ms  p10 %.2f  p90 %.2f" % (statistics.median(g), pct(g, .1), pct(g, .9)))
+        print("sentinel --version (process start only) median %.2f ms" % statistics.median(v))
+        print("sentinel status --json -- psql ... (start + resolution) median %.2f ms" % statistics.median(s))
+        print("added: median of medians %.2f ms; median of pairwise differences %.2f ms"
+              % (statistics.median(g) - statistics.median(p), statistics.median(diffs)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,420 @@
+#!/usr/bin/env python3
+"""End-to-end: `sentinel guard` and `sentinel confirm` under a pseudo-terminal.
+
+The wrapped command is a stub that writes a marker file (its argv, and its
+environment next to it), so "the command never ran" is checked on disk.
+The terminal's target is a kube context from a private kubeconfig:
+`prod-eu` (production by the built-in rules) unless a test switches it.
+Covers BAD_INPUTS.md rows 25-30: answers only from /dev/tty, exact-name
+answers, no terminal (setsid), the per-call override, the target changing
+while the question is open, pinning, and audit failures.
+
+Environment: SENTINEL_BIN (default <repo>/build/sentinel).
+"""
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from guard_pty import Results, run_no_tty, run_pty  # noqa: E402
+
+BIN = os.environ.get("SENTINEL_BIN") or os.path.join(os.path.dirname(HERE), "build", "sentinel")
+
+KUBECONFIG = """apiVersion: v1
+kind: Config
+current-context: {current}
+clusters:
+- name: gke-prod
+  cluster: {{server: "https://10.1.0.1:6443"}}
+- name: gke-prod-us
+  cluster: {{server: "https://10.2.0.1:6443"}}
+- name: dev-cluster
+  cluster: {{server: "https://10.3.0.1:6443"}}
+contexts:
+- name: prod-eu
+  context: {{cluster: gke-prod, user: admin, namespace: payments}}
+- name: prod-us
+  context: {{cluster: gke-prod-us, user: admin}}
+- name: dev
+  context: {{cluster: dev-cluster, user: admin}}
+users:
+- name: admin
+  user: {{token: CANARYTOKEN123}}
+"""
+
+STUB = """#!/bin/sh
+printf '%s\\n' "$0" "$@" > "$MARKER"
+env > "$MARKER.env"
+exit 3
+"""
+
+ASK = "to go ahead"
+
+
+class World:
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="sentinel-guard-tty-")
+        self.home = os.path.join(self.dir, "home")
+        os.makedirs(os.path.join(self.home, ".kube"))
+        self.kubeconfig = os.path.join(self.home, ".kube", "config")
+        self.bin = os.path.join(self.dir, "bin")
+        os.makedirs(self.bin)
+        self.stub = os.path.join(self.bin, "stub")
+        for name in ("stub", "kubectl", "helm"):
+            path = os.path.join(self.bin, name)
+            with open(path, "w") as f:
+                f.write(STUB)
+            os.chmod(path, 0o755)
+        self.marker = os.path.join(self.dir, "marker")
+        self.state = os.path.join(self.dir, "state")
+        self.set_context("prod-eu")
+
+    def set_context(self, current):
+        tmp = self.kubeconfig + ".tmp"
+        with open(tmp, "w") as f:
+            f.write(KUBECONFIG.format(current=current))
+        os.replace(tmp, self.kubeconfig)
+
+    def env(self, **extra):
+        e = {
+            "PATH": self.bin + ":/usr/bin:/bin",
+            "HOME": self.home,
+            "LANG": "C.UTF-8",
+            "TERM": "xterm",
+            "XDG_CONFIG_HOME": os.path.join(self.dir, "config"),
+            "XDG_STATE_HOME": self.state,
+            "SENTINEL_SYSTEM_CONFIG": os.path.join(self.dir, "no-system-config"),
+            "MARKER": self.marker,
+        }
+        e.update(extra)
+        return e
+
+    def reset(self):
+        for p in (self.marker, self.marker + ".env"):
+            if os.path.exists(p):
+                os.remove(p)
+        self.set_context("prod-eu")
+
+    def ran(self):
+        return os.path.exists(self.marker)
+
+    def argv_of_stub(self):
+        with open(self.marker) as f:
+            return f.read().splitlines()
+
+    def env_of_stub(self):
+        with open(self.marker + ".env") as f:
+            return dict(line.split("=", 1) for line in f.read().splitlines() if "=" in line)
+
+    def audit(self):
+        path = os.path.join(self.state, "sentinel", "audit.jsonl")
+        if not os.path.exists(path):
+            return []
+        with open(path) as f:
+            return [json.loads(line) for line in f]
+
+
+def expect(cond, what):
+    if not cond:
+        raise AssertionError(what)
+
+
+def main():
+    w = World()
+    r = Results()
+    guard = [BIN, "guard", "--", w.stub, "deploy"]
+
+    def answer(text, want_code, want_ran):
+        def test():
+            w.reset()
+            code, out = run_pty(guard, w.env(), [("expect", ASK), ("send", text)])
+            expect(code == want_code, "exit %d, want %d; terminal:\n%s" % (code, want_code, out))
+            expect(w.ran() == want_ran, "stub ran=%s, want %s" % (w.ran(), want_ran))
+            expect("prod-eu" in out and "PROD" in out, "banner lacks target or tier:\n" + out)
+            expect("CANARYTOKEN123" not in out, "token printed")
+        return test
+
+    r.check("exact name runs the command (its own exit code)", answer(b"prod-eu\n", 3, True))
+    for name, typed in [("wrong name", b"prod-us\n"), ("prefix", b"prod\n"), ("wrong case", b"PROD-EU\n"),
+                        ("y", b"y\n"), ("yes", b"yes\n"), ("trailing space", b"prod-eu \n"),
+                        ("leading space", b" prod-eu\n"), ("empty line", b"\n"),
+                        ("end of input (Ctrl-D)", b"\x04"), ("Ctrl-C", b"\x03"),
+                        ("partial line then Ctrl-D", b"prod-eu\x04\x04")]:
+        r.check("refused: " + name, answer(typed, 77, False))
+
+    def refusals_audited():
+        records = [a for a in w.audit() if a["decision"] == "refused"]
+        expect(len(records) >= 11, "want >= 11 refusal records, got %d" % len(records))
+        reasons = {a["reason"] for a in records}
+        for want in ("wrong answer", "end of input", "interrupted"):
+            expect(want in reasons, "no refusal with reason %r in %s" % (want, reasons))
+        expect(all(a["target"] == "prod-eu" and a["tier"] == "production" for a in records), "bad record")
+        blob = json.dumps(w.audit())
+        expect("prod-us" not in blob and "CANARY" not in blob, "typed answer or token in the audit log")
+    r.check("every refusal audited, typed answers never logged", refusals_audited)
+
+    def piped_yes():
+        w.reset()
+        code, out = run_pty(["/bin/sh", "-c", 'yes prod-eu | "$@"', "sh"] + guard, w.env(),
+                            [("expect", ASK), ("send", b"\x04")])
+        expect(code == 77 and not w.ran(), "yes | guard: exit %d, ran=%s\n%s" % (code, w.ran(), out))
+    r.check("`yes prod-eu |` piped in does not answer", piped_yes)
+
+    def stdin_devnull_stdout_redirected():
+        w.reset()
+        out_file = os.path.join(w.dir, "stdout.txt")
+        code, out = run_pty(["/bin/sh", "-c", '"$@" </dev/null >"$OUT"', "sh"] + guard, w.env(OUT=out_file),
+                            [("expect", ASK), ("send", b"prod-eu\n")])
+        expect(code == 3 and w.ran(), "exit %d ran=%s\n%s" % (code, w.ran(), out))
+        expect(ASK not in open(out_file).read(), "question went to stdout")
+    r.check("</dev/null and stdout redirected: the question is on /dev/tty", stdin_devnull_stdout_redirected)
+
+    def no_tty():
+        w.reset()
+        code, out, err = run_no_tty(guard, w.env(), input_bytes=b"prod-eu\n" * 100)
+        expect(code == 77 and not w.ran(), "exit %d ran=%s" % (code, w.ran()))
+        expect("SENTINEL_CONFIRM='prod-eu'" in err, "message does not name the override: " + err)
+        expect(err.startswith("sentinel: refused:") and err.count("\n") == 1, "not one line: " + err)
+        expect(w.audit()[-1]["reason"] == "no terminal to ask on", "not audited")
+    r.check("no controlling terminal (setsid): refused, override named", no_tty)
+
+    def override_exact():
+        w.reset()
+        code, out, err = run_no_tty(guard, w.env(SENTINEL_CONFIRM="prod-eu"))
+        expect(code == 3 and w.ran(), "exit %d ran=%s %s" % (code, w.ran(), err))
+        expect("SENTINEL_CONFIRM" not in w.env_of_stub(), "override leaked into the command's environment")
+        last = w.audit()[-1]
+        expect(last["decision"] == "override" and last["target"] == "prod-eu", "not audited: %s" % last)
+    r.check("override with the exact name runs once and is audited", override_exact)
+
+    def override_other():
+        w.reset()
+        for value in ("prod-us", "prod", "PROD-EU", "yes"):
+            code, out, err = run_no_tty(guard, w.env(SENTINEL_CONFIRM=value))
+            expect(code == 77 and not w.ran(), "%s: exit %d ran=%s" % (value, code, w.ran()))
+            expect(w.audit()[-1]["reason"] == "SENTINEL_CONFIRM names another target", "not audited")
+    r.check("override naming another target refuses", override_other)
+
+    def override_ignored_on_tty():
+        w.reset()
+        code, out = run_pty(guard, w.env(SENTINEL_CONFIRM="prod-eu"), [("expect", ASK), ("send", b"\x04")])
+        expect(code == 77 and not w.ran(), "a sticky override answered the question")
+    r.check("an exported override does not answer a question on a terminal", override_ignored_on_tty)
+
+    def dev_silent():
+        w.reset()
+        w.set_context("dev")
+        code, out = run_pty(guard, w.env())
+        expect(code == 3 and w.ran() and ASK not in out, "dev: exit %d, out %r" % (code, out))
+    r.check("development target runs silently", dev_silent)
+
+    def kubectl_pinned():
+        w.reset()
+        kubectl = os.path.join(w.bin, "kubectl")
+        code, out = run_pty([BIN, "guard", "--", kubectl, "-n", "payments", "delete", "pod", "web-1"], w.env(),
+                            [("expect", ASK), ("send", b"prod-eu\n")])
+        expect(code == 3, "exit %d\n%s" % (code, out))
+        argv = w.argv_of_stub()
+        expect(argv[1:] == ["-n", "payments", "delete", "--context=prod-eu", "--cluster=gke-prod", "--user=admin",
+                            "--kubeconfig=" + w.kubeconfig, "pod", "web-1"], "argv %s" % argv)
+        expect("kubectl delete" in out, "verb not shown:\n" + out)
+    r.check("kubectl delete confirmed runs pinned to the confirmed context", kubectl_pinned)
+
+    def kubectl_read():
+        w.reset()
+        kubectl = os.path.join(w.bin, "kubectl")
+        code, out = run_pty([BIN, "guard", "--tool", "kubectl", "--", kubectl, "--context", "prod-eu", "get", "pods"],
+                            w.env())
+        expect(code == 3 and ASK not in out, "get asked or failed: %d %s" % (code, out))
+        expect(w.argv_of_stub()[1:] == ["--context", "prod-eu", "get", "pods"], "read was rewritten")
+    r.check("kubectl get passes without a question", kubectl_read)
+
+    def helm_upgrade():
+        w.reset()
+        helm = os.path.join(w.bin, "helm")
+        code, out, err = run_no_tty([BIN, "guard", "--", helm, "upgrade", "web", "./chart"], w.env())
+        expect(code == 77 and not w.ran(), "helm upgrade without terminal: %d" % code)
+        code, out, err = run_no_tty([BIN, "guard", "--", helm, "upgrade", "web", "./chart"],
+                                    w.env(SENTINEL_CONFIRM="prod-eu"))
+        expect(code == 3 and "--kube-context=prod-eu" in w.argv_of_stub(), "not pinned: %s" % w.argv_of_stub())
+    r.check("helm upgrade refused without terminal; override pins --kube-context", helm_upgrade)
+
+    def context_switched_while_asking():
+        w.reset()
+        kubectl = os.path.join(w.bin, "kubectl")
+        code, out = run_pty([BIN, "guard", "--", kubectl, "delete", "ns", "payments"], w.env(),
+                            [("expect", ASK), ("edit", lambda: w.set_context("prod-us")),
+                             ("send", b"prod-eu\n"), ("expect", "changed"), ("expect", "prod-us"),
+                             ("expect", ASK), ("send", b"\x04")])
+        expect(code == 77 and not w.ran(), "exit %d ran=%s\n%s" % (code, w.ran(), out))
+        reasons = [a["reason"] for a in w.audit()[-2:]]
+        expect(reasons == ["target changed while asking", "end of input"], "audit %s" % reasons)
+    r.check("context switched while asking: refused and asked again", context_switched_while_asking)
+
+    def switched_then_confirmed_runs_new_pinned():
+        w.reset()
+        kubectl = os.path.join(w.bin, "kubectl")
+        code, out = run_pty([BIN, "guard", "--", kubectl, "delete", "ns", "payments"], w.env(),
+                            [("expect", ASK), ("edit", lambda: w.set_context("prod-us")),
+                             ("send", b"prod-eu\n"), ("expect", "changed"), ("expect", ASK),
+                             ("send", b"prod-us\n")])
+        expect(code == 3 and "--context=prod-us" in w.argv_of_stub(), "argv %s" % (w.ran() and w.argv_of_stub()))
+    r.check("after the re-ask, the newly confirmed context is the one pinned", switched_then_confirmed_runs_new_pinned)
+
+    def previous_target_name():
+        w.reset()
+        kubectl = os.path.join(w.bin, "kubectl")
+        code, out = run_pty([BIN, "guard", "--", kubectl, "delete", "ns", "payments"], w.env(),
+                            [("expect", ASK), ("edit", lambda: w.set_context("prod-us")),
+                             ("send", b"prod-eu\n"), ("expect", "changed"), ("expect", ASK),
+                             ("send", b"prod-eu\n")])
+        expect(code == 77 and not w.ran(), "the previous target's name was accepted: %d" % code)
+        expect(w.audit()[-1]["reason"] == "wrong answer" and w.audit()[-1]["target"] == "prod-us", "audit")
+    r.check("refused: the previous target's name after a switch", previous_target_name)
+
+    def timeout():
+        w.reset()
+        code, out = run_pty([BIN, "guard", "--timeout", "1", "--", w.stub], w.env(), [("expect", ASK)])
+        expect(code == 77 and not w.ran() and w.audit()[-1]["reason"] == "timeout", "exit %d" % code)
+    r.check("timeout refuses", timeout)
+
+    def confirm_command():
+        w.reset()
+        conf = [BIN, "confirm", "--action", "flush the cache"]
+        code, out = run_pty(conf, w.env(), [("expect", ASK), ("send", b"prod-eu\n")])
+        expect(code == 0 and "flush the cache" in out, "confirm: %d\n%s" % (code, out))
+        code, out = run_pty(conf, w.env(), [("expect", ASK), ("send", b"prod\n")])
+        expect(code == 77, "confirm wrong: %d" % code)
+        code, out, err = run_no_tty(conf, w.env())
+        expect(code == 77 and "SENTINEL_CONFIRM='prod-eu'" in err, "confirm no tty: %d %s" % (code, err))
+        code, out, err = run_no_tty(conf + ["--kind", "pg"], w.env())
+        expect(code == 0, "no pg target: nothing to confirm, got %d" % code)
+        code, out, err = run_no_tty([BIN, "confirm"], w.env())
+        expect(code == 64, "usage: %d" % code)
+        w.set_context("dev")
+        code, out, err = run_no_tty(conf, w.env())
+        expect(code == 0, "dev: %d" % code)
+        last = w.audit()[-1]
+        expect(last["tool"] == "confirm", "audit %s" % last)
+    r.check("sentinel confirm: exit 0 to go ahead, 77 refused, 64 usage", confirm_command)
+
+    def audit_failures():
+        w.reset()
+        blocked = os.path.join(w.dir, "state-is-a-file")
+        with open(blocked, "w") as f:
+            f.write("x")
+        env = w.env(XDG_STATE_HOME=blocked, SENTINEL_CONFIRM="prod-eu")
+        code, out, err = run_no_tty(guard, env)
+        expect(code == 3 and "audit record not written" in err, "best-effort: %d %s" % (code, err))
+        w.reset()
+        env["SENTINEL_AUDIT"] = "required"
+        code, out, err = run_no_tty(guard, env)
+        expect(code == 77 and not w.ran() and "audit" in err, "required: %d %s" % (code, err))
+    r.check("audit log unwritable: best-effort warns, required refuses", audit_failures)
+
+    def audit_full_and_read_only_disk():
+        # BAD_INPUTS.md row 30 on a real tiny tmpfs and a read-only mount (needs root; skipped otherwise).
+        import subprocess
+        mnt = os.path.join(w.dir, "tiny")
+        os.makedirs(mnt, exist_ok=True)
+        if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mnt],
+                                               stderr=subprocess.DEVNULL).returncode != 0:
+            print("  (skipped: cannot mount a tmpfs)")
+            return
+        try:
+            log_dir = os.path.join(mnt, "sentinel")
+            os.makedirs(log_dir)
+            log = os.path.join(log_dir, "audit.jsonl")
+            with open(log, "w") as f:  # exactly one page of complete records
+                f.write(('{"pad":"%s"}\n' % ("x" * 50)) * 64)
+            try:
+                with open(os.path.join(mnt, "filler"), "wb") as f:
+                    while True:
+                        f.write(b"\0" * 4096)
+                        f.flush()
+            except OSError:
+                pass
+            before = open(log).read()
+            for required in (False, True):
+                w.reset()
+                extra = {"SENTINEL_AUDIT": "required"} if required else {}
+                code, out, err = run_no_tty(guard, w.env(XDG_STATE_HOME=mnt, SENTINEL_CONFIRM="prod-eu", **extra))
+                expect("No space left" in err or "short write" in err, "no disk-full warning: %s" % err)
+                if required:
+                    expect(code == 77 and not w.ran(), "required on a full disk: %d" % code)
+                else:
+                    expect(code == 3 and w.ran(), "best-effort on a full disk: %d" % code)
+            expect(open(log).read() == before, "a partial record was left in the log")
+            subprocess.run(["mount", "-o", "remount,ro", mnt], check=True)
+            w.reset()
+            code, out, err = run_no_tty(guard, w.env(XDG_STATE_HOME=mnt, SENTINEL_CONFIRM="prod-eu",
+                                                     SENTINEL_AUDIT="required"))
+            expect(code == 77 and "Read-only" in err, "read-only, required: %d %s" % (code, err))
+        finally:
+            subprocess.run(["umount", mnt])
+    r.check("audit on a full tmpfs and a read-only mount: warn or refuse, no partial record",
+            audit_full_and_read_only_disk)
+
+    def audit_command():
+        p = run_no_tty([BIN, "audit", "--lines", "3"], w.env())
+        expect(p[0] == 0 and len(p[1].splitlines()) == 3, "audit output %r" % (p,))
+        expect("prod-eu" in p[1], "audit lacks target")
+    r.check("sentinel audit prints the recent entries", audit_command)
+
+    def grace_period():
+        w.reset()
+        other = os.path.join(w.dir, "kubeconfig-prod-us")
+        with open(other, "w") as f:
+            f.write(KUBECONFIG.format(current="prod-us"))
+        twice = ["/bin/sh", "-c", '"$@"; echo "first=$?"; "$@"; echo "second=$?"', "sh"] + guard
+        env = w.env(SENTINEL_GRACE="production=300")
+        code, out = run_pty(twice, env, [("expect", ASK), ("send", b"prod-eu\n"), ("expect", "second=")])
+        expect(out.count(ASK) == 1 and "first=3" in out and "second=3" in out, "same session asked again:\n" + out)
+        expect(w.audit()[-1]["reason"] == "grace period", "grace not audited")
+        code, out = run_pty(guard, env, [("expect", ASK), ("send", b"\x04")])
+        expect(code == 77, "another terminal session was not asked")
+        switch = ["/bin/sh", "-c", '"$@"; echo "first=$?"; cp "$OTHER" "$KCFG"; "$@"; echo "second=$?"', "sh"] + guard
+        code, out = run_pty(switch, w.env(SENTINEL_GRACE="production=300", OTHER=other, KCFG=w.kubeconfig),
+                            [("expect", ASK), ("send", b"prod-eu\n"), ("expect", "first=3"), ("expect", ASK),
+                             ("send", b"\x04"), ("expect", "second=")])
+        expect("second=77" in out, "a switched target was not asked again:\n" + out)
+        w.reset()
+        code, out = run_pty(twice, w.env(), [("expect", ASK), ("send", b"prod-eu\n"), ("expect", ASK),
+                                             ("send", b"\x04"), ("expect", "second=")])
+        expect("second=77" in out, "no grace period configured, yet not asked again")
+    r.check("grace period: same session and target only; off unless configured", grace_period)
+
+    def wrappers():
+        w.reset()
+        wrap = os.path.join(w.dir, "wrap")
+        os.makedirs(wrap, exist_ok=True)
+        src = os.path.join(os.environ.get("SENTINEL_SOURCE", os.path.dirname(HERE)), "contrib", "wrappers", "psql")
+        shutil.copy(src, os.path.join(wrap, "psql"))
+        if not os.path.exists(os.path.join(wrap, "kubectl")):
+            os.symlink("psql", os.path.join(wrap, "kubectl"))
+        env = w.env(PATH=wrap + ":" + w.bin + ":/usr/bin:/bin", SENTINEL_BIN=BIN)
+        code, out, err = run_no_tty(["kubectl", "get", "pods"], env)
+        expect(code == 3 and w.argv_of_stub()[1:] == ["get", "pods"], "wrapper read: %d %s" % (code, err))
+        w.reset()
+        code, out, err = run_no_tty(["kubectl", "delete", "pod", "x"], env)
+        expect(code == 77 and not w.ran(), "wrapper delete without terminal: %d %s" % (code, err))
+    r.check("contrib/wrappers: kubectl through the wrapper is guarded", wrappers)
+
+    def usage():
+        expect(run_no_tty([BIN, "guard"], w.env())[0] == 64, "guard without command")
+        expect(run_no_tty([BIN, "guard", "--tool", "vim", "--", "x"], w.env())[0] == 64, "bad tool")
+        expect(run_no_tty([BIN, "guard", "--", os.path.join(w.dir, "missing")], w.env(SENTINEL_CONFIRM="prod-eu"))[0]
+               == 127, "missing program")
+    r.check("usage errors give 64; a missing program 127", usage)
+
+    code = r.finish()
+    shutil.rmtree(w.dir, ignore_errors=True)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
