@@ -76,6 +76,10 @@ Result<TierPatch> parse_tier(const std::string& path, const std::string& name, c
             auto r = value.value<int64_t>();
             if (!r || *r < 0 || *r > 1000) return error_at(path, value, "rank must be an integer from 0 to 1000");
             t.rank = static_cast<int>(*r);
+        } else if (k == "grace") {
+            auto g = value.value<int64_t>();
+            if (!g || *g < 0 || *g > 86400) return error_at(path, value, "grace must be seconds from 0 to 86400");
+            t.grace = static_cast<int>(*g);
         } else if (k == "locked") {
             auto b = value.value<bool>();
             if (!b) return error_at(path, value, "\"locked\" must be true or false");
@@ -198,13 +202,18 @@ Result<ConfigFile> parse_config(std::string_view text, const std::string& path, 
                 env.push_back(*s);
             }
             file.env = std::move(env);
+        } else if (k == "audit") {
+            auto a = value.value<std::string>();
+            if (!a || (*a != "required" && *a != "best-effort"))
+                return error_at(path, value, "audit must be \"best-effort\" or \"required\"");
+            file.audit_required = *a == "required";
         } else if (k == "builtin_rules") {
             auto b = value.value<bool>();
             if (!b) return error_at(path, value, "\"builtin_rules\" must be true or false");
             file.builtin_rules = *b;
         } else {
             return Error{path, static_cast<int>(key.source().begin.line), static_cast<int>(key.source().begin.column),
-                         "unknown key \"" + std::string(k) + "\" (expected tiers, rules, env, builtin_rules)"};
+                         "unknown key \"" + std::string(k) + "\" (expected tiers, rules, env, builtin_rules, audit)"};
         }
     }
     return file;
@@ -228,7 +237,7 @@ Config build_config(const std::optional<ConfigFile>& system, const std::optional
             auto it = std::find_if(config.tiers.begin(), config.tiers.end(),
                                    [&](const Tier& t) { return t.name == patch.name; });
             if (it == config.tiers.end()) {
-                config.tiers.push_back(Tier{patch.name, patch.name, "default", Policy::type_name, 50, patch.origin});
+                config.tiers.push_back(Tier{patch.name, patch.name, "default", Policy::type_name, 50, 0, patch.origin});
                 it = config.tiers.end() - 1;
             }
             bool locked = (is_user || patch.name == "unknown") && locked_tiers.count(patch.name);
@@ -245,6 +254,12 @@ Config build_config(const std::optional<ConfigFile>& system, const std::optional
                     config.notes.push_back(patch.origin + ": rank of tier \"" + patch.name +
                                            "\" is locked by the system configuration; ignored");
                 else it->rank = *patch.rank;
+            }
+            if (patch.grace) {
+                if (locked && *patch.grace > it->grace)
+                    config.notes.push_back(patch.origin + ": grace of tier \"" + patch.name +
+                                           "\" is locked by the system configuration; ignored");
+                else it->grace = *patch.grace;
             }
             if (!locked) it->origin = patch.origin;
         }
@@ -270,6 +285,13 @@ Config build_config(const std::optional<ConfigFile>& system, const std::optional
     if (system && system->builtin_rules) builtin_rules = *system->builtin_rules;
     if (user && user->builtin_rules) builtin_rules = *user->builtin_rules;
     if (builtin_rules) add_rules(builtin, [](const Rule&) { return true; });
+
+    if (system && system->audit_required) config.audit_required = *system->audit_required;
+    if (user && user->audit_required) {
+        if (config.audit_required && !*user->audit_required)
+            config.notes.push_back(user->path + ": audit = \"required\" is set by the system configuration; kept");
+        else config.audit_required = *user->audit_required;
+    }
 
     config.env = *builtin.env;
     if (system && system->env) config.env = *system->env;

@@ -31,6 +31,7 @@ struct Tier {
     std::string color;   ///< "red", "bright-red", 0-255 as text, or "#rrggbb"
     Policy policy = Policy::type_name;
     int rank = 0;        ///< higher is more dangerous; a terminal shows its highest-ranked target
+    int grace = 0;       ///< seconds a confirmation stands for the same session and exact target; 0: ask every time
     std::string origin;  ///< "built-in" or "path:line:col"
 };
 
@@ -59,6 +60,7 @@ struct TierPatch {
     std::optional<std::string> label, color;
     std::optional<Policy> policy;
     std::optional<int> rank;
+    std::optional<int> grace;
     bool locked = false;  ///< `locked = true` in the system file
     std::string origin;
 };
@@ -70,6 +72,7 @@ struct ConfigFile {
     std::vector<Rule> rules;
     std::optional<std::vector<std::string>> env;      ///< `env = [...]`
     std::optional<bool> builtin_rules;                ///< `builtin_rules = false` drops the built-ins
+    std::optional<bool> audit_required;               ///< `audit = "required"` or `"best-effort"`
 };
 
 /// The effective configuration.
@@ -77,6 +80,7 @@ struct Config {
     std::vector<Tier> tiers;
     std::vector<Rule> rules;           ///< in evaluation order; first match wins
     std::vector<std::string> env;      ///< variables that become env targets
+    bool audit_required = false;       ///< the guard refuses when it cannot write its audit record
     std::vector<std::string> files;    ///< config files that were read
     std::vector<std::string> errors;   ///< "path:line:col: message"; any error makes the terminal unknown
     std::vector<std::string> notes;    ///< ignored settings (a user file trying to weaken a locked tier)
@@ -103,7 +107,8 @@ ConfigFile builtin_config();
 /// Combines the built-ins, the system file and the user file. Tiers: later
 /// files override earlier ones key by key, except that a user file cannot
 /// change the policy or lower the rank of a tier the system file locks (a
-/// tier with `locked = true` or used by a locked rule). Rules, in order:
+/// tier with `locked = true` or used by a locked rule), nor lengthen its
+/// grace period, nor turn `audit = "required"` off. Rules, in order:
 /// locked system rules, user rules, other system rules, built-in rules.
 Config build_config(const std::optional<ConfigFile>& system, const std::optional<ConfigFile>& user);
 

@@ -5,28 +5,6 @@
 
 namespace sentinel {
 
-Result<GraceTable> parse_grace(std::string_view text) {
-    GraceTable table;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        std::size_t comma = text.find(',', start);
-        std::string_view pair = text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
-        if (!pair.empty()) {
-            auto eq = pair.find('=');
-            std::string tier(pair.substr(0, eq));
-            std::string seconds = eq == std::string_view::npos ? "" : std::string(pair.substr(eq + 1));
-            char* end = nullptr;
-            long long n = seconds.empty() ? -1 : std::strtoll(seconds.c_str(), &end, 10);
-            if (tier.empty() || seconds.empty() || !end || *end || n < 0 || n > 86400)
-                return Error{"SENTINEL_GRACE", 0, 0, "expected TIER=SECONDS (0 to 86400), got \"" + std::string(pair) + "\""};
-            table[tier] = n;
-        }
-        if (comma == std::string_view::npos) break;
-        start = comma + 1;
-    }
-    return table;
-}
-
 std::string grace_digest(const GraceKey& key) {
     std::uint64_t h = 1469598103934665603ull;
     auto mix = [&](std::string_view part) {

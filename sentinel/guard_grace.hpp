@@ -1,8 +1,8 @@
 #pragma once
 // The optional grace period: after a confirmation, the same person in the
 // same terminal session acting on the exact same target is not asked again
-// for a while (issue 5 item 2; BAD_INPUTS.md row 27). Off unless configured,
-// and so off for production by default.
+// for a while (issue 5 item 2; BAD_INPUTS.md row 27). The length is the
+// tier's `grace` in config.toml: 0 by default, so off for production.
 
 #include <cstdint>
 #include <map>
@@ -13,15 +13,6 @@
 #include "sentinel/result.hpp"
 
 namespace sentinel {
-
-/// Grace periods in seconds by tier name.
-using GraceTable = std::map<std::string, std::int64_t, std::less<>>;
-
-/// Parses `SENTINEL_GRACE`: comma-separated `TIER=SECONDS` pairs, e.g.
-/// "staging=600,production=120"; SECONDS 0 to 86400. Errors name the bad
-/// pair. (A `grace` key per tier in config.toml would be the natural home;
-/// the config schema does not have one yet.)
-Result<GraceTable> parse_grace(std::string_view text);
 
 /// What a grace entry is bound to: the uid, the terminal, the session (its
 /// id and its leader's start time, so a new login on the same tty differs)

@@ -38,11 +38,6 @@ std::string audit_path(const Vars& vars) {
     return "";
 }
 
-bool audit_required(const Vars& vars) {
-    auto v = get(vars, "SENTINEL_AUDIT");
-    return v && *v == "required";
-}
-
 std::optional<std::string> append_audit(const std::string& path, const std::string& line) {
     if (path.empty()) return std::string("audit log: neither XDG_STATE_HOME nor HOME is set");
     auto slash = path.rfind('/');
@@ -109,12 +104,11 @@ AuditRecord audit_context() {
     return r;
 }
 
-bool write_audit(const Vars& vars, const AuditRecord& record) {
+bool write_audit(const Vars& vars, const AuditRecord& record, bool required) {
     auto error = append_audit(audit_path(vars), format_audit_record(record));
     if (!error) return true;
-    bool required = audit_required(vars);
     std::fprintf(stderr, "sentinel: warning: audit record not written: %s%s\n", sanitize(*error).c_str(),
-                 required ? " (SENTINEL_AUDIT=required: refusing)" : "");
+                 required ? " (audit = \"required\" in config.toml: refusing)" : "");
     return !required;
 }
 

@@ -15,11 +15,6 @@ namespace sentinel {
 /// `$HOME/.local/state`; "" when neither is set.
 std::string audit_path(const Vars& vars);
 
-/// True when `SENTINEL_AUDIT=required` is set: a confirmation whose record
-/// cannot be written refuses instead of going ahead (BAD_INPUTS.md row 30).
-/// The default, best-effort, warns loudly and goes ahead.
-bool audit_required(const Vars& vars);
-
 /// Appends `line` (one record ending in "\n") to `path` with a single
 /// write(2) on an O_APPEND descriptor, creating the directory (0700) and
 /// the file (0600) when missing; never follows a symlink for the file. A
@@ -38,8 +33,9 @@ AuditRecord audit_context();
 
 /// Formats and appends `record` to the log of `vars`. On failure prints
 /// `sentinel: warning: audit record not written: ...` to stderr and
-/// returns false when SENTINEL_AUDIT=required (the caller refuses), true
-/// otherwise.
-bool write_audit(const Vars& vars, const AuditRecord& record);
+/// returns false when `required` (config.toml `audit = "required"`: the
+/// caller refuses, BAD_INPUTS.md row 30), true otherwise (best-effort: warn
+/// loudly and go ahead).
+bool write_audit(const Vars& vars, const AuditRecord& record, bool required);
 
 }  // namespace sentinel

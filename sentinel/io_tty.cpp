@@ -205,16 +205,9 @@ std::string grace_store_path(const Vars& vars) {
     return slash == std::string::npos ? "" : audit.substr(0, slash) + "/grace";
 }
 
-std::int64_t grace_seconds(const Vars& vars, const std::string& tier) {
-    auto text = get(vars, "SENTINEL_GRACE");
-    if (!text || text->empty()) return 0;
-    auto table = parse_grace(*text);
-    if (!table) {
-        std::fprintf(stderr, "sentinel: warning: %s; no grace period\n", sanitize(table.error().to_string()).c_str());
-        return 0;
-    }
-    auto it = table->find(tier);
-    return it == table->end() ? 0 : it->second;
+std::int64_t grace_seconds(const Config& config, const std::string& tier) {
+    const Tier* t = config.tier(tier);
+    return t ? t->grace : 0;
 }
 
 std::string grace_digest_of(const Evaluated& ev) {
@@ -268,8 +261,16 @@ AuditRecord record_for(const Evaluated& ev, const Decision& d, const Action& act
     return r;
 }
 
+// Appends the audit record of a decision; false when it could not be written
+// and the configuration requires the audit log.
+bool audit(const ConfirmOutcome& out, const ConfirmRequest& req, const Decision& d, std::string decision,
+           std::string reason) {
+    return write_audit(req.vars, record_for(out.evaluated, d, req.action, std::move(decision), std::move(reason)),
+                       out.evaluated.snapshot.config.audit_required);
+}
+
 ConfirmOutcome refused(ConfirmOutcome out, const ConfirmRequest& req, const std::string reason, bool print) {
-    write_audit(req.vars, record_for(out.evaluated, out.decision, req.action, "refused", reason));
+    audit(out, req, out.decision, "refused", reason);
     if (print) {
         Decision d = out.decision;
         d.reason = reason;
@@ -305,16 +306,16 @@ ConfirmOutcome run_confirmation(const ConfirmRequest& req) {
                 return refused(std::move(out), req, reason, true);
             }
             case Decision::Verdict::override:
-                if (!write_audit(req.vars, record_for(out.evaluated, d, req.action, "override", d.reason)))
+                if (!audit(out, req, d, "override", d.reason))
                     return refused(std::move(out), req, "audit log unwritable", true);
                 out.go = true;
                 out.exit_code = 0;
                 return out;
             case Decision::Verdict::ask: break;
         }
-        std::int64_t grace = grace_seconds(req.vars, d.tier);
+        std::int64_t grace = grace_seconds(out.evaluated.snapshot.config, d.tier);
         if (grace > 0 && within_grace(req.vars, grace_digest_of(out.evaluated), grace)) {
-            if (!write_audit(req.vars, record_for(out.evaluated, d, req.action, "confirmed", "grace period")))
+            if (!audit(out, req, d, "confirmed", "grace period"))
                 return refused(std::move(out), req, "audit log unwritable", true);
             out.go = true;
             out.exit_code = 0;
@@ -333,11 +334,11 @@ ConfirmOutcome run_confirmation(const ConfirmRequest& req) {
             return out;
         }
         if (fingerprint(again->snapshot) != fingerprint(out.evaluated.snapshot) || again->pin != out.evaluated.pin) {
-            write_audit(req.vars, record_for(out.evaluated, d, req.action, "refused", "target changed while asking"));
+            audit(out, req, d, "refused", "target changed while asking");
             tty->write("sentinel: the target changed while you answered; not confirmed. Asking again.\n");
             continue;
         }
-        if (!write_audit(req.vars, record_for(out.evaluated, d, req.action, "confirmed", "answered")))
+        if (!audit(out, req, d, "confirmed", "answered"))
             return refused(std::move(out), req, "audit log unwritable", true);
         if (grace > 0) remember_grace(req.vars, grace_digest_of(again.value()), grace);
         out.go = true;

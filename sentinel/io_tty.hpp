@@ -93,12 +93,12 @@ struct ConfirmOutcome {
 /// decides (decide()), and when asking shows the banner on /dev/tty, reads
 /// the answer, evaluates again and compares fingerprint() and the pin: a
 /// target that changed while asking is refused (audited) and asked again,
-/// up to three times. With a grace period for the tier (SENTINEL_GRACE,
-/// guard_grace.hpp), a confirmation stored for the same uid, terminal,
-/// session and exact target within the period skips the question (audited
-/// as confirmed, reason "grace period"). Audits every question, confirmation, refusal and
-/// override (io_audit); a record that cannot be written refuses under
-/// SENTINEL_AUDIT=required. Refusals print `sentinel: refused: ...` on
+/// up to three times. With a grace period for the tier (its `grace` in
+/// config.toml; guard_grace.hpp), a confirmation stored for the same uid,
+/// terminal, session and exact target within the period skips the question
+/// (audited as confirmed, reason "grace period"). Audits every question,
+/// confirmation, refusal and override (io_audit); a record that cannot be
+/// written refuses when config.toml says `audit = "required"`. Refusals print `sentinel: refused: ...` on
 /// stderr and give 77; an evaluation error prints `sentinel: error: ...`
 /// and gives 78.
 ConfirmOutcome run_confirmation(const ConfirmRequest& request);

@@ -68,7 +68,7 @@ TEST_CASE("config: a full file parses") {
 
 TEST_CASE("config: errors as path:line:col: message") {
     CHECK(must_fail("colour = \"red\"\n") ==
-          "cfg.toml:1:1: unknown key \"colour\" (expected tiers, rules, env, builtin_rules)");
+          "cfg.toml:1:1: unknown key \"colour\" (expected tiers, rules, env, builtin_rules, audit)");
     CHECK(must_fail("[tiers.production]\nlable = \"P\"\n") ==
           "cfg.toml:2:1: unknown key \"lable\" in tier \"production\"");
     CHECK(must_fail("[tiers.production]\npolicy = \"ask\"\n") ==
@@ -223,4 +223,19 @@ TEST_CASE("load_config: where the files are") {
                               "/home/u/.config/sentinel/config.toml:2:10: policy must be \"none\", \"yes\" or \"type-name\""});
         CHECK(c.tier("production")->policy == Policy::type_name);
     }
+}
+
+TEST_CASE("config: grace periods and the audit policy, which a user file cannot weaken") {
+    Config plain = build_config(std::nullopt, must_parse("audit = \"required\"\n[tiers.staging]\ngrace = 600\n"));
+    CHECK(plain.audit_required);
+    CHECK(plain.tier("staging")->grace == 600);
+    CHECK(plain.tier("production")->grace == 0);  // off for production unless named
+    CHECK(must_fail("[tiers.staging]\ngrace = 90000\n") == "cfg.toml:2:9: grace must be seconds from 0 to 86400");
+    CHECK(must_fail("audit = \"sometimes\"\n") == "cfg.toml:1:9: audit must be \"best-effort\" or \"required\"");
+
+    ConfigFile sys = must_parse("audit = \"required\"\n[tiers.production]\nlocked = true\ngrace = 0\n", true);
+    Config c = build_config(sys, must_parse("audit = \"best-effort\"\n[tiers.production]\ngrace = 3600\n"));
+    CHECK(c.audit_required);
+    CHECK(c.tier("production")->grace == 0);
+    CHECK(c.notes.size() == 2);
 }

@@ -98,6 +98,14 @@ class World:
             if os.path.exists(p):
                 os.remove(p)
         self.set_context("prod-eu")
+        self.config("")
+
+    def config(self, text):
+        """Writes the user's config.toml (audit policy, grace periods)."""
+        path = os.path.join(self.dir, "config", "sentinel", "config.toml")
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
 
     def ran(self):
         return os.path.exists(self.marker)
@@ -311,7 +319,7 @@ def main():
         code, out, err = run_no_tty(guard, env)
         expect(code == 3 and "audit record not written" in err, "best-effort: %d %s" % (code, err))
         w.reset()
-        env["SENTINEL_AUDIT"] = "required"
+        w.config('audit = "required"\n')
         code, out, err = run_no_tty(guard, env)
         expect(code == 77 and not w.ran() and "audit" in err, "required: %d %s" % (code, err))
     r.check("audit log unwritable: best-effort warns, required refuses", audit_failures)
@@ -341,8 +349,8 @@ def main():
             before = open(log).read()
             for required in (False, True):
                 w.reset()
-                extra = {"SENTINEL_AUDIT": "required"} if required else {}
-                code, out, err = run_no_tty(guard, w.env(XDG_STATE_HOME=mnt, SENTINEL_CONFIRM="prod-eu", **extra))
+                w.config('audit = "required"\n' if required else "")
+                code, out, err = run_no_tty(guard, w.env(XDG_STATE_HOME=mnt, SENTINEL_CONFIRM="prod-eu"))
                 expect("No space left" in err or "short write" in err, "no disk-full warning: %s" % err)
                 if required:
                     expect(code == 77 and not w.ran(), "required on a full disk: %d" % code)
@@ -351,8 +359,8 @@ def main():
             expect(open(log).read() == before, "a partial record was left in the log")
             subprocess.run(["mount", "-o", "remount,ro", mnt], check=True)
             w.reset()
-            code, out, err = run_no_tty(guard, w.env(XDG_STATE_HOME=mnt, SENTINEL_CONFIRM="prod-eu",
-                                                     SENTINEL_AUDIT="required"))
+            w.config('audit = "required"\n')
+            code, out, err = run_no_tty(guard, w.env(XDG_STATE_HOME=mnt, SENTINEL_CONFIRM="prod-eu"))
             expect(code == 77 and "Read-only" in err, "read-only, required: %d %s" % (code, err))
         finally:
             subprocess.run(["umount", mnt])
@@ -371,14 +379,15 @@ def main():
         with open(other, "w") as f:
             f.write(KUBECONFIG.format(current="prod-us"))
         twice = ["/bin/sh", "-c", '"$@"; echo "first=$?"; "$@"; echo "second=$?"', "sh"] + guard
-        env = w.env(SENTINEL_GRACE="production=300")
+        w.config("[tiers.production]\ngrace = 300\n")
+        env = w.env()
         code, out = run_pty(twice, env, [("expect", ASK), ("send", b"prod-eu\n"), ("expect", "second=")])
         expect(out.count(ASK) == 1 and "first=3" in out and "second=3" in out, "same session asked again:\n" + out)
         expect(w.audit()[-1]["reason"] == "grace period", "grace not audited")
         code, out = run_pty(guard, env, [("expect", ASK), ("send", b"\x04")])
         expect(code == 77, "another terminal session was not asked")
         switch = ["/bin/sh", "-c", '"$@"; echo "first=$?"; cp "$OTHER" "$KCFG"; "$@"; echo "second=$?"', "sh"] + guard
-        code, out = run_pty(switch, w.env(SENTINEL_GRACE="production=300", OTHER=other, KCFG=w.kubeconfig),
+        code, out = run_pty(switch, w.env(OTHER=other, KCFG=w.kubeconfig),
                             [("expect", ASK), ("send", b"prod-eu\n"), ("expect", "first=3"), ("expect", ASK),
                              ("send", b"\x04"), ("expect", "second=")])
         expect("second=77" in out, "a switched target was not asked again:\n" + out)

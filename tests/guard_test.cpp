@@ -274,18 +274,6 @@ TEST_CASE("psql_action: statement kinds and interactive sessions") {
     CHECK(two.verb == "UPDATE +1 more");
 }
 
-TEST_CASE("grace: parsing SENTINEL_GRACE") {
-    auto t = parse_grace("staging=600,production=120");
-    REQUIRE(t);
-    CHECK(t->at("staging") == 600);
-    CHECK(t->at("production") == 120);
-    CHECK(parse_grace("")->empty());
-    for (const char* bad : {"staging", "staging=", "=5", "staging=-1", "staging=5m", "staging=90000"}) {
-        CAPTURE(bad);
-        CHECK_FALSE(parse_grace(bad));
-    }
-}
-
 TEST_CASE("grace: bound to uid, tty, session and exact target") {
     GraceKey k{.uid = 1000, .tty = "34816", .session = 4242, .session_start = "123456", .target = "prod-eu"};
     std::string d = grace_digest(k);
