@@ -286,7 +286,7 @@ TEST_CASE("resolve_kube: more than 256 KUBECONFIG entries") {
     for (int i = 0; i < 300; ++i) list += ":/f" + std::to_string(i);
     k.vars["KUBECONFIG"] = list;
     Target t = k.must_resolve();
-    CHECK(has_problem(t, "KUBECONFIG lists 301 files, more than the limit of 256"));
+    CHECK(has_problem(t, "KUBECONFIG lists more than 256 files"));
     CHECK(k.fs.reads == 256);
     CHECK(t.get("context") == "a-ctx");  // still shown, but unknown
 }
