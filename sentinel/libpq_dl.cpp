@@ -17,7 +17,7 @@ const Libpq* libpq(std::string* error) {
     static Libpq table;
     static std::string load_error;
     static const bool loaded = [] {
-        void* handle = dlopen("libpq.so.5", RTLD_NOW | RTLD_LOCAL);
+        void* handle = dlopen("libpq.so.5", RTLD_LAZY | RTLD_LOCAL);  // lazy: most of its functions never run
         if (!handle) {
             load_error = dlerror();
             return false;
