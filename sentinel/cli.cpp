@@ -11,6 +11,10 @@ Result<Invocation> parse_invocation(const CommandSpec& spec, const std::vector<s
             inv.rest.assign(args.begin() + static_cast<long>(i) + 1, args.end());
             break;
         }
+        if (arg.rfind("--", 0) != 0 && inv.rest.size() < spec.positional) {
+            inv.rest.push_back(arg);
+            continue;
+        }
         if (arg.rfind("--", 0) != 0) return Error{"", 0, 0, "unexpected argument \"" + arg + "\" (a command goes after --)"};
         std::string name = arg.substr(2);
         std::string value;

@@ -46,6 +46,9 @@ struct CommandSpec {
     std::string_view help;
     std::span<const OptionSpec> options;
     int (*run)(const Invocation&);
+    /// How many arguments may stand before options without "--" (`sentinel
+    /// init bash`); they are put in Invocation::rest. 0: none.
+    std::size_t positional = 0;
 };
 
 /// Parses `args` (after the command name) against `spec`: `--name`,
