@@ -18,5 +18,14 @@ extern const CommandSpec kGuardCommand;
 extern const CommandSpec kConfirmCommand;
 /// `sentinel audit`: recent entries of the guard's audit log. cmd_audit.cpp
 extern const CommandSpec kAuditCommand;
+/// `sentinel agent`: the per-user resident agent (socket, sessions, inotify);
+/// exits 0 at once when one already runs, 78 in an unsafe runtime dir. cmd_agent.cpp
+extern const CommandSpec kAgentCommand;
+/// `sentinel client --shell=S --pid=N`: the per-shell relay to the agent that
+/// `sentinel init` starts; answers each prompt within its timeout. cmd_client.cpp
+extern const CommandSpec kClientCommand;
+/// `sentinel init --shell=bash|zsh`: prints shell/sentinel.{bash,zsh} with this
+/// binary's path filled in; 64 for an unknown shell. cmd_init.cpp
+extern const CommandSpec kInitCommand;
 
 }  // namespace sentinel

@@ -18,6 +18,9 @@ const sentinel::CommandSpec* const kCommands[] = {
     &sentinel::kGuardCommand,
     &sentinel::kConfirmCommand,
     &sentinel::kAuditCommand,
+    &sentinel::kInitCommand,
+    &sentinel::kAgentCommand,
+    &sentinel::kClientCommand,
 };
 
 }  // namespace

@@ -1,0 +1,233 @@
+# sentinel: shows in the prompt what a command typed here would act on.
+# Printed by `sentinel init zsh`; in ~/.zshrc:  eval "$(sentinel init zsh)"
+#
+# How a prompt costs no fork: once per shell, a relay (`sentinel client`) is
+# started through a process substitution; the shell keeps two descriptors
+# to it (a FIFO it writes, a pipe it reads with sysread). Each prompt writes
+# one line with the builtin print and reads one short line; the variables
+# are sent again only when they changed. The relay answers within
+# SENTINEL_TIMEOUT_MS even when the agent is stopped or gone.
+#
+# Sets PROMPT_SUBST (the segment reaches PROMPT as ${SENTINEL_SEGMENT}; its
+# value is escaped for prompt expansion and never expanded again).
+# Settings (set before the eval):
+#   SENTINEL_AUTO_PROMPT=0   do not prepend the segment to PROMPT; place
+#                            ${SENTINEL_SEGMENT} in PROMPT yourself
+#   SENTINEL_TIMEOUT_MS=10   how long a prompt waits for the agent (ms)
+#   SENTINEL_AUTOSTART=0     never start the agent (systemd runs it)
+#   SENTINEL_WRAP="psql kubectl helm"   wrap these tools with `sentinel guard`
+# Results (shell variables, updated at each prompt):
+#   SENTINEL_SEGMENT  the coloured segment, escaped for PROMPT
+#   SENTINEL_TIER SENTINEL_LABEL SENTINEL_KUBE_CONTEXT SENTINEL_KUBE_NAMESPACE
+#   SENTINEL_PG SENTINEL_ENV SENTINEL_CHANGED  (sanitized text)
+#   SENTINEL_STATE    ok, stale (agent slow or stopped) or down
+
+typeset -g _sentinel_bin='@SENTINEL_BIN@'
+
+# sentinel_confirm ACTION...: asks as the guard does; exit 0 to go ahead.
+sentinel_confirm() {
+  command "$_sentinel_bin" confirm --action "$*"
+}
+
+# Escapes one protocol field: \ TAB LF CR (protocol.hpp).
+_sentinel_escape() {
+  _sentinel_v=${_sentinel_v//\\/\\\\}
+  _sentinel_v=${_sentinel_v//$'\t'/\\t}
+  _sentinel_v=${_sentinel_v//$'\n'/\\n}
+  _sentinel_v=${_sentinel_v//$'\r'/\\r}
+}
+
+# Removes passwords from a value before it leaves the shell: the userinfo
+# password of a URL (scheme://user:secret@host) and password=... words.
+_sentinel_redact() {
+  emulate -L zsh
+  local v=$_sentinel_v pre auth rest out=''
+  if [[ $v == *://*@* ]]; then
+    pre=${v%@*}
+    auth=${pre#*://}
+    if [[ $auth == *:* ]]; then
+      v="${pre%%://*}://${auth%%:*}:***@${v##*@}"
+    fi
+  fi
+  while [[ $v == *password=* ]]; do
+    out+="${v%%password=*}password=***"
+    rest=${v#*password=}
+    if [[ $rest == \'* ]]; then
+      rest=${rest#\'}
+      if [[ $rest == *\'* ]]; then rest=${rest#*\'}; else rest=''; fi
+    else
+      rest=${rest#"${rest%%[ &;]*}"}
+    fi
+    v=$rest
+  done
+  _sentinel_v=$out$v
+}
+
+# Sets _sentinel_collect to an assignment that computes _sentinel_fp, a
+# fingerprint of every reported variable (type and quoted value) and the cwd:
+# the common case (nothing changed) costs a few µs. It is run with eval, not
+# as a function: a zsh function call maps and unmaps a heap arena, which
+# costs far more here than the expansion itself.
+_sentinel_define_collect() {
+  emulate -L zsh
+  # Five variables per statement: one long expansion grows zsh's heap past
+  # an arena and costs ten times more than a few short ones.
+  local n body='_sentinel_fp=${(qq)PWD}' k=0
+  for n in $_sentinel_names; do
+    [[ $n =~ '^[A-Za-z_][A-Za-z0-9_]*$' ]] || continue
+    (( k++ % 5 == 0 )) && body+=$'\n''_sentinel_fp+="'
+    body+=" \${(t)$n}\${(qq)$n}"
+    (( k % 5 == 0 )) && body+='"'
+  done
+  [[ $body == *'"' ]] || body+='"'
+  typeset -g _sentinel_collect=$body
+}
+
+# The REPORT frame: cwd and every exported reported variable.
+_sentinel_report() {
+  emulate -L zsh
+  local n
+  _sentinel_v=$PWD
+  _sentinel_escape
+  _sentinel_req="REPORT"$'\t'"$_sentinel_v"
+  for n in $_sentinel_names; do
+    [[ $n =~ '^[A-Za-z_][A-Za-z0-9_]*$' ]] || continue
+    [[ ${(tP)n} == *-export* ]] || continue
+    _sentinel_v=${(P)n}
+    _sentinel_redact
+    _sentinel_escape
+    _sentinel_req+=$'\t'"$n=$_sentinel_v"
+  done
+  _sentinel_req+=$'\n'
+}
+
+_sentinel_stop() {
+  if [[ -n ${_sentinel_wfd-} ]]; then exec {_sentinel_wfd}>&-; fi
+  if [[ -n ${_sentinel_rfd-} ]]; then exec {_sentinel_rfd}<&-; fi
+  typeset -g _sentinel_wfd='' _sentinel_rfd='' _sentinel_buf=''
+}
+
+# Starts the relay (a fork, once per shell or after the relay died).
+_sentinel_start() {
+  emulate -L zsh
+  _sentinel_stop
+  typeset -g _sentinel_started=$SECONDS
+  local line sep=$'\x1f'
+  local -a f
+  exec {_sentinel_rfd}< <(exec "$_sentinel_bin" client --shell=zsh --pid="$$" </dev/null 2>/dev/null)
+  if read -r -t 2 -u $_sentinel_rfd line; then f=("${(@ps:$sep:)line}"); fi
+  if [[ ${f[1]-} == FIFO && -p ${f[2]-} ]]; then
+    exec {_sentinel_wfd}<>"${f[2]}"
+    typeset -g _sentinel_sent_fp='' _sentinel_first=1
+  else
+    if [[ ${f[1]-} == ERROR ]]; then
+      # Say it once; try again a minute later, not at every prompt.
+      [[ -n ${_sentinel_said-} ]] || print -ru2 -- "sentinel: ${f[2]-}"
+      typeset -g _sentinel_said=1 _sentinel_started=$(( SECONDS + 58 ))
+    fi
+    exec {_sentinel_rfd}<&-
+    typeset -g _sentinel_rfd=''
+  fi
+}
+
+_sentinel_precmd() {
+  local ret=$?
+  emulate -L zsh
+  local line chunk sep=$'\x1f' rc mark
+  local -a f
+  if [[ -z ${_sentinel_rfd-} ]] && (( SECONDS - ${_sentinel_started:--10} >= 2 )); then _sentinel_start; fi
+  typeset -g _sentinel_req='' _sentinel_fp=''
+  [[ -n ${_sentinel_rfd-} ]] || SENTINEL_STATE=down
+  [[ -n ${_sentinel_rfd-} ]] && eval "$_sentinel_collect"
+  if [[ -n ${_sentinel_rfd-} && $_sentinel_fp != "${_sentinel_sent_fp-}" ]]; then
+    _sentinel_report
+    typeset -g _sentinel_sent_fp=$_sentinel_fp
+  fi
+  local timeout=${SENTINEL_TIMEOUT_MS:-10}
+  [[ $timeout == <-> ]] || timeout=10
+  [[ -n ${_sentinel_first-} ]] && timeout=1500
+  (( ++_sentinel_seq ))
+  [[ -n ${_sentinel_rfd-} ]] &&
+    print -rn -u $_sentinel_wfd -- "${_sentinel_req}PROMPT"$'\t'"$_sentinel_seq"$'\t'"${_sentinel_gen-}"$'\t'"$timeout"$'\n'
+  local wait=$(( (timeout + 30) / 1000.0 ))
+  while [[ -n ${_sentinel_rfd-} ]]; do
+    if [[ $_sentinel_buf != *$'\n'* ]]; then
+      sysread -t $wait -i $_sentinel_rfd chunk
+      rc=$?
+      if (( rc == 0 )); then
+        _sentinel_buf+=$chunk
+        continue
+      fi
+      if (( rc == 4 )); then typeset -g SENTINEL_STATE=stale; else _sentinel_stop; typeset -g SENTINEL_STATE=down; fi
+      break
+    fi
+    line=${_sentinel_buf%%$'\n'*}
+    typeset -g _sentinel_buf=${_sentinel_buf#*$'\n'}
+    f=("${(@ps:$sep:)line}")
+    [[ ${f[1]-} == "$_sentinel_seq" ]] || continue
+    case ${f[2]-} in
+      same) typeset -g SENTINEL_STATE=ok ;;
+      new)
+        typeset -g SENTINEL_STATE=ok _sentinel_gen=${f[3]-}
+        typeset -g SENTINEL_TIER=${f[4]-} SENTINEL_LABEL=${f[5]-} _sentinel_segment=${f[6]-}
+        typeset -g SENTINEL_CHANGED=${f[7]-} SENTINEL_KUBE_CONTEXT=${f[8]-} SENTINEL_KUBE_NAMESPACE=${f[9]-}
+        typeset -g SENTINEL_PG=${f[10]-} SENTINEL_ENV=${f[11]-}
+        if [[ ${f[12]-} != "${(j: :)_sentinel_names}" ]]; then
+          typeset -ga _sentinel_names
+          _sentinel_names=(${(s: :)f[12]})
+          _sentinel_define_collect
+        fi
+        ;;
+      stale) typeset -g SENTINEL_STATE=stale ;;
+      *) typeset -g SENTINEL_STATE=down ;;
+    esac
+    break
+  done
+  typeset -g _sentinel_first=''
+  # Painted inline (see _sentinel_define_collect about function calls).
+  case $SENTINEL_STATE in
+    stale) mark='%{'$'\e''[1;7;35m%}[sentinel: stale]%{'$'\e''[0m%}' ;;
+    down) mark='%{'$'\e''[1;7;35m%}[sentinel: agent down]%{'$'\e''[0m%}' ;;
+  esac
+  typeset -g SENTINEL_SEGMENT=$mark${mark:+${_sentinel_segment:+ }}$_sentinel_segment
+  if [[ ${SENTINEL_AUTO_PROMPT-1} != 0 && $PROMPT != *'${SENTINEL_SEGMENT'* ]]; then
+    PROMPT='${SENTINEL_SEGMENT:+${SENTINEL_SEGMENT} }'$PROMPT
+  fi
+  return $ret
+}
+
+_sentinel_preexec() {
+  [[ -n ${_sentinel_wfd-} ]] && print -rn -u $_sentinel_wfd -- $'BUSY\n'
+  return 0
+}
+
+_sentinel_wrap() {
+  emulate -L zsh
+  local tool
+  for tool in ${(s: :)SENTINEL_WRAP-}; do
+    case $tool in
+      psql | kubectl | helm)
+        eval "function $tool { command ${(q)_sentinel_bin} guard --tool $tool -- $tool \"\$@\"; }"
+        ;;
+    esac
+  done
+}
+
+_sentinel_install() {
+  typeset -ga _sentinel_names
+  _sentinel_names=(HOME KUBECONFIG XDG_CONFIG_HOME XDG_CACHE_HOME SENTINEL_SYSTEM_CONFIG DATABASE_URL PGSERVICE PGSERVICEFILE PGSYSCONFDIR PGHOST PGHOSTADDR PGPORT PGDATABASE PGUSER APP_ENV ENVIRONMENT RAILS_ENV NODE_ENV AWS_PROFILE AWS_VAULT GOOGLE_CLOUD_PROJECT CLOUDSDK_CORE_PROJECT)
+  _sentinel_define_collect
+  _sentinel_wrap
+  [[ -n ${_sentinel_installed-} ]] && return 0
+  typeset -g _sentinel_installed=1 SENTINEL_STATE=down SENTINEL_SEGMENT='' _sentinel_segment=''
+  typeset -gi _sentinel_seq=0
+  zmodload -F zsh/system b:sysread
+  setopt prompt_subst
+  autoload -Uz add-zsh-hook
+  add-zsh-hook precmd _sentinel_precmd
+  add-zsh-hook preexec _sentinel_preexec
+}
+
+if [[ -o interactive ]]; then
+  _sentinel_install
+fi
