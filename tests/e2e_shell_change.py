@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""A change made elsewhere shows at this shell's next prompt, marked: the real
+`kubectl config use-context` run in a second shell on the shared kubeconfig,
+an editor-style rename, and a kubeconfig that did not exist yet."""
+
+import os
+import time
+
+from e2e_shell_harness import Checks, Sandbox, kubeconfig
+
+
+def settle():
+    time.sleep(0.15)  # inotify → agent; the prompt itself never waits for it
+
+
+def use_context(kind, c):
+    box = Sandbox()
+    try:
+        a = box.shell(kind)
+        b = box.shell(kind)
+        _, seg, _ = a.run("true")
+        c.check(seg == "STAGING staging-eu/default", "%s: shell A starts on staging (%r)" % (kind, seg))
+        raw, _, _ = b.run("kubectl config use-context prod-eu")
+        c.check(b"Switched to context" in raw, "%s: kubectl config use-context ran in shell B" % kind)
+        settle()
+        _, seg, _ = a.run("true")
+        c.check(seg == "PROD prod-eu/default (changed from STAGING staging-eu/default)",
+                "%s: A's next prompt shows prod, changed elsewhere (%r)" % (kind, seg))
+        c.check(a.value("SENTINEL_CHANGED") == "STAGING staging-eu/default", "%s: SENTINEL_CHANGED" % kind)
+        _, seg, _ = a.run("true")
+        c.check(seg == "PROD prod-eu/default", "%s: the mark lasts one prompt (%r)" % (kind, seg))
+
+        # An editor writes a new file and renames it over the old one.
+        tmp = box.kubeconfig + ".swp"
+        with open(tmp, "w") as f:
+            f.write(kubeconfig("dev", ["dev", "prod-eu"]))
+        os.rename(tmp, box.kubeconfig)
+        settle()
+        _, seg, _ = a.run("true")
+        c.check(seg == "DEV dev/default (changed from PROD prod-eu/default)", "%s: rename over the file (%r)" % (kind, seg))
+
+        # A kubeconfig in a directory that does not exist yet.
+        later = os.path.join(box.dir, "later", "sub", "config")
+        _, seg, _ = a.run("export KUBECONFIG=%s" % later)
+        c.check(seg == "", "%s: no kubeconfig yet: empty segment (%r)" % (kind, seg))
+        os.makedirs(os.path.dirname(later))
+        with open(later, "w") as f:
+            f.write(kubeconfig("prod-us", ["prod-us"]))
+        settle()
+        _, seg, _ = a.run("true")
+        c.check(seg is not None and seg.startswith("PROD prod-us/default"), "%s: file created later is seen (%r)" % (kind, seg))
+    finally:
+        box.close()
+
+
+def main():
+    c = Checks()
+    for kind in ("bash", "zsh"):
+        use_context(kind, c)
+    c.done()
+
+
+if __name__ == "__main__":
+    main()
