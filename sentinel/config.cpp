@@ -202,6 +202,9 @@ Result<ConfigFile> parse_config(std::string_view text, const std::string& path, 
                 env.push_back(*s);
             }
             file.env = std::move(env);
+        } else if (k == "display") {
+            // Read by sink_display.cpp (statusline, tmux_tint, osc_tint).
+            if (!value.as_table()) return error_at(path, value, "\"display\" must be a table");
         } else if (k == "audit") {
             auto a = value.value<std::string>();
             if (!a || (*a != "required" && *a != "best-effort"))
@@ -213,7 +216,7 @@ Result<ConfigFile> parse_config(std::string_view text, const std::string& path, 
             file.builtin_rules = *b;
         } else {
             return Error{path, static_cast<int>(key.source().begin.line), static_cast<int>(key.source().begin.column),
-                         "unknown key \"" + std::string(k) + "\" (expected tiers, rules, env, builtin_rules, audit)"};
+                         "unknown key \"" + std::string(k) + "\" (expected tiers, rules, env, builtin_rules, audit, display)"};
         }
     }
     return file;
