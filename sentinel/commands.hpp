@@ -27,5 +27,9 @@ extern const CommandSpec kClientCommand;
 /// `sentinel init --shell=bash|zsh`: prints shell/sentinel.{bash,zsh} with this
 /// binary's path filled in; 64 for an unknown shell. cmd_init.cpp
 extern const CommandSpec kInitCommand;
+/// `sentinel bar [--session PID|--pane %N]`: a curses status line for a pane,
+/// repainted on change (inotify or agent push, never a timer); 0 on q/SIGTERM,
+/// 1 without a usable terminal, 64 for usage. cmd_bar.cpp
+extern const CommandSpec kBarCommand;
 
 }  // namespace sentinel

@@ -14,10 +14,12 @@
 #include <ctime>
 #include <exception>
 #include <map>
+#include <memory>
 #include <random>
 #include <set>
 
 #include "sentinel/io_agent_cache.hpp"
+#include "sentinel/io_bar_session.hpp"
 #include "sentinel/io_inotify.hpp"
 #include "sentinel/io_socket.hpp"
 #include "sentinel/protocol.hpp"
@@ -87,6 +89,10 @@ private:
     }
     void drop(int fd);
     void evaluate_session(Session& s);
+    // The display sinks (issue 4): the reserved status line on the session's
+    // terminal, the OSC tint and its tmux pane options. `prompt`: the shell
+    // is about to draw its prompt (reserve and paint); else a change.
+    void show(Session& s, bool prompt);
     void on_files_changed(const std::set<std::string>& paths);
     void broadcast(const Frame& f) {
         for (auto& [fd, c] : clients_)
@@ -107,6 +113,8 @@ private:
     std::uint64_t next_session_ = 1;
     EvalCache cache_;
     FileWatcher watcher_;
+    TmuxControlPool tmux_;  // one control client per tmux server, before the displays that use it
+    std::map<std::uint64_t, std::unique_ptr<SessionDisplay>> displays_;
     bool stop_ = false;
 };
 
@@ -191,6 +199,20 @@ void Agent::evaluate_session(Session& s) {
     apply_view(s, e.view);
 }
 
+void Agent::show(Session& s, bool prompt) {
+    const Evaluation& e = cache_.get(s.vars);
+    std::unique_ptr<SessionDisplay>& display = displays_[s.id];
+    if (!display) {
+        display = std::make_unique<SessionDisplay>(session_terminal(s.pid, s.tty, s.tmux, s.tmux_pane), e.display, tmux_);
+        if (std::string notice = display->take_notice(); !notice.empty())
+            log("session " + std::to_string(s.id) + ": " + notice.substr(0, notice.size() - 1));
+    }
+    LineContent content = e.line;
+    if (!s.changed_from.empty()) content.note = "changed from " + s.changed_from;
+    if (prompt) display->at_prompt(content);
+    else display->on_change(content, s.idle);
+}
+
 void Agent::update_watches() {
     std::set<Vars> in_use;
     for (auto& [id, s] : sessions_)
@@ -259,6 +281,7 @@ void Agent::handle(Client& c, const Frame& f) {
         std::uint64_t gen = s.gen;
         bool was_idle = s.idle;
         on_prompt(s);
+        show(s, true);  // before the reply: the shell prints its prompt after it
         send(c, state_frame(f[1], f[2], instance_, s, s.names));
         if (gen != s.gen || !was_idle) publish(s);
         return;
@@ -280,6 +303,7 @@ void Agent::on_files_changed(const std::set<std::string>& paths) {
         s.names = e.names;
         if (apply_view(s, e.view)) {
             ++changed;
+            show(s, false);
             publish(s);
         }
     }
@@ -292,6 +316,10 @@ void Agent::drop(int fd) {
     if (it == clients_.end()) return;
     if (it->second.session) {
         std::uint64_t id = it->second.session;
+        if (auto d = displays_.find(id); d != displays_.end()) {
+            d->second->on_exit();
+            displays_.erase(d);
+        }
         sessions_.erase(id);
         log("session " + std::to_string(id) + " gone");
         clients_.erase(it);

@@ -80,6 +80,8 @@ const Evaluation& EvalCache::get(const Vars& vars) {
     ++evaluations_;
     Entry entry;
     entry.eval.view = make_view(s);
+    entry.eval.line = line_content(s);
+    entry.eval.display = load_display_settings(vars, reader);
     entry.eval.names = reported_names(s.config);
     for (const std::string& path : seen) {
         auto b = before.find(path);

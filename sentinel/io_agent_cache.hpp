@@ -14,6 +14,8 @@
 
 #include "sentinel/session.hpp"
 #include "sentinel/vars.hpp"
+#include "sentinel/sink_display.hpp"
+#include "sentinel/sink_statusline.hpp"
 
 namespace sentinel {
 
@@ -38,6 +40,8 @@ FileIdentity identify(const std::string& path);
 struct Evaluation {
     View view;
     std::vector<std::string> names;               ///< reported_names(config)
+    LineContent line;                             ///< the status line's content (sink_statusline.hpp)
+    DisplaySettings display;                      ///< `[display]` of the config files (sink_display.hpp)
     std::map<std::string, FileIdentity> files;    ///< every file read or looked for
     bool stale = false;                           ///< a watched file changed
 };

@@ -21,6 +21,7 @@ const sentinel::CommandSpec* const kCommands[] = {
     &sentinel::kInitCommand,
     &sentinel::kAgentCommand,
     &sentinel::kClientCommand,
+    &sentinel::kBarCommand,
 };
 
 }  // namespace

@@ -1,0 +1,107 @@
+#include "sentinel/io_tmux.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+extern char** environ;
+
+namespace sentinel {
+
+std::optional<TmuxPane> tmux_pane_of(const std::string& tmux, const std::string& tmux_pane) {
+    if (tmux.empty() || tmux_pane.size() < 2 || tmux_pane[0] != '%' ||
+        tmux_pane.find_first_not_of("0123456789", 1) != std::string::npos)
+        return std::nullopt;
+    std::size_t last = tmux.rfind(',');
+    if (last == std::string::npos || last == 0) return std::nullopt;
+    std::size_t second = tmux.rfind(',', last - 1);
+    if (second == std::string::npos || second == 0) return std::nullopt;
+    std::string socket = tmux.substr(0, second);
+    if (socket[0] != '/') return std::nullopt;
+    std::string index = tmux.substr(last + 1);
+    bool number = !index.empty() && index.find_first_not_of("0123456789") == std::string::npos;
+    return TmuxPane{socket, tmux_pane, number ? "$" + index : ""};
+}
+
+std::vector<std::string> tmux_set_argv(const std::string& tmux_binary, const TmuxPane& pane,
+                                       const std::vector<TmuxOption>& options) {
+    std::vector<std::string> argv = {tmux_binary, "-S", pane.socket};
+    bool first = true;
+    for (const TmuxOption& o : options) {
+        if (!first) argv.push_back(";");
+        first = false;
+        if (o.unset) {
+            argv.insert(argv.end(), {"set-option", "-p", "-q", "-u", "-t", pane.pane, o.name});
+        } else {
+            argv.insert(argv.end(), {"set-option", "-p", "-q", "-t", pane.pane, o.name, tmux_argv_value(o.value)});
+        }
+    }
+    return argv;
+}
+
+Result<int> run_argv(const std::vector<std::string>& argv, int timeout_ms) {
+    if (argv.empty()) return Error{"", 0, 0, "nothing to run"};
+    std::vector<char*> args;
+    for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    for (int fd = 0; fd <= 2; ++fd)
+        posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    // The child starts with default signal handling and an empty mask, even
+    // when the caller (the agent) blocks signals for its signalfd.
+    sigset_t none, all;
+    sigemptyset(&none);
+    sigfillset(&all);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &all);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    pid_t pid = 0;
+    int rc = posix_spawnp(&pid, args[0], &actions, &attr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    if (rc != 0) return Error{"", 0, 0, argv[0] + ": " + std::strerror(rc)};
+
+    struct timespec start{};
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+        int status = 0;
+        pid_t done = waitpid(pid, &status, WNOHANG);
+        if (done == pid) {
+            if (WIFEXITED(status)) return WEXITSTATUS(status);
+            return Error{"", 0, 0, argv[0] + ": killed by a signal"};
+        }
+        if (done < 0 && errno != EINTR) return Error{"", 0, 0, argv[0] + ": " + std::strerror(errno)};
+        struct timespec now{};
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long elapsed = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+        if (elapsed >= timeout_ms) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            return Error{"", 0, 0, argv[0] + ": no answer within " + std::to_string(timeout_ms) + " ms"};
+        }
+        // A short sleep between checks while the child runs (a few ms): the
+        // caller has no child-exit descriptor to poll.
+        struct timespec nap{0, 200000};
+        nanosleep(&nap, nullptr);
+    }
+}
+
+Result<bool> push_tmux_options(const TmuxPane& pane, const std::vector<TmuxOption>& options,
+                               const std::string& tmux_binary) {
+    auto rc = run_argv(tmux_set_argv(tmux_binary, pane, options));
+    if (!rc) return Error{"", 0, 0, "tmux pane " + pane.pane + ": " + rc.error().message};
+    if (*rc != 0) return Error{"", 0, 0, "tmux pane " + pane.pane + ": tmux exited with " + std::to_string(*rc)};
+    return true;
+}
+
+}  // namespace sentinel
