@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""End-to-end, issue 4 as checked: a private tmux server with two panes
+running bash with the integration (`eval "$(sentinel init bash)"`, one agent).
+The real `kubectl config use-context` typed in pane 1 changes pane 2's
+reserved line (capture-pane) and its @sentinel_tier (show-options -p) with no
+key pressed in pane 2; the status format follows select-pane; vim opened and
+quit leaves the line repainted; after a resize the next prompt puts the line
+on the new last row; exiting the shell gives the full screen back.
+
+Run by ctest with SENTINEL_BIN and SENTINEL_SOURCE set."""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+BIN = os.environ.get("SENTINEL_BIN", os.path.join(os.path.dirname(__file__), "..", "build", "sentinel"))
+SRC = os.environ.get("SENTINEL_SOURCE", os.path.join(os.path.dirname(__file__), ".."))
+
+passed = failed = 0
+
+
+def check(name, condition, detail=""):
+    global passed, failed
+    if condition:
+        passed += 1
+        print(f"ok {name}")
+    else:
+        failed += 1
+        print(f"FAIL {name}: {detail}")
+
+
+WORK = tempfile.mkdtemp(prefix="sentinel-agent-line-")
+SOCKET = f"sentinel-agent-line-{os.getpid()}"
+KUBE = os.path.join(WORK, "kubeconfig")
+RUN = os.path.join(WORK, "run")
+os.makedirs(RUN, mode=0o700)
+with open(KUBE, "w") as f:
+    f.write("apiVersion: v1\nkind: Config\nclusters:\n- name: c1\n  cluster: {server: 'https://10.1.2.3:6443'}\n"
+            "contexts:\n- name: dev\n  context: {cluster: c1, namespace: default}\n"
+            "- name: prod-eu\n  context: {cluster: c1, namespace: payments}\ncurrent-context: dev\n")
+RC = os.path.join(WORK, "bashrc")
+with open(RC, "w") as f:
+    f.write(f'eval "$({BIN} init bash)"\nPS1="\\$ "\n')
+ENV = {"HOME": WORK, "KUBECONFIG": KUBE, "XDG_RUNTIME_DIR": RUN, "XDG_CONFIG_HOME": os.path.join(WORK, "cfg"),
+       "XDG_CACHE_HOME": os.path.join(WORK, "cache"), "SENTINEL_SYSTEM_CONFIG": os.path.join(WORK, "etc.toml"),
+       "LANG": "C.UTF-8", "PATH": os.environ["PATH"]}
+
+
+def tmux(*args, check_rc=True):
+    r = subprocess.run(["tmux", "-L", SOCKET, "-f", "/dev/null", *args], capture_output=True, text=True)
+    if check_rc and r.returncode != 0:
+        raise RuntimeError(f"tmux {args}: {r.stderr}")
+    return r.stdout
+
+
+def wait_for(fn, timeout=6.0):
+    end = time.time() + timeout
+    while time.time() < end:
+        v = fn()
+        if v:
+            return v
+        time.sleep(0.02)
+    return fn()
+
+
+def rows(pane):
+    return tmux("capture-pane", "-p", "-t", pane).split("\n")[:-1]
+
+
+def last(pane):
+    r = rows(pane)
+    return r[-1] if r else ""
+
+
+def option(pane, name):
+    return tmux("show-options", "-p", "-q", "-v", "-t", pane, name).strip()
+
+
+def main():
+    if not shutil.which("tmux") or not shutil.which("kubectl"):
+        print("skip: tmux and kubectl are needed")
+        return 0
+    e = sum((["-e", f"{k}={v}"] for k, v in ENV.items()), [])
+    shell = f"bash --noprofile --rcfile {RC} -i"
+    try:
+        tmux("start-server", ";", "set-option", "-g", "default-terminal", "tmux-256color")
+        p1 = tmux("new-session", "-d", "-s", "t", "-x", "100", "-y", "30", "-P", "-F", "#{pane_id}", *e, shell).strip()
+        p2 = tmux("split-window", "-d", "-t", "t", "-P", "-F", "#{pane_id}", *e, shell).strip()
+        tmux("set-option", "-g", "status-interval", "0")
+        tmux("run-shell", f"bash {SRC}/contrib/tmux/sentinel.tmux")
+        for p in (p1, p2):
+            check(f"{p}: reserved line shows dev", wait_for(lambda: last(p).startswith(" DEV  kube dev/default")), rows(p))
+            check(f"{p}: @sentinel_tier", wait_for(lambda: option(p, "@sentinel_tier") == "development"),
+                  option(p, "@sentinel_tier"))
+
+        before = rows(p2)[:-1]
+        tmux("send-keys", "-t", p1, "kubectl config use-context prod-eu", "Enter")
+        check("pane 2's line repaints with no key pressed in it",
+              wait_for(lambda: last(p2).startswith(" PROD  kube prod-eu/payments")), rows(p2))
+        check("pane 2's @sentinel_tier follows", wait_for(lambda: option(p2, "@sentinel_tier") == "production"),
+              option(p2, "@sentinel_tier"))
+        check("pane 2's text above the line untouched", rows(p2)[:-1] == before, rows(p2))
+        check("production pane tinted", wait_for(lambda: option(p2, "window-style") == "bg=colour52"),
+              option(p2, "window-style"))
+
+        tmux("select-pane", "-t", p2)
+        check("status format reads the active pane", "PROD" in tmux("display-message", "-p", "#{@sentinel_label}"))
+
+        tmux("send-keys", "-t", p2, "vim -u NONE -N", "Enter")
+        wait_for(lambda: any(r.startswith("~") for r in rows(p2)))
+        tmux("send-keys", "-t", p2, ":q", "Enter")
+        check("after vim the line is there", wait_for(lambda: last(p2).startswith(" PROD  kube prod-eu/payments") and
+                                                     any(r.rstrip().endswith("$") for r in rows(p2))), rows(p2))
+        tmux("send-keys", "-t", p2, "seq 1 60", "Enter")
+        check("after vim the region is reserved again (output scrolls above the line)",
+              wait_for(lambda: last(p2).startswith(" PROD  kube prod-eu/payments") and
+                       rows(p2)[-2].rstrip().endswith("$") and rows(p2)[-3].strip() == "60"), rows(p2))
+
+        tmux("resize-pane", "-t", p2, "-y", "10")
+        tmux("send-keys", "-t", p2, "", "Enter")
+        check("after a resize the next prompt puts the line on the new last row",
+              wait_for(lambda: len(rows(p2)) == 10 and last(p2).startswith(" PROD")), rows(p2))
+        check("exactly one line painted after the resize",
+              sum(1 for r in rows(p2) if r.startswith(" PROD")) == 1, rows(p2))
+
+        # A shell that exits inside a terminal that stays: the screen is given back.
+        p3 = tmux("new-window", "-d", "-P", "-F", "#{pane_id}", *e, f"sh -c '{shell}; PS1=\"% \" exec sh -i'").strip()
+        check("p3: line shown", wait_for(lambda: last(p3).startswith(" PROD")), rows(p3))
+        tmux("send-keys", "-t", p3, "exit", "Enter")
+        check("p3: line cleared when the shell exits", wait_for(lambda: "PROD" not in last(p3)), rows(p3))
+        tmux("send-keys", "-t", p3, "seq 1 100", "Enter")
+        check("p3: full scroll region back", wait_for(lambda: rows(p3)[-2].strip() == "100" and rows(p3)[-1].startswith("%")),
+              rows(p3))
+    finally:
+        tmux("kill-server", check_rc=False)
+        lock = os.path.join(RUN, "sentinel", "agent.lock")
+        try:
+            with open(lock) as f:
+                os.kill(int(f.read().strip()), 15)
+        except (OSError, ValueError):
+            pass
+    shutil.rmtree(WORK, ignore_errors=True)
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
