@@ -108,6 +108,23 @@ def main():
         tmux("select-pane", "-t", p2)
         check("status format reads the active pane", "PROD" in tmux("display-message", "-p", "#{@sentinel_label}"))
 
+        # sentinel bar following a shell through the agent, by pane, by pid and
+        # the most recently active one, each in a window of its own.
+        pid2 = tmux("display-message", "-p", "-t", p2, "#{pane_pid}").strip()
+        bars = {how: tmux("new-window", "-d", "-P", "-F", "#{pane_id}", *e, f"{BIN} bar {how}").strip()
+                for how in (f"--pane {p2}", f"--session {pid2}", "--active")}
+        for how, bar in bars.items():
+            check(f"bar {how}: shows the followed shell's target",
+                  wait_for(lambda: "PROD" in rows(bar)[0] and "prod-eu/payments" in rows(bar)[0]), rows(bar)[:2])
+        tmux("send-keys", "-t", p1, "kubectl config use-context dev", "Enter")
+        for how, bar in bars.items():
+            check(f"bar {how}: repaints on the agent's push",
+                  wait_for(lambda: "DEV" in rows(bar)[0] and "dev/default" in rows(bar)[0]), rows(bar)[:2])
+        tmux("send-keys", "-t", p1, "kubectl config use-context prod-eu", "Enter")
+        check("back to prod-eu", wait_for(lambda: last(p2).startswith(" PROD  kube prod-eu/payments")), rows(p2))
+        for bar in bars.values():
+            tmux("kill-pane", "-t", bar, check_rc=False)
+
         tmux("send-keys", "-t", p2, "vim -u NONE -N", "Enter")
         wait_for(lambda: any(r.startswith("~") for r in rows(p2)))
         tmux("send-keys", "-t", p2, ":q", "Enter")
