@@ -275,9 +275,14 @@ def main():
         check("NO_COLOR style", wait_for(lambda: option(nc, "@sentinel_style") == "bold,reverse"), option(nc, "@sentinel_style"))
         check("NO_COLOR no tint", option(nc, "window-style") == "", option(nc, "window-style"))
 
-        # bar --session/--pane need the agent: a clear usage error, not a silent wrong answer.
-        r = subprocess.run([BIN, "bar", "--session", "1"], capture_output=True, text=True)
-        check("bar --session says it needs the agent", r.returncode == 64 and "agent" in r.stderr, r.stderr)
+        # bar --session/--pane follow a shell through the agent: with no agent, a
+        # clear one-line error naming how to start it, not a silent wrong answer.
+        no_agent = dict(os.environ, XDG_RUNTIME_DIR=tempfile.mkdtemp(prefix="sentinel-noagent-"))
+        os.chmod(no_agent["XDG_RUNTIME_DIR"], 0o700)
+        r = subprocess.run([BIN, "bar", "--session", "1"], capture_output=True, text=True, env=no_agent)
+        check("bar --session without an agent says how to start it",
+              r.returncode == 1 and r.stderr.startswith("sentinel: error: bar: no agent at ") and
+              "sentinel agent" in r.stderr and r.stderr.count("\n") == 1, r.stderr)
     finally:
         tmux("kill-server", check_rc=False)
     check("the canary was never created (end)", not os.path.exists(CANARY))
