@@ -3,9 +3,11 @@
 user runs them: config errors, hostile names, secrets, exit codes, the demo.
 
 Run by ctest with SENTINEL_BIN and SENTINEL_SOURCE set."""
+import atexit
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,6 +34,7 @@ class Home:
 
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix="sentinel-e2e-")
+        atexit.register(shutil.rmtree, self.dir, True)
         self.env = {"PATH": os.environ["PATH"], "HOME": self.dir, "LANG": "C.UTF-8",
                     "XDG_CONFIG_HOME": os.path.join(self.dir, "config"),
                     "XDG_CACHE_HOME": os.path.join(self.dir, "cache"),
