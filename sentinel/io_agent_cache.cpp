@@ -11,23 +11,6 @@
 #include "sentinel/snapshot.hpp"
 
 namespace sentinel {
-namespace {
-
-// Remembers every path the core asks for, read or missing.
-class RecordingReader : public FileReader {
-public:
-    explicit RecordingReader(std::set<std::string>& seen) : seen_(seen) {}
-    FileRead read(const std::string& path) const override {
-        seen_.insert(path);
-        return inner_.read(path);
-    }
-
-private:
-    PosixFileReader inner_;
-    std::set<std::string>& seen_;
-};
-
-}  // namespace
 
 FileIdentity identify(const std::string& path) {
     FileIdentity id;
@@ -71,7 +54,7 @@ const Evaluation& EvalCache::get(const Vars& vars) {
     std::map<std::string, FileIdentity> before;
     if (it != entries_.end())
         for (const auto& f : it->second.eval.files) before[f.first] = identify(f.first);
-    RecordingReader reader(seen);
+    RecordingFileReader reader(seen);
     // Parsed kubeconfigs come from the same identity-keyed cache as
     // `sentinel status` uses, so re-evaluating after another variable
     // changed does not parse a large kubeconfig again.

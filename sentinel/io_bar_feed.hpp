@@ -7,7 +7,7 @@
 #include <set>
 #include <string>
 
-#include "sentinel/io_bar_watch.hpp"
+#include "sentinel/io_inotify.hpp"
 #include "sentinel/sink_statusline.hpp"
 #include "sentinel/vars.hpp"
 
@@ -30,8 +30,8 @@ public:
 /// (the same evaluate() as `sentinel status`) and re-evaluates when a file
 /// it read may have changed (every file the core read through the
 /// FileReader, kubeconfigs and config files included, plus the pg service
-/// files libpq reads: `$PGSERVICEFILE` or `~/.pg_service.conf`, and
-/// `$PGSYSCONFDIR/pg_service.conf`), watched with PathWatcher.
+/// files libpq reads, pg_service_files()), watched with the agent's
+/// FileWatcher.
 class LocalFeed : public BarFeed {
 public:
     explicit LocalFeed(Vars vars);
@@ -43,7 +43,7 @@ public:
 
 private:
     Vars vars_;
-    PathWatcher watcher_;
+    FileWatcher watcher_;
     std::set<std::string> watched_;
     std::optional<LineContent> shown_;
 };

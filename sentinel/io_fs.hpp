@@ -2,6 +2,9 @@
 // The real file system and environment, for the binary. The core never
 // includes this file.
 
+#include <set>
+#include <string>
+
 #include "sentinel/vars.hpp"
 
 namespace sentinel {
@@ -17,6 +20,22 @@ inline constexpr std::size_t kMaxFileBytes = 32u << 20;
 class PosixFileReader : public FileReader {
 public:
     FileRead read(const std::string& path) const override;
+};
+
+/// A PosixFileReader that records every path asked for, found or not: the
+/// files a snapshot depends on, to be watched or checked for changes.
+class RecordingFileReader : public FileReader {
+public:
+    /// Paths read are added to `seen`, which must outlive the reader.
+    explicit RecordingFileReader(std::set<std::string>& seen) : seen_(seen) {}
+    FileRead read(const std::string& path) const override {
+        seen_.insert(path);
+        return disk_.read(path);
+    }
+
+private:
+    PosixFileReader disk_;
+    std::set<std::string>& seen_;
 };
 
 /// The process environment as a Vars map (entries without '=' skipped).

@@ -78,22 +78,25 @@ bool dry_run(const std::vector<std::string>& args) {
     return false;
 }
 
+bool help_asked(const std::vector<std::string>& args) { return has_flag(args, "--help") || has_flag(args, "-h"); }
+
+// The verb is the first word (`w`: positions from words()); with no word it
+// is empty at args.size(). Read until the caller knows better: no verb, or
+// --help, acts on nothing.
+KubeVerb first_word(const std::vector<std::string>& args, const std::vector<std::size_t>& w) {
+    KubeVerb v;
+    v.index = w.empty() ? args.size() : w[0];
+    if (!w.empty()) v.verb = args[w[0]];
+    v.risk = Risk::read;
+    return v;
+}
+
 }  // namespace
 
 KubeVerb find_kubectl_verb(const std::vector<std::string>& args) {
-    KubeVerb v;
-    v.index = args.size();
     std::vector<std::size_t> w = words(args, kKubectlValueFlags, kKubectlValueShort);
-    if (w.empty() || has_flag(args, "--help") || has_flag(args, "-h")) {
-        v.risk = Risk::read;
-        if (!w.empty()) {
-            v.verb = args[w[0]];
-            v.index = w[0];
-        }
-        return v;
-    }
-    v.index = w[0];
-    v.verb = args[w[0]];
+    KubeVerb v = first_word(args, w);
+    if (w.empty() || help_asked(args)) return v;
     std::string sub = w.size() > 1 ? args[w[1]] : "";
     if (!sub.empty() && (v.verb == "rollout" || v.verb == "auth" || v.verb == "config" || v.verb == "certificate"))
         v.verb += " " + sub;
@@ -106,19 +109,9 @@ KubeVerb find_kubectl_verb(const std::vector<std::string>& args) {
 }
 
 KubeVerb find_helm_verb(const std::vector<std::string>& args) {
-    KubeVerb v;
-    v.index = args.size();
     std::vector<std::size_t> w = words(args, kHelmValueFlags, kHelmValueShort);
-    if (w.empty() || has_flag(args, "--help") || has_flag(args, "-h")) {
-        v.risk = Risk::read;
-        if (!w.empty()) {
-            v.verb = args[w[0]];
-            v.index = w[0];
-        }
-        return v;
-    }
-    v.index = w[0];
-    v.verb = args[w[0]];
+    KubeVerb v = first_word(args, w);
+    if (w.empty() || help_asked(args)) return v;
     v.risk = kHelmReads.count(v.verb) ? Risk::read : Risk::write;
     if (v.risk == Risk::write && dry_run(args)) v.risk = Risk::read;
     return v;
