@@ -9,8 +9,17 @@ import time
 from e2e_shell_harness import Checks, Sandbox, kubeconfig
 
 
-def settle():
-    time.sleep(0.15)  # inotify → agent; the prompt itself never waits for it
+def next_segment(shell, before):
+    """The first segment that differs from `before`, prompting again until the
+    agent has seen the change (the prompt itself never waits for inotify), or
+    the last one after 5 s. Any prompt in between that already showed the
+    change would have been returned, so the mark is checked at the first."""
+    deadline = time.monotonic() + 5
+    while True:
+        time.sleep(0.05)
+        _, seg, _ = shell.run("true")
+        if seg != before or time.monotonic() > deadline:
+            return seg
 
 
 def use_context(kind, c):
@@ -22,8 +31,7 @@ def use_context(kind, c):
         c.check(seg == "STAGING staging-eu/default", "%s: shell A starts on staging (%r)" % (kind, seg))
         raw, _, _ = b.run("kubectl config use-context prod-eu")
         c.check(b"Switched to context" in raw, "%s: kubectl config use-context ran in shell B" % kind)
-        settle()
-        _, seg, _ = a.run("true")
+        seg = next_segment(a, seg)
         c.check(seg == "PROD prod-eu/default (changed from STAGING staging-eu/default)",
                 "%s: A's next prompt shows prod, changed elsewhere (%r)" % (kind, seg))
         c.check(a.value("SENTINEL_CHANGED") == "STAGING staging-eu/default", "%s: SENTINEL_CHANGED" % kind)
@@ -35,8 +43,7 @@ def use_context(kind, c):
         with open(tmp, "w") as f:
             f.write(kubeconfig("dev", ["dev", "prod-eu"]))
         os.rename(tmp, box.kubeconfig)
-        settle()
-        _, seg, _ = a.run("true")
+        seg = next_segment(a, seg)
         c.check(seg == "DEV dev/default (changed from PROD prod-eu/default)", "%s: rename over the file (%r)" % (kind, seg))
 
         # A kubeconfig in a directory that does not exist yet.
@@ -46,8 +53,7 @@ def use_context(kind, c):
         os.makedirs(os.path.dirname(later))
         with open(later, "w") as f:
             f.write(kubeconfig("prod-us", ["prod-us"]))
-        settle()
-        _, seg, _ = a.run("true")
+        seg = next_segment(a, seg)
         c.check(seg is not None and seg.startswith("PROD prod-us/default"), "%s: file created later is seen (%r)" % (kind, seg))
     finally:
         box.close()

@@ -34,8 +34,12 @@ std::string run(const std::string& command) {
 }
 
 // A private tmux server with one session; killed at the end of the test.
+// Each instance gets its own socket name: `kill-server` returns before the
+// old server has gone, and a new client that reaches a dying server on the
+// same socket fails with "server exited unexpectedly".
 struct Server {
-    std::string name = "sentinel-unit-" + std::to_string(getpid());
+    static inline int count = 0;
+    std::string name = "sentinel-unit-" + std::to_string(getpid()) + "-" + std::to_string(++count);
     std::string socket;
     Server() {
         run("tmux -L " + name + " -f /dev/null new-session -d -s u -x 80 -y 24 'sleep 60'");
@@ -43,6 +47,17 @@ struct Server {
     }
     ~Server() { run("tmux -L " + name + " kill-server 2>/dev/null"); }
     std::string option(const std::string& o) { return run("tmux -L " + name + " show-options -p -q -v -t %0 " + o); }
+    // The option once it equals `want`, or its value after 5 s: the control
+    // client writes asynchronously, so a fixed sleep would race a busy machine.
+    std::string option_when(const std::string& o, const std::string& want) {
+        std::string v;
+        for (int i = 0; i < 250; ++i) {
+            v = option(o);
+            if (v == want) break;
+            usleep(20000);
+        }
+        return v;
+    }
 };
 
 // Everything the pty master has to read now.
@@ -76,8 +91,7 @@ TEST_CASE("TmuxControlPool sets pane options through one control client") {
     TmuxPane pane{server.socket, "%0", "$0"};
     TmuxControlPool pool;
     REQUIRE(pool.set(pane, tmux_pane_options(prod(), true, {})).ok());
-    usleep(100000);
-    CHECK(server.option("@sentinel_tier") == "production");
+    CHECK(server.option_when("@sentinel_tier", "production") == "production");
     CHECK(server.option("@sentinel_text") == "kube ##(touch /tmp/sentinel-unit-canary)/payments");
     CHECK(server.option("window-style") == "bg=colour52");
     CHECK(run("tmux -L " + server.name + " list-clients -F '#{client_flags}'").find("control-mode") != std::string::npos);
@@ -86,6 +100,7 @@ TEST_CASE("TmuxControlPool sets pane options through one control client") {
 
 TEST_CASE("SessionDisplay: prompt reserves, idle change repaints, busy does not, exit releases; tmux follows") {
     Server server;
+    REQUIRE_FALSE(server.socket.empty());
     int master = posix_openpt(O_RDWR | O_NOCTTY);
     REQUIRE(master >= 0);
     REQUIRE(grantpt(master) == 0);
@@ -115,19 +130,16 @@ TEST_CASE("SessionDisplay: prompt reserves, idle change repaints, busy does not,
 
     display.at_prompt(dev);
     CHECK(drain(master) == reserve_bytes(caps, layout_status_line(dev, 79, false), Placement::bottom, {24, 80}));
-    usleep(100000);
-    CHECK(server.option("@sentinel_tier") == "development");
+    CHECK(server.option_when("@sentinel_tier", "development") == "development");
 
     display.on_change(prod(), true);
     CHECK(drain(master) == paint_bytes(caps, layout_status_line(prod(), 79, false), Placement::bottom, {24, 80}));
-    usleep(100000);
-    CHECK(server.option("@sentinel_tier") == "production");
+    CHECK(server.option_when("@sentinel_tier", "production") == "production");
 
     display.on_change(dev, false);  // a command runs: the terminal is left alone, tmux still follows
     CHECK(drain(master) == "");
-    usleep(100000);
-    CHECK(server.option("@sentinel_tier") == "development");
-    CHECK(server.option("window-style") == "");
+    CHECK(server.option_when("@sentinel_tier", "development") == "development");
+    CHECK(server.option_when("window-style", "") == "");
 
     display.on_exit();
     CHECK(drain(master) == release_bytes(caps, Placement::bottom, {24, 80}));
@@ -139,12 +151,17 @@ TEST_CASE("SessionDisplay: prompt reserves, idle change repaints, busy does not,
 TEST_CASE("session_terminal reads TERM and NO_COLOR of a process of this user") {
     setenv("TERM", "xterm-256color", 1);
     setenv("NO_COLOR", "1", 1);
+    int exec_seen[2];
+    REQUIRE(pipe2(exec_seen, O_CLOEXEC) == 0);
     pid_t child = fork();
     if (child == 0) {
         execlp("sleep", "sleep", "5", nullptr);
         _exit(127);
     }
-    usleep(100000);
+    close(exec_seen[1]);
+    char byte;
+    REQUIRE(read(exec_seen[0], &byte, 1) == 0);  // end of file: the child has exec'd
+    close(exec_seen[0]);
     SessionTerminal t = session_terminal(child, "/dev/pts/9", "/tmp/s,1,0", "%1");
     kill(child, SIGKILL);
     waitpid(child, nullptr, 0);
