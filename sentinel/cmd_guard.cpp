@@ -10,6 +10,7 @@
 #include "sentinel/commands.hpp"
 #include "sentinel/guard_describe.hpp"
 #include "sentinel/guard_pin.hpp"
+#include "sentinel/io_agent_ask.hpp"
 #include "sentinel/io_exec.hpp"
 #include "sentinel/io_exec_pg.hpp"
 #include "sentinel/io_fs.hpp"
@@ -24,6 +25,9 @@ namespace {
 // SQL piped into psql is read whole to classify it; past this it is refused.
 constexpr std::size_t kMaxStdinSql = 64u << 20;
 constexpr int kAttempts = 3;
+// How long the guard waits for the agent's fast answer before it evaluates
+// itself (a stopped agent must not hold a command up for long).
+constexpr int kAgentTimeoutMs = 250;
 
 int run_guard(const Invocation& inv);
 
@@ -103,6 +107,13 @@ Result<Evaluated> evaluate_psql(const Vars& vars, const std::vector<std::string>
 
 int exec_plain(const std::vector<std::string>& argv) { return exec_command(argv, {}, {kOverrideVariable}); }
 
+// The agent, when one runs, says whether `eval_cmd` runs without a question
+// (policy none, a kubectl read); anything else is checked here as if there
+// were no agent.
+bool agent_says_run(const std::vector<std::string>& eval_cmd, const Vars& vars) {
+    return agent_runs_unasked(eval_cmd, vars, kAgentTimeoutMs).value_or(false);
+}
+
 int guard_psql(const Invocation& inv, const Vars& vars, const std::vector<std::string>& argv, ConfirmRequest& req) {
     std::vector<std::string> args(argv.begin() + 1, argv.end());
     PsqlCommandLine cmd = parse_psql_command_line(args);
@@ -112,6 +123,7 @@ int guard_psql(const Invocation& inv, const Vars& vars, const std::vector<std::s
 
     std::vector<std::string> eval_cmd = plain;
     eval_cmd[0] = "psql";
+    if (agent_says_run(eval_cmd, vars)) return exec_plain(plain);
     Snapshot first = evaluate(vars, PosixFileReader(), eval_cmd);
     if (decide(first, Action{}, true, std::nullopt).policy == Policy::none) return exec_plain(plain);
 
@@ -157,6 +169,7 @@ int guard_kube(Tool tool, const Vars& vars, const std::vector<std::string>& argv
     std::vector<std::string> args(argv.begin() + 1, argv.end());
     std::vector<std::string> eval_cmd = argv;
     eval_cmd[0] = tool == Tool::helm ? "helm" : "kubectl";
+    if (agent_says_run(eval_cmd, vars)) return exec_plain(argv);
     req.action = kube_action(tool, args);
     req.evaluate = [&]() -> Result<Evaluated> { return Evaluated{evaluate(vars, PosixFileReader(), eval_cmd), ""}; };
     ConfirmOutcome outcome = run_confirmation(req);
@@ -213,6 +226,7 @@ int run_guard(const Invocation& inv) {
         case Tool::none:
         case Tool::other: break;
     }
+    if (agent_says_run(argv, vars)) return exec_plain(argv);
     req.action = other_action(argv);
     req.evaluate = [&]() -> Result<Evaluated> { return Evaluated{evaluate(vars, PosixFileReader(), argv), ""}; };
     ConfirmOutcome outcome = run_confirmation(req);

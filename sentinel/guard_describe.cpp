@@ -1,5 +1,6 @@
 #include "sentinel/guard_describe.hpp"
 
+#include "sentinel/guard.hpp"
 #include "sentinel/kube_verbs.hpp"
 #include "sentinel/sql_classify.hpp"
 
@@ -61,6 +62,14 @@ Action other_action(const std::vector<std::string>& argv) {
     if (!argv.empty()) a.tool = argv[0].substr(argv[0].rfind('/') + 1);
     a.risk = Risk::write;  // its arguments may hold secrets: neither shown nor audited
     return a;
+}
+
+bool runs_unasked(const Snapshot& snapshot, const std::vector<std::string>& command) {
+    Tool tool = tool_of(command);
+    Action action = other_action(command);
+    if ((tool == Tool::kubectl || tool == Tool::helm) && !command.empty())
+        action = kube_action(tool, std::vector<std::string>(command.begin() + 1, command.end()));
+    return decide(snapshot, action, true, std::nullopt).verdict == Decision::Verdict::run;
 }
 
 }  // namespace sentinel

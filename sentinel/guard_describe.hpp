@@ -39,4 +39,14 @@ Action kube_action(Tool tool, const std::vector<std::string>& args);
 /// arguments are neither shown nor audited (they may hold a token).
 Action other_action(const std::vector<std::string>& argv);
 
+/// True when `sentinel guard` runs `command` (program name first, already
+/// named psql, kubectl or helm when --tool chose one) without asking,
+/// whatever its terminal, input and files: decide() gives `run` for the
+/// command's action with a terminal and no override. That is policy none,
+/// or a kubectl/helm read. psql statements are not read here (-f files
+/// and stdin belong to the caller), so psql counts as a write: on a tier
+/// whose policy asks, the answer is false and the caller looks closer.
+/// The agent answers EVAL with this (protocol.hpp).
+bool runs_unasked(const Snapshot& snapshot, const std::vector<std::string>& command);
+
 }  // namespace sentinel

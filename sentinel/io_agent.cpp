@@ -18,8 +18,11 @@
 #include <random>
 #include <set>
 
+#include "sentinel/guard_describe.hpp"
 #include "sentinel/io_agent_cache.hpp"
 #include "sentinel/io_bar_session.hpp"
+#include "sentinel/io_fs.hpp"
+#include "sentinel/io_kube_cache.hpp"
 #include "sentinel/io_inotify.hpp"
 #include "sentinel/io_socket.hpp"
 #include "sentinel/protocol.hpp"
@@ -89,6 +92,7 @@ private:
     }
     void drop(int fd);
     void evaluate_session(Session& s);
+    Frame verdict(const Frame& f);
     // The display sinks (issue 4): the reserved status line on the session's
     // terminal, the OSC tint and its tmux pane options. `prompt`: the shell
     // is about to draw its prompt (reserve and paint); else a change.
@@ -199,6 +203,27 @@ void Agent::evaluate_session(Session& s) {
     apply_view(s, e.view);
 }
 
+// EVAL: what the guard would do with a command, evaluated here where libpq
+// is loaded and kubeconfigs are cached. Relative paths in the variables and
+// the command are the caller's: the agent works in its cwd for the call.
+Frame Agent::verdict(const Frame& f) {
+    Frame ask = {"VERDICT", "ask", "unknown"};
+    if (f.size() < 3) return ask;
+    char* end = nullptr;
+    unsigned long argc = std::strtoul(f[2].c_str(), &end, 10);
+    if (!end || *end || argc == 0 || argc > f.size() - 3) return ask;
+    std::vector<std::string> command(f.begin() + 3, f.begin() + 3 + static_cast<long>(argc));
+    Vars vars = parse_report({f.begin() + 3 + static_cast<long>(argc), f.end()});
+    if (f[1].empty() || f[1][0] != '/' || ::chdir(f[1].c_str()) != 0) return ask;
+    PosixFileReader files;
+    CachingKubeconfigLoader kubeconfigs(files, kube_cache_dir(vars));
+    Snapshot s = evaluate(vars, files, command, &kubeconfigs);
+    if (::chdir("/") != 0) log("chdir /: " + std::string(std::strerror(errno)));
+    Frame reply = {"VERDICT", runs_unasked(s, command) ? "run" : "ask", s.tier};
+    log("guard asked: " + reply[1] + " (tier " + sanitize(s.tier) + ")");
+    return reply;
+}
+
 void Agent::show(Session& s, bool prompt) {
     const Evaluation& e = cache_.get(s.vars);
     std::unique_ptr<SessionDisplay>& display = displays_[s.id];
@@ -231,6 +256,7 @@ void Agent::handle(Client& c, const Frame& f) {
         return send(c, {"HELLO", std::to_string(kProtocolVersion), "sentinel-agent 0.1.0", instance_});
     }
     if (verb == "PING") return send(c, {"PONG", f.size() > 1 ? f[1] : ""});
+    if (verb == "EVAL") return send(c, verdict(f));
     if (verb == "REGISTER") {
         if (c.session || f.size() < 7) return fail(c, "register", "REGISTER pid shell tty tmux pane cwd, once");
         Session s;

@@ -26,7 +26,13 @@
 //   A: GONE <id>
 //   C: LIST                                   SESSION frames for all, then END
 //   C: PING <token>   A: PONG <token>
-// REPORT carries no secret: shells never send PGPASSWORD and redact URL and
+//   C: EVAL <cwd> <argc> <arg>... <NAME=VALUE>...   (`sentinel guard`, no REGISTER)
+//   A: VERDICT <run|ask> <tier>
+//      run: the guard would run this command without asking (runs_unasked,
+//      guard_describe.hpp) under these variables, relative paths taken from
+//      <cwd>; ask: it must look closer itself. An agent is only ever a fast
+//      path: whatever it says but `run` sends the guard to its own checks.
+// REPORT and EVAL carry no secret: shells never send PGPASSWORD and redact URL and
 // conninfo passwords before sending; the agent drops them again.
 
 #include <cstddef>

@@ -310,3 +310,25 @@ TEST_CASE("grace: store round trip, old and future entries dropped") {
 }
 
 }  // namespace sentinel
+
+namespace sentinel {
+
+TEST_CASE("runs_unasked: what the agent may answer for the guard (EVAL)") {
+    Snapshot prod = Snap().kube("prod-eu").s;
+    Snapshot dev = Snap().kube("dev-eu").s;
+    CHECK(runs_unasked(dev, {"kubectl", "delete", "ns", "payments"}));
+    CHECK(runs_unasked(prod, {"kubectl", "-n", "x", "get", "pods"}));
+    CHECK(runs_unasked(prod, {"helm", "list"}));
+    CHECK_FALSE(runs_unasked(prod, {"kubectl", "delete", "ns", "payments"}));
+    CHECK_FALSE(runs_unasked(prod, {"helm", "upgrade", "web", "./chart"}));
+    // psql statements live in -f files and stdin the agent does not see:
+    // on a guarded tier even a SELECT is left to the guard.
+    CHECK_FALSE(runs_unasked(Snap().pg("orders", "prod-db.example.com").s, {"psql", "-c", "select 1"}));
+    CHECK(runs_unasked(Snap().pg("orders", "localhost").s, {"psql", "-c", "drop table users"}));
+    CHECK_FALSE(runs_unasked(prod, {"./deploy.sh"}));
+    CHECK(runs_unasked(Snap().kube("dev-eu").config_error("x:1:1: bad").s, {"kubectl", "get", "pods"}));
+    CHECK_FALSE(runs_unasked(Snap().kube("dev-eu").config_error("x:1:1: bad").s, {"kubectl", "delete", "pod", "x"}));
+    CHECK_FALSE(runs_unasked(Snapshot{}, {"kubectl", "delete", "pod", "x"}));
+}
+
+}  // namespace sentinel
