@@ -92,7 +92,8 @@ private:
     }
     void drop(int fd);
     void evaluate_session(Session& s);
-    Frame verdict(const Frame& f);
+    std::pair<std::string, std::string> verdict(const std::string& cwd, const std::vector<std::string>& command,
+                                                const Vars& vars, const std::string& asker);
     // The display sinks (issue 4): the reserved status line on the session's
     // terminal, the OSC tint and its tmux pane options. `prompt`: the shell
     // is about to draw its prompt (reserve and paint); else a change.
@@ -203,25 +204,32 @@ void Agent::evaluate_session(Session& s) {
     apply_view(s, e.view);
 }
 
-// EVAL: what the guard would do with a command, evaluated here where libpq
-// is loaded and kubeconfigs are cached. Relative paths in the variables and
-// the command are the caller's: the agent works in its cwd for the call.
-Frame Agent::verdict(const Frame& f) {
-    Frame ask = {"VERDICT", "ask", "unknown"};
-    if (f.size() < 3) return ask;
-    char* end = nullptr;
-    unsigned long argc = std::strtoul(f[2].c_str(), &end, 10);
-    if (!end || *end || argc == 0 || argc > f.size() - 3) return ask;
-    std::vector<std::string> command(f.begin() + 3, f.begin() + 3 + static_cast<long>(argc));
-    Vars vars = parse_report({f.begin() + 3 + static_cast<long>(argc), f.end()});
-    if (f[1].empty() || f[1][0] != '/' || ::chdir(f[1].c_str()) != 0) return ask;
+// EVAL and GUARD: whether the guard would run `command` without a question,
+// evaluated here where libpq is loaded and kubeconfigs are cached. Relative
+// paths in the variables and the command are the caller's: the agent works
+// in `cwd` for the call. Returns {"run" or "ask", tier}.
+std::pair<std::string, std::string> Agent::verdict(const std::string& cwd, const std::vector<std::string>& command,
+                                                   const Vars& vars, const std::string& asker) {
+    if (command.empty() || cwd.empty() || cwd[0] != '/' || ::chdir(cwd.c_str()) != 0) return {"ask", "unknown"};
     PosixFileReader files;
     CachingKubeconfigLoader kubeconfigs(files, kube_cache_dir(vars));
     Snapshot s = evaluate(vars, files, command, &kubeconfigs);
     if (::chdir("/") != 0) log("chdir /: " + std::string(std::strerror(errno)));
-    Frame reply = {"VERDICT", runs_unasked(s, command) ? "run" : "ask", s.tier};
-    log("guard asked: " + reply[1] + " (tier " + sanitize(s.tier) + ")");
-    return reply;
+    std::string answer = runs_unasked(s, command) ? "run" : "ask";
+    log(asker + " asked: " + answer + " (tier " + sanitize(s.tier) + ")");
+    return {answer, s.tier};
+}
+
+// The command of an EVAL or GUARD frame: `argc` fields from `first`; false
+// when they are not there.
+bool command_of(const Frame& f, std::size_t first, std::vector<std::string>& command, std::size_t& end) {
+    if (f.size() <= first) return false;
+    char* stop = nullptr;
+    unsigned long argc = std::strtoul(f[first].c_str(), &stop, 10);
+    if (!stop || *stop || argc > f.size() - first - 1) return false;
+    command.assign(f.begin() + static_cast<long>(first) + 1, f.begin() + static_cast<long>(first + 1 + argc));
+    end = first + 1 + argc;
+    return true;
 }
 
 void Agent::show(Session& s, bool prompt) {
@@ -256,7 +264,14 @@ void Agent::handle(Client& c, const Frame& f) {
         return send(c, {"HELLO", std::to_string(kProtocolVersion), "sentinel-agent 0.1.0", instance_});
     }
     if (verb == "PING") return send(c, {"PONG", f.size() > 1 ? f[1] : ""});
-    if (verb == "EVAL") return send(c, verdict(f));
+    if (verb == "EVAL") {
+        std::vector<std::string> command;
+        std::size_t end = 0;
+        if (f.size() < 3 || !command_of(f, 2, command, end)) return send(c, {"VERDICT", "ask", "unknown"});
+        auto [answer, tier] =
+            verdict(f[1], command, parse_report({f.begin() + static_cast<long>(end), f.end()}), "guard");
+        return send(c, {"VERDICT", answer, tier});
+    }
     if (verb == "REGISTER") {
         if (c.session || f.size() < 7) return fail(c, "register", "REGISTER pid shell tty tmux pane cwd, once");
         Session s;
@@ -283,7 +298,7 @@ void Agent::handle(Client& c, const Frame& f) {
         for (auto& [id, s] : sessions_) send(c, session_frame(instance_, s));
         return send(c, {"END"});
     }
-    if (verb != "REPORT" && verb != "PROMPT" && verb != "BUSY") return fail(c, "verb", "unknown verb");
+    if (verb != "REPORT" && verb != "PROMPT" && verb != "BUSY" && verb != "GUARD") return fail(c, "verb", "unknown verb");
     auto it = sessions_.find(c.session);
     if (it == sessions_.end()) return fail(c, "register", "REGISTER first");
     Session& s = it->second;
@@ -311,6 +326,14 @@ void Agent::handle(Client& c, const Frame& f) {
         send(c, state_frame(f[1], f[2], instance_, s, s.names));
         if (gen != s.gen || !was_idle) publish(s);
         return;
+    }
+    if (verb == "GUARD") {
+        if (f.size() < 3) return fail(c, "guard", "GUARD seq argc arg...");
+        std::vector<std::string> command;
+        std::size_t end = 0;
+        if (!s.reported || !command_of(f, 2, command, end)) return send(c, {"GUARDED", f[1], "ask", "unknown"});
+        auto [answer, tier] = verdict(s.cwd, command, s.vars, "session " + std::to_string(s.id) + ": shell guard");
+        return send(c, {"GUARDED", f[1], answer, tier});
     }
     if (verb == "BUSY") {
         if (s.idle) {

@@ -172,8 +172,9 @@ void Relay::from_shell(const std::string& line) {
         send_agent(f);
     } else if (f[0] == "BUSY") {
         send_agent(f);
-    } else if (f[0] == "PROMPT" && f.size() >= 4) {
-        long timeout = std::clamp(std::strtol(f[3].c_str(), nullptr, 10), 1L, 5000L);
+    } else if ((f[0] == "PROMPT" && f.size() >= 4) || (f[0] == "GUARD" && f.size() >= 4)) {
+        bool prompt = f[0] == "PROMPT";
+        long timeout = std::clamp(std::strtol(f[prompt ? 3 : 2].c_str(), nullptr, 10), 1L, 5000L);
         if (!waiting_seq_.empty()) reply(waiting_seq_, "stale");
         waiting_seq_ = f[1];
         deadline_ = now_ms() + timeout;
@@ -194,7 +195,13 @@ void Relay::from_shell(const std::string& line) {
             waiting_seq_.clear();
             return;
         }
-        send_agent({"PROMPT", f[1], f[2]});
+        if (prompt) {
+            send_agent({"PROMPT", f[1], f[2]});
+        } else {
+            Frame guard = {"GUARD", f[1]};
+            guard.insert(guard.end(), f.begin() + 3, f.end());
+            send_agent(guard);
+        }
         if (!outstanding_) outstanding_since_ = now_ms();
         outstanding_ = true;
     }
@@ -207,10 +214,11 @@ void Relay::from_agent(const std::string& line) {
     if (f[0] == "ERROR") return disconnect("agent refused: " + (f.size() > 2 ? f[2] : std::string("error")));
     if (f[0] == "HELLO" && (f.size() < 2 || f[1] != std::to_string(kProtocolVersion)))
         return disconnect("agent speaks another protocol version");
-    if (f[0] != "STATE" || f.size() < 3) return;
+    if ((f[0] != "STATE" && f[0] != "GUARDED") || f.size() < 3) return;
     outstanding_ = false;
-    if (f[1] != waiting_seq_) return;  // a late answer to a prompt already given up on
+    if (f[1] != waiting_seq_) return;  // a late answer to a request already given up on
     waiting_seq_.clear();
+    if (f[0] == "GUARDED") return reply(f[1], f[2] == "run" ? "run" : "ask", {f.size() > 3 ? f[3] : ""});
     if (f.size() == 3) return reply(f[1], "same");
     reply(f[1], "new", {f.begin() + 2, f.end()});
 }
@@ -308,7 +316,12 @@ std::string shell_reply(bool bash, const std::string& seq, const std::string& st
     if (body.size() > 3000) body.resize(3000);
     if (!bash) return clean_field(seq) + kSep + status + body;
     char head[32];
-    char code = status == "same" ? '=' : status == "new" ? 'N' : status == "stale" ? 'S' : 'D';
+    char code = status == "same"    ? '='
+                : status == "new"   ? 'N'
+                : status == "stale" ? 'S'
+                : status == "run"   ? 'R'
+                : status == "ask"   ? 'A'
+                                    : 'D';
     std::snprintf(head, sizeof head, "%c%07lu%08zu", code, std::strtoul(seq.c_str(), nullptr, 10) % 10000000ul,
                   body.size());
     return head + body;

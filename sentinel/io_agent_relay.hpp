@@ -11,6 +11,8 @@
 // unlinks once the shell has opened it: agent frames (protocol.hpp)
 //   REPORT <cwd> <NAME=VALUE>...       forwarded (and replayed on reconnect)
 //   PROMPT <seq> <known-gen> <timeout-ms>   answered within timeout-ms
+//   GUARD <seq> <timeout-ms> <argc> <arg>...  a wrapped tool (SENTINEL_WRAP):
+//                                      may it run without `sentinel guard`?
 //   BUSY                               forwarded
 // Relay to shell, on the relay's standard output (a pipe the shell reads),
 // fields separated by 0x1F (no field can hold 0x1F or LF: values are
@@ -23,9 +25,12 @@
 //         <kube-namespace> <pg> <env> <names>
 //   <seq> stale                         the agent did not answer in time
 //   <seq> down <reason>                 no agent (it is being started)
+// and one per GUARD (or stale/down as above):
+//   <seq> run <tier>                    run the tool directly: policy none or a read
+//   <seq> ask <tier>                    run it through `sentinel guard`
 // For zsh each reply is a line. For bash each reply is a 16-byte header
 // `<status char><seq, 7 digits><body length, 8 digits>` (status `=` same,
-// `N` new, `S` stale, `D` down) followed by the body `<gen> <tier> ...` or
+// `N` new, `S` stale, `D` down, `R` run, `A` ask) followed by the body `<gen> <tier> ...` or
 // `<reason>`: bash reads a pipe one byte per read(2) unless it is told how
 // many bytes to read (`read -N`), so each reply costs it two reads. A reply
 // is written with one write(2) of less than PIPE_BUF bytes, so a shell that
@@ -47,7 +52,7 @@ struct RelayOptions {
 int run_relay(const RelayOptions& options);
 
 /// One reply to the shell in the form above (without the line's LF for
-/// zsh): `status` is "same", "new", "stale" or "down"; `fields` follow the
+/// zsh): `status` is "same", "new", "stale", "down", "run" or "ask"; `fields` follow the
 /// status (new: gen, tier, ...; down: reason). Control bytes other than ESC,
 /// 0x01 and 0x02 (used by the prompt segment) become '?'; a body is cut to
 /// 3,000 bytes.

@@ -32,6 +32,8 @@
 //      guard_describe.hpp) under these variables, relative paths taken from
 //      <cwd>; ask: it must look closer itself. An agent is only ever a fast
 //      path: whatever it says but `run` sends the guard to its own checks.
+//   C: GUARD <seq> <argc> <arg>...            the same for a registered shell's
+//   A: GUARDED <seq> <run|ask> <tier>         wrapped tool, under its last REPORT
 // REPORT and EVAL carry no secret: shells never send PGPASSWORD and redact URL and
 // conninfo passwords before sending; the agent drops them again.
 

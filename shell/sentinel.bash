@@ -18,6 +18,8 @@
 #   SENTINEL_TIMEOUT_MS=10   how long a prompt waits for the agent (ms)
 #   SENTINEL_AUTOSTART=0     never start the agent (systemd runs it)
 #   SENTINEL_WRAP="psql kubectl helm"   wrap these tools with `sentinel guard`
+#                            (the agent is asked first over the relay: a
+#                            command that needs no question runs directly)
 # Results (shell variables, updated at each prompt):
 #   SENTINEL_SEGMENT  the coloured segment, escaped for PS1
 #   SENTINEL_TIER SENTINEL_LABEL SENTINEL_KUBE_CONTEXT SENTINEL_KUBE_NAMESPACE
@@ -218,12 +220,64 @@ _sentinel_debug() {
   : "$1"
 }
 
+# _sentinel_ask_guard TOOL ARGS...: asks the agent, through the relay this
+# shell already holds, whether TOOL ARGS would run without a question
+# (policy none, a kubectl read). Success means run it directly; failure
+# (ask, no agent, no answer within 250 ms, an argument that may hold a
+# password, psql --write) means go through `sentinel guard`.
+_sentinel_ask_guard() {
+  [[ -n ${_sentinel_wfd-} && -n ${_sentinel_rfd-} ]] || return 1
+  local a head body rc req
+  for a in "$@"; do
+    case $a in
+      *[Pp][Aa][Ss][Ss][Ww][Oo][Rr][Dd]* | *://*@* | --write) return 1 ;;
+    esac
+  done
+  # The command may run under other variables (PGHOST=x psql): report them.
+  _sentinel_req='' _sentinel_fp=''
+  _sentinel_collect
+  if [[ $_sentinel_fp != "${_sentinel_sent_fp-}" ]]; then
+    _sentinel_report
+    _sentinel_sent_fp=$_sentinel_fp
+  fi
+  (( ++_sentinel_seq ))
+  req="GUARD"$'\t'"$_sentinel_seq"$'\t250\t'"$#"
+  for a in "$@"; do
+    _sentinel_v=$a
+    _sentinel_escape
+    req+=$'\t'"$_sentinel_v"
+  done
+  printf '%s%s\n' "$_sentinel_req" "$req" >&"$_sentinel_wfd"
+  while :; do
+    read -r -N 16 -t 0.28 -u "$_sentinel_rfd" head
+    rc=$?
+    (( rc == 0 && ${#head} == 16 )) || return 1
+    body=''
+    if (( 10#${head:8:8} > 0 )); then
+      LC_ALL=C read -r -N "$(( 10#${head:8:8} ))" -t 0.28 -u "$_sentinel_rfd" body || return 1
+    fi
+    (( 10#${head:1:7} == _sentinel_seq % 10000000 )) || continue
+    [[ ${head:0:1} == R ]]
+    return
+  done
+}
+
+_sentinel_guarded() {
+  local tool=$1
+  shift
+  if _sentinel_ask_guard "$tool" "$@"; then
+    command "$tool" "$@"
+  else
+    command "$_sentinel_bin" guard --tool "$tool" -- "$tool" "$@"
+  fi
+}
+
 _sentinel_wrap() {
   local tool
   for tool in ${SENTINEL_WRAP-}; do
     case $tool in
       psql | kubectl | helm)
-        eval "function $tool { command ${_sentinel_bin@Q} guard --tool $tool -- $tool \"\$@\"; }"
+        eval "function $tool { _sentinel_guarded $tool \"\$@\"; }"
         ;;
     esac
   done

@@ -16,6 +16,8 @@
 #   SENTINEL_TIMEOUT_MS=10   how long a prompt waits for the agent (ms)
 #   SENTINEL_AUTOSTART=0     never start the agent (systemd runs it)
 #   SENTINEL_WRAP="psql kubectl helm"   wrap these tools with `sentinel guard`
+#                            (the agent is asked first over the relay: a
+#                            command that needs no question runs directly)
 # Results (shell variables, updated at each prompt):
 #   SENTINEL_SEGMENT  the coloured segment, escaped for PROMPT
 #   SENTINEL_TIER SENTINEL_LABEL SENTINEL_KUBE_CONTEXT SENTINEL_KUBE_NAMESPACE
@@ -201,13 +203,68 @@ _sentinel_preexec() {
   return 0
 }
 
+# _sentinel_ask_guard TOOL ARGS...: asks the agent, through the relay this
+# shell already holds, whether TOOL ARGS would run without a question
+# (policy none, a kubectl read). Success means run it directly; failure
+# (ask, no agent, no answer within 250 ms, an argument that may hold a
+# password, psql --write) means go through `sentinel guard`.
+_sentinel_ask_guard() {
+  emulate -L zsh
+  [[ -n ${_sentinel_wfd-} && -n ${_sentinel_rfd-} ]] || return 1
+  local a line chunk req sep=$'\x1f'
+  local -a f
+  for a in "$@"; do
+    case $a in
+      (*[Pp][Aa][Ss][Ss][Ww][Oo][Rr][Dd]* | *://*@* | --write) return 1 ;;
+    esac
+  done
+  # The command may run under other variables (PGHOST=x psql): report them.
+  typeset -g _sentinel_req='' _sentinel_fp=''
+  eval "$_sentinel_collect"
+  if [[ $_sentinel_fp != "${_sentinel_sent_fp-}" ]]; then
+    _sentinel_report
+    typeset -g _sentinel_sent_fp=$_sentinel_fp
+  fi
+  (( ++_sentinel_seq ))
+  req="GUARD"$'\t'"$_sentinel_seq"$'\t250\t'"$#"
+  for a in "$@"; do
+    _sentinel_v=$a
+    _sentinel_escape
+    req+=$'\t'"$_sentinel_v"
+  done
+  print -rn -u $_sentinel_wfd -- "${_sentinel_req}${req}"$'\n'
+  while :; do
+    if [[ $_sentinel_buf != *$'\n'* ]]; then
+      sysread -t 0.28 -i $_sentinel_rfd chunk || return 1
+      _sentinel_buf+=$chunk
+      continue
+    fi
+    line=${_sentinel_buf%%$'\n'*}
+    typeset -g _sentinel_buf=${_sentinel_buf#*$'\n'}
+    f=("${(@ps:$sep:)line}")
+    [[ ${f[1]-} == "$_sentinel_seq" ]] || continue
+    [[ ${f[2]-} == run ]]
+    return
+  done
+}
+
+_sentinel_guarded() {
+  local tool=$1
+  shift
+  if _sentinel_ask_guard "$tool" "$@"; then
+    command "$tool" "$@"
+  else
+    command "$_sentinel_bin" guard --tool "$tool" -- "$tool" "$@"
+  fi
+}
+
 _sentinel_wrap() {
   emulate -L zsh
   local tool
   for tool in ${(s: :)SENTINEL_WRAP-}; do
     case $tool in
       psql | kubectl | helm)
-        eval "function $tool { command ${(q)_sentinel_bin} guard --tool $tool -- $tool \"\$@\"; }"
+        eval "function $tool { _sentinel_guarded $tool \"\$@\"; }"
         ;;
     esac
   done

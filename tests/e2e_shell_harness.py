@@ -305,9 +305,9 @@ def hooks(kind, c):
         show = "type" if kind == "bash" else "functions"
         raw, _, _ = sh.run(show + " psql kubectl helm sentinel_confirm 2>&1 | head -20")
         text = raw.decode(errors="replace")
-        c.check("guard --tool psql -- psql" in text and "guard --tool kubectl -- kubectl" in text,
+        c.check("_sentinel_guarded psql" in text and "_sentinel_guarded kubectl" in text,
                 "%s: SENTINEL_WRAP defines psql and kubectl wrappers" % kind)
-        c.check(BIN in text, "%s: wrappers call the binary's absolute path" % kind)
+        c.check(sh.value("_sentinel_bin") == BIN, "%s: wrappers call the binary's absolute path" % kind)
         c.check("helm is a" not in text or "function" not in text.split("helm is")[1][:30],
                 "%s: helm not wrapped when not listed" % kind)
         c.check("confirm --action" in text, "%s: sentinel_confirm defined" % kind)
