@@ -305,7 +305,7 @@ void Agent::handle(Client& c, const Frame& f) {
     if (verb == "REPORT") {
         if (f.size() < 2) return fail(c, "report", "REPORT cwd NAME=VALUE...");
         std::uint64_t gen = s.gen;
-        if (apply_report(s, parse_report({f.begin() + 2, f.end()}), f[1])) {
+        if (apply_report(s, absolute_paths(parse_report({f.begin() + 2, f.end()}), f[1]), f[1])) {
             evaluate_session(s);
             update_watches();
         }

@@ -106,6 +106,29 @@ Vars parse_report(const std::vector<std::string>& fields) {
     return vars;
 }
 
+Vars absolute_paths(Vars vars, const std::string& cwd) {
+    if (cwd.empty() || cwd[0] != '/') return vars;
+    auto absolute = [&](const std::string& path) {
+        if (path.empty() || path[0] == '/') return path;
+        return cwd == "/" ? "/" + path : cwd + "/" + path;
+    };
+    if (auto it = vars.find("KUBECONFIG"); it != vars.end()) {
+        std::string out;
+        std::size_t start = 0;
+        for (;;) {
+            std::size_t colon = it->second.find(':', start);
+            out += absolute(it->second.substr(start, colon == std::string::npos ? colon : colon - start));
+            if (colon == std::string::npos) break;
+            out += ':';
+            start = colon + 1;
+        }
+        it->second = out;
+    }
+    for (const char* name : {"PGSERVICEFILE", "PGSYSCONFDIR"})
+        if (auto it = vars.find(name); it != vars.end()) it->second = absolute(it->second);
+    return vars;
+}
+
 bool apply_report(Session& session, Vars vars, std::string cwd) {
     session.cwd = std::move(cwd);
     bool changed = !session.reported || vars != session.vars;

@@ -83,6 +83,14 @@ bool is_secret_variable(std::string_view name);
 /// entries, names that are not variable names and secret variables.
 Vars parse_report(const std::vector<std::string>& fields);
 
+/// `vars` with the relative paths in KUBECONFIG (each entry of the colon
+/// list), PGSERVICEFILE and PGSYSCONFDIR made absolute against `cwd`, the
+/// directory the shell reported: kubectl and libpq open them relative to
+/// the working directory of the command, which is the shell's, not the
+/// agent's. Empty entries stay empty (kubectl skips them); nothing changes
+/// when `cwd` is not absolute.
+Vars absolute_paths(Vars vars, const std::string& cwd);
+
 /// Applies a REPORT: sets vars and cwd; marks a self change when the
 /// variables differ from the previous report. Returns true when the
 /// variables changed (the session must be re-evaluated).

@@ -55,6 +55,13 @@ def use_context(kind, c):
             f.write(kubeconfig("prod-us", ["prod-us"]))
         seg = next_segment(a, seg)
         c.check(seg is not None and seg.startswith("PROD prod-us/default"), "%s: file created later is seen (%r)" % (kind, seg))
+
+        # A relative KUBECONFIG is the shell's: kubectl opens it from the
+        # shell's directory, and so must the agent.
+        _, seg, _ = a.run("cd %s && export KUBECONFIG=later/sub/config" % box.dir)
+        c.check(seg == "PROD prod-us/default", "%s: relative KUBECONFIG from the shell's directory (%r)" % (kind, seg))
+        _, seg, _ = a.run("cd /")
+        c.check(seg == "", "%s: the same relative KUBECONFIG elsewhere finds nothing (%r)" % (kind, seg))
     finally:
         box.close()
 

@@ -159,3 +159,16 @@ TEST_CASE("state_frame: short when the shell already has this generation") {
     CHECK(state_frame("8", token, "99-1", s, {}) == Frame{"STATE", "8", token});
     CHECK(state_frame("8", token, "other-instance", s, {}).size() == 12);
 }
+
+TEST_CASE("absolute_paths: relative kubeconfig and service files are the shell's") {
+    Vars v = {{"KUBECONFIG", "a/config::/etc/k:../b"}, {"PGSERVICEFILE", "svc.conf"}, {"PGSYSCONFDIR", "/etc/pg"},
+              {"PGHOST", "db"}, {"HOME", "/home/u"}};
+    Vars got = sentinel::absolute_paths(v, "/home/u/work");
+    CHECK(got["KUBECONFIG"] == "/home/u/work/a/config::/etc/k:/home/u/work/../b");
+    CHECK(got["PGSERVICEFILE"] == "/home/u/work/svc.conf");
+    CHECK(got["PGSYSCONFDIR"] == "/etc/pg");
+    CHECK(got["PGHOST"] == "db");
+    CHECK(sentinel::absolute_paths(v, "/")["PGSERVICEFILE"] == "/svc.conf");
+    CHECK(sentinel::absolute_paths(v, "relative") == v);
+    CHECK(sentinel::absolute_paths({{"KUBECONFIG", ""}}, "/x")["KUBECONFIG"] == "");
+}
