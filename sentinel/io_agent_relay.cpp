@@ -228,6 +228,7 @@ int Relay::run() {
     ::signal(SIGPIPE, SIG_IGN);
     ::signal(SIGINT, SIG_IGN);   // Ctrl-C at the prompt reaches the process group
     ::signal(SIGTSTP, SIG_IGN);
+    ::signal(SIGQUIT, SIG_IGN);  // Ctrl-\ at bash's prompt reaches its process group too
     ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     // Descriptors the shell had open (its other pipes, a previous relay's)
     // must not be held for the shell's lifetime.

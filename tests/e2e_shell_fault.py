@@ -129,6 +129,28 @@ def relay_killed(kind, c):
         box.close()
 
 
+def keys_at_prompt(kind, c):
+    """Ctrl-C, Ctrl-Z and Ctrl-\\ typed at the prompt signal the foreground
+    process group, which in bash holds the relay too: it must survive them."""
+    box = Sandbox()
+    try:
+        sh = box.shell(kind)
+        sh.run("true")
+        def relays():
+            raw, _, _ = sh.run("ps -o pid=,args= --ppid $$")
+            return [l.split()[0] for l in raw.decode(errors="replace").splitlines() if "client --shell" in l]
+        before = relays()
+        for key in (b"\x03", b"\x1a", b"\x1c"):
+            sh.send(key)
+            time.sleep(0.1)
+        _, seg, _ = sh.run("true")
+        c.check(seg == "STAGING staging-eu/default", "%s: Ctrl-C, Ctrl-Z, Ctrl-\\ at the prompt: still served (%r)"
+                % (kind, seg))
+        c.check(len(before) == 1 and relays() == before, "%s: ... by the same relay (%r)" % (kind, before))
+    finally:
+        box.close()
+
+
 def unsafe_dir(kind, c):
     box = Sandbox()
     try:
@@ -148,6 +170,7 @@ def main():
     c = Checks()
     for kind in ("bash", "zsh"):
         unsafe_dir(kind, c)
+        keys_at_prompt(kind, c)
         stopped(kind, c)
         killed(kind, c)
         restarted_by_hand(kind, c)
