@@ -235,8 +235,19 @@ bool command_of(const Frame& f, std::size_t first, std::vector<std::string>& com
 void Agent::show(Session& s, bool prompt) {
     const Evaluation& e = cache_.get(s.vars);
     std::unique_ptr<SessionDisplay>& display = displays_[s.id];
+    if (display) {
+        // The shell exported another TERM or NO_COLOR: give the line back
+        // and start again with the new terminal description.
+        SessionTerminal now = reported_terminal(display->terminal(), s.vars, s.reported);
+        if (now.term != display->terminal().term || now.no_color != display->terminal().no_color) {
+            display->on_exit();
+            display.reset();
+        }
+    }
     if (!display) {
-        display = std::make_unique<SessionDisplay>(session_terminal(s.pid, s.tty, s.tmux, s.tmux_pane), e.display, tmux_);
+        SessionTerminal terminal =
+            reported_terminal(session_terminal(s.pid, s.tty, s.tmux, s.tmux_pane), s.vars, s.reported);
+        display = std::make_unique<SessionDisplay>(std::move(terminal), e.display, tmux_);
         if (std::string notice = display->take_notice(); !notice.empty())
             log("session " + std::to_string(s.id) + ": " + notice.substr(0, notice.size() - 1));
     }

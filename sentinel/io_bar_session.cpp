@@ -31,6 +31,14 @@ SessionTerminal session_terminal(long pid, const std::string& tty, const std::st
     return t;
 }
 
+SessionTerminal reported_terminal(SessionTerminal terminal, const Vars& vars, bool reported) {
+    if (!reported) return terminal;
+    if (auto term = get(vars, "TERM")) terminal.term = *term;
+    auto no_color = get(vars, "NO_COLOR");
+    terminal.no_color = no_color && !no_color->empty();
+    return terminal;
+}
+
 Result<bool> TmuxControlPool::set(const TmuxPane& pane, const std::vector<TmuxOption>& options) {
     std::unique_ptr<TmuxControl>& client = clients_[pane.socket];
     for (int attempt = 0; attempt < 2; ++attempt) {

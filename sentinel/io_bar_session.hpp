@@ -16,6 +16,7 @@
 #include "sentinel/sink_osc.hpp"
 #include "sentinel/sink_statusline.hpp"
 #include "sentinel/sink_tmux.hpp"
+#include "sentinel/vars.hpp"
 
 namespace sentinel {
 
@@ -43,14 +44,23 @@ struct SessionTerminal {
 
 /// The terminal facts of a registered shell: `tty`, `tmux` and `tmux_pane`
 /// as REGISTER gave them; TERM and NO_COLOR from /proc/PID/environ (the
-/// shell's environment at exec; only for a process of this user). The shell
-/// does not report TERM yet: when it does, the caller should prefer that.
+/// shell's environment at exec; only for a process of this user).
 SessionTerminal session_terminal(long pid, const std::string& tty, const std::string& tmux, const std::string& tmux_pane);
+
+/// `terminal` with TERM and NO_COLOR as the shell last reported them
+/// (REPORT carries its exported variables, reported_names in session.hpp):
+/// an `export NO_COLOR=1` in ~/.bashrc counts, which /proc/PID/environ, the
+/// environment at exec, does not show. NO_COLOR counts when set and not
+/// empty (no-color.org). `reported` false (no REPORT yet): unchanged.
+SessionTerminal reported_terminal(SessionTerminal terminal, const Vars& vars, bool reported);
 
 /// The sinks of one session.
 class SessionDisplay {
 public:
     SessionDisplay(SessionTerminal terminal, const DisplaySettings& settings, TmuxControlPool& tmux);
+
+    /// The terminal it paints for, as constructed.
+    const SessionTerminal& terminal() const { return terminal_; }
 
     /// PROMPT arrived, before the agent replies (the shell draws its prompt
     /// after the reply, with the cursor at column 0): reserves and paints the

@@ -83,8 +83,9 @@ bool is_secret_variable(std::string_view name) {
 }
 
 std::vector<std::string> reported_names(const Config& config) {
-    std::vector<std::string> names = {"HOME",     "KUBECONFIG",    "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "SENTINEL_SYSTEM_CONFIG",
-                                      "DATABASE_URL", "PGSERVICE", "PGSERVICEFILE",   "PGSYSCONFDIR"};
+    std::vector<std::string> names = {"HOME",         "KUBECONFIG", "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
+                                      "SENTINEL_SYSTEM_CONFIG", "TERM",   "NO_COLOR",      "DATABASE_URL",
+                                      "PGSERVICE",    "PGSERVICEFILE", "PGSYSCONFDIR"};
     auto add = [&](const std::string& n) {
         if (is_variable_name(n) && !is_secret_variable(n) && std::find(names.begin(), names.end(), n) == names.end())
             names.push_back(n);

@@ -65,7 +65,8 @@ struct Session {
 
 /// Variables a shell reports in REPORT: HOME, KUBECONFIG, XDG_CONFIG_HOME,
 /// XDG_CACHE_HOME (the kubeconfig cache, io_kube_cache.hpp),
-/// SENTINEL_SYSTEM_CONFIG, DATABASE_URL, PGSERVICE, PGSERVICEFILE,
+/// SENTINEL_SYSTEM_CONFIG, TERM and NO_COLOR (the status line,
+/// reported_terminal in io_bar_session.hpp), DATABASE_URL, PGSERVICE, PGSERVICEFILE,
 /// PGSYSCONFDIR, the pg connection variables (resolve_pg.hpp) and the env
 /// variables `config` names. Only valid shell identifiers (is_variable_name)
 /// and never a secret (is_secret_variable).

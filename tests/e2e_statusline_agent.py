@@ -9,6 +9,7 @@ on the new last row; exiting the shell gives the full screen back.
 
 Run by ctest with SENTINEL_BIN and SENTINEL_SOURCE set."""
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -74,6 +75,13 @@ def last(pane):
     return r[-1] if r else ""
 
 
+def sgr_of_last(pane):
+    """The SGR parameters used on the pane's last row (capture-pane -e); 39
+    and 49 are the default colours, as tmux writes a reset."""
+    row = tmux("capture-pane", "-p", "-e", "-t", pane).split("\n")[-2]
+    return [p or "0" for seq in re.findall(r"\x1b\[([0-9;]*)m", row) for p in seq.split(";")]
+
+
 def option(pane, name):
     return tmux("show-options", "-p", "-q", "-v", "-t", pane, name).strip()
 
@@ -104,6 +112,22 @@ def main():
         check("pane 2's text above the line untouched", rows(p2)[:-1] == before, rows(p2))
         check("production pane tinted", wait_for(lambda: option(p2, "window-style") == "bg=colour52"),
               option(p2, "window-style"))
+
+        # NO_COLOR exported in the shell (as ~/.bashrc would), not in the
+        # environment the shell started with: reverse video, no tint.
+        tmux("send-keys", "-t", p2, "export NO_COLOR=1", "Enter")
+        check("export NO_COLOR=1: the line and the pane options turn to reverse video",
+              wait_for(lambda: option(p2, "@sentinel_style") == "bold,reverse"), option(p2, "@sentinel_style"))
+        check("... the production tint is removed", wait_for(lambda: option(p2, "window-style") == ""),
+              option(p2, "window-style"))
+        check("... the reserved line is painted in reverse video, still on the last row",
+              wait_for(lambda: sgr_of_last(p2) and all(p in ("0", "1", "7", "39", "49") for p in sgr_of_last(p2))
+                       and "7" in sgr_of_last(p2) and last(p2).startswith(" PROD")),
+              sgr_of_last(p2))
+        tmux("send-keys", "-t", p2, "unset NO_COLOR", "Enter")
+        check("unset NO_COLOR: colours and tint come back",
+              wait_for(lambda: option(p2, "window-style") == "bg=colour52" and option(p2, "@sentinel_style") != "bold,reverse"),
+              option(p2, "@sentinel_style"))
 
         tmux("select-pane", "-t", p2)
         check("status format reads the active pane", "PROD" in tmux("display-message", "-p", "#{@sentinel_label}"))
