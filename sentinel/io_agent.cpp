@@ -195,6 +195,7 @@ void Agent::read_client(Client& c) {
             log("dropped a client that sent an oversized frame");
         }
         if (c.closing) return;
+        if (static_cast<std::size_t>(n) < sizeof buf) return;  // drained; poll reports what comes later
     }
 }
 

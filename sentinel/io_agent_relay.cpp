@@ -60,13 +60,13 @@ private:
         std::string r = shell_reply(opt_.shell == "bash", seq, status, fields);
         if (opt_.shell != "bash") r += '\n';
         shell_out_ += r;
-        if (!flush_some(STDOUT_FILENO, shell_out_)) shell_gone_ = true;
+        if (!write_some(STDOUT_FILENO, shell_out_)) shell_gone_ = true;
         if (shell_out_.size() > 65536) shell_out_.clear();
     }
     void to_shell(const std::string& line) {
         shell_out_ += line;
         shell_out_ += '\n';
-        if (!flush_some(STDOUT_FILENO, shell_out_)) shell_gone_ = true;
+        if (!write_some(STDOUT_FILENO, shell_out_)) shell_gone_ = true;
         if (shell_out_.size() > 65536) shell_out_.clear();  // the shell stopped reading
     }
     void from_shell(const std::string& line);
@@ -268,11 +268,15 @@ int Relay::run() {
         if (rc < 0 && errno != EINTR) break;
         if (fds[2].revents) break;                                 // the shell exited
         if (fds[3].revents & (POLLERR | POLLHUP)) break;           // nobody reads our answers
-        if (fds[3].revents & POLLOUT) flush_some(STDOUT_FILENO, shell_out_);
+        if (fds[3].revents & POLLOUT) write_some(STDOUT_FILENO, shell_out_);
         if (fds[0].revents & POLLIN) {
             char buf[8192];
             ssize_t got;
-            while ((got = ::read(fifo_fd_, buf, sizeof buf)) > 0) shell_in_.feed({buf, static_cast<std::size_t>(got)});
+            // A short read has emptied the FIFO; poll reports what comes later.
+            while ((got = ::read(fifo_fd_, buf, sizeof buf)) > 0) {
+                shell_in_.feed({buf, static_cast<std::size_t>(got)});
+                if (static_cast<std::size_t>(got) < sizeof buf) break;
+            }
             std::string line;
             while (shell_in_.next(line)) from_shell(line);
             if (shell_in_.overflowed()) shell_in_ = FrameBuffer();
@@ -293,7 +297,7 @@ int Relay::run() {
                 std::string line;
                 while (agent_fd_ >= 0 && agent_in_.next(line)) from_agent(line);
                 if (agent_fd_ >= 0 && agent_in_.overflowed()) disconnect("oversized frame from agent");
-                if (agent_fd_ < 0) break;
+                if (agent_fd_ < 0 || static_cast<std::size_t>(got) < sizeof buf) break;
             }
         }
         if (!waiting_seq_.empty() && now_ms() >= deadline_) {

@@ -74,10 +74,13 @@ std::optional<uid_t> peer_uid(int fd) {
     return cred.uid;
 }
 
-bool flush_some(int fd, std::string& data) {
+namespace {
+
+// Writes with `put` until `data` is empty or the descriptor is full.
+template <typename Put>
+bool drain_into(std::string& data, Put put) {
     while (!data.empty()) {
-        ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (n < 0 && errno == ENOTSOCK) n = ::write(fd, data.data(), data.size());
+        ssize_t n = put(data);
         if (n < 0) {
             if (errno == EINTR) continue;
             return errno == EAGAIN || errno == EWOULDBLOCK;
@@ -85,6 +88,16 @@ bool flush_some(int fd, std::string& data) {
         data.erase(0, static_cast<std::size_t>(n));
     }
     return true;
+}
+
+}  // namespace
+
+bool flush_some(int fd, std::string& data) {
+    return drain_into(data, [fd](const std::string& d) { return ::send(fd, d.data(), d.size(), MSG_NOSIGNAL | MSG_DONTWAIT); });
+}
+
+bool write_some(int fd, std::string& data) {
+    return drain_into(data, [fd](const std::string& d) { return ::write(fd, d.data(), d.size()); });
 }
 
 }  // namespace sentinel

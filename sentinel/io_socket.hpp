@@ -29,9 +29,14 @@ std::optional<uid_t> peer_uid(int fd);
 /// Sets O_NONBLOCK and FD_CLOEXEC on `fd`. Returns false on failure.
 bool make_nonblocking(int fd);
 
-/// Writes as much of `data` as the descriptor takes without blocking;
-/// removes what was written from `data`. Returns false on a hard error
-/// (EPIPE, ECONNRESET, ...), true otherwise (EAGAIN leaves the rest).
+/// Writes as much of `data` as the socket takes without blocking (send(2)
+/// with MSG_NOSIGNAL); removes what was written from `data`. Returns false
+/// on a hard error (EPIPE, ECONNRESET, ...), true otherwise (EAGAIN leaves
+/// the rest).
 bool flush_some(int fd, std::string& data);
+
+/// flush_some for a non-blocking pipe or FIFO, with write(2); the caller
+/// ignores SIGPIPE. Same contract.
+bool write_some(int fd, std::string& data);
 
 }  // namespace sentinel

@@ -21,8 +21,9 @@ namespace {
 Result<int> open_tty(const std::string& path) {
     int fd = ::open(path.c_str(), O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) return Error{path, 0, 0, std::strerror(errno)};
+    static const uid_t self = getuid();  // asked at every prompt's paint: once is enough
     struct stat st{};
-    if (fstat(fd, &st) != 0 || !S_ISCHR(st.st_mode) || st.st_uid != getuid() || !isatty(fd)) {
+    if (fstat(fd, &st) != 0 || !S_ISCHR(st.st_mode) || st.st_uid != self || !isatty(fd)) {
         ::close(fd);
         return Error{path, 0, 0, "not a terminal owned by this user"};
     }
