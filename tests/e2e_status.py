@@ -12,22 +12,8 @@ import subprocess
 import sys
 import tempfile
 
-BIN = os.environ.get("SENTINEL_BIN", os.path.join(os.path.dirname(__file__), "..", "build", "sentinel"))
-SRC = os.environ.get("SENTINEL_SOURCE", os.path.join(os.path.dirname(__file__), ".."))
+from e2e_common import BIN, check, SRC, summary
 CANARY = "CANARY-7f3a9c"
-
-passed = failed = 0
-
-
-def check(name, condition, detail=""):
-    global passed, failed
-    if condition:
-        passed += 1
-        print(f"ok {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name}: {detail}")
-
 
 class Home:
     """A throwaway HOME with its own config, cache and kubeconfig."""
@@ -275,8 +261,7 @@ def main():
     for name, fn in sorted(globals().items()):
         if name.startswith("test_"):
             fn()
-    print(f"{passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    sys.exit(summary())
 
 
 if __name__ == "__main__":

@@ -21,20 +21,7 @@ import tempfile
 import termios
 import time
 
-BIN = os.environ.get("SENTINEL_BIN", os.path.join(os.path.dirname(__file__), "..", "build", "sentinel"))
-
-passed = failed = 0
-
-
-def check(name, condition, detail=""):
-    global passed, failed
-    if condition:
-        passed += 1
-        print(f"ok {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name}: {detail}")
-
+from e2e_common import BIN, check, summary, Tmux, wait_for
 
 WORK = tempfile.mkdtemp(prefix="sentinel-line-")
 CANARY = os.path.join(WORK, "canary")
@@ -62,11 +49,8 @@ ENV = {"HOME": WORK, "KUBECONFIG": KUBE, "XDG_CONFIG_HOME": os.path.join(WORK, "
        "LANG": "C.UTF-8", "PATH": os.environ["PATH"], "PS1": "$ "}
 
 
-def tmux(*args, check_rc=True):
-    r = subprocess.run(["tmux", "-L", SOCKET, "-f", "/dev/null", *args], capture_output=True, text=True)
-    if check_rc and r.returncode != 0:
-        raise RuntimeError(f"tmux {args}: {r.stderr}")
-    return r.stdout
+tmux = Tmux(SOCKET)
+rows, last_row = tmux.rows, tmux.last
 
 
 def use_context(name):
@@ -74,27 +58,8 @@ def use_context(name):
     assert r.returncode == 0, r.stderr
 
 
-def wait_for(fn, timeout=5.0):
-    end = time.time() + timeout
-    while time.time() < end:
-        v = fn()
-        if v:
-            return v
-        time.sleep(0.01)
-    return fn()
-
-
 def is_prompt(row):
     return row.rstrip().endswith(("$", "#"))
-
-
-def rows(pane):
-    return tmux("capture-pane", "-p", "-t", pane).split("\n")[:-1]
-
-
-def last_row(pane):
-    r = rows(pane)
-    return r[-1] if r else ""
 
 
 def run_in_pty(argv, env, size):
@@ -194,8 +159,7 @@ def main():
         tmux("kill-server", check_rc=False)
     check("the canary was never created (end)", not os.path.exists(CANARY))
     shutil.rmtree(WORK, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":

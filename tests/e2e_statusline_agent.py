@@ -11,26 +11,10 @@ Run by ctest with SENTINEL_BIN and SENTINEL_SOURCE set."""
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 
-BIN = os.environ.get("SENTINEL_BIN", os.path.join(os.path.dirname(__file__), "..", "build", "sentinel"))
-SRC = os.environ.get("SENTINEL_SOURCE", os.path.join(os.path.dirname(__file__), ".."))
-
-passed = failed = 0
-
-
-def check(name, condition, detail=""):
-    global passed, failed
-    if condition:
-        passed += 1
-        print(f"ok {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name}: {detail}")
-
+from e2e_common import BIN, check, SRC, summary, Tmux, wait_for
 
 WORK = tempfile.mkdtemp(prefix="sentinel-agent-line-")
 SOCKET = f"sentinel-agent-line-{os.getpid()}"
@@ -49,30 +33,8 @@ ENV = {"HOME": WORK, "KUBECONFIG": KUBE, "XDG_RUNTIME_DIR": RUN, "XDG_CONFIG_HOM
        "LANG": "C.UTF-8", "PATH": os.environ["PATH"]}
 
 
-def tmux(*args, check_rc=True):
-    r = subprocess.run(["tmux", "-L", SOCKET, "-f", "/dev/null", *args], capture_output=True, text=True)
-    if check_rc and r.returncode != 0:
-        raise RuntimeError(f"tmux {args}: {r.stderr}")
-    return r.stdout
-
-
-def wait_for(fn, timeout=6.0):
-    end = time.time() + timeout
-    while time.time() < end:
-        v = fn()
-        if v:
-            return v
-        time.sleep(0.02)
-    return fn()
-
-
-def rows(pane):
-    return tmux("capture-pane", "-p", "-t", pane).split("\n")[:-1]
-
-
-def last(pane):
-    r = rows(pane)
-    return r[-1] if r else ""
+tmux = Tmux(SOCKET)
+rows, last, option = tmux.rows, tmux.last, tmux.option
 
 
 def sgr_of_last(pane):
@@ -80,10 +42,6 @@ def sgr_of_last(pane):
     and 49 are the default colours, as tmux writes a reset."""
     row = tmux("capture-pane", "-p", "-e", "-t", pane).split("\n")[-2]
     return [p or "0" for seq in re.findall(r"\x1b\[([0-9;]*)m", row) for p in seq.split(";")]
-
-
-def option(pane, name):
-    return tmux("show-options", "-p", "-q", "-v", "-t", pane, name).strip()
 
 
 def main():
@@ -183,8 +141,7 @@ def main():
         except (OSError, ValueError):
             pass
     shutil.rmtree(WORK, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":

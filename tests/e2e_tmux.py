@@ -20,21 +20,7 @@ import sys
 import tempfile
 import time
 
-BIN = os.environ.get("SENTINEL_BIN", os.path.join(os.path.dirname(__file__), "..", "build", "sentinel"))
-SRC = os.environ.get("SENTINEL_SOURCE", os.path.join(os.path.dirname(__file__), ".."))
-
-passed = failed = 0
-
-
-def check(name, condition, detail=""):
-    global passed, failed
-    if condition:
-        passed += 1
-        print(f"ok {name}")
-    else:
-        failed += 1
-        print(f"FAIL {name}: {detail}")
-
+from e2e_common import BIN, check, SRC, summary, Tmux, wait_for
 
 WORK = tempfile.mkdtemp(prefix="sentinel-tmux-")
 CANARY = os.path.join(WORK, "canary")
@@ -81,30 +67,13 @@ def env_for(kube):
             "LANG": "C.UTF-8", "PATH": os.environ["PATH"]}
 
 
-def tmux(*args, check_rc=True):
-    r = subprocess.run(["tmux", "-L", SOCKET, "-f", "/dev/null", *args], capture_output=True, text=True)
-    if check_rc and r.returncode != 0:
-        raise RuntimeError(f"tmux {args}: {r.stderr}")
-    return r.stdout
+tmux = Tmux(SOCKET)
+option = tmux.option
 
 
 def use_context(kube, name):
     r = subprocess.run(["kubectl", "config", "use-context", name], env=env_for(kube), capture_output=True)
     assert r.returncode == 0, r.stderr
-
-
-def wait_for(fn, timeout=5.0):
-    end = time.time() + timeout
-    while time.time() < end:
-        v = fn()
-        if v:
-            return v
-        time.sleep(0.01)
-    return fn()
-
-
-def option(pane, name):
-    return tmux("show-options", "-p", "-q", "-v", "-t", pane, name).rstrip("\n")
 
 
 def capture(pane):
@@ -287,8 +256,7 @@ def main():
         tmux("kill-server", check_rc=False)
     check("the canary was never created (end)", not os.path.exists(CANARY))
     shutil.rmtree(WORK, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":
