@@ -58,27 +58,14 @@ int run_confirm(const Invocation& inv) {
         std::fprintf(stderr, "sentinel: error: unknown kind \"%s\" (kube, pg, env)\n", sanitize(kind_text).c_str());
         return kExitUsage;
     }
-    int timeout = 60;
-    if (inv.has("timeout")) {
-        char* end = nullptr;
-        long t = std::strtol(inv.options.at("timeout").c_str(), &end, 10);
-        if (!end || *end || t < 1 || t > 86400) {
-            std::fprintf(stderr, "sentinel: error: --timeout must be 1 to 86400 seconds\n");
-            return kExitUsage;
-        }
-        timeout = static_cast<int>(t);
-    }
+    std::optional<int> timeout = question_timeout(inv);
+    if (!timeout) return kExitUsage;
     Vars vars = environment_vars();
-    ConfirmRequest req;
+    ConfirmRequest req = confirm_request(vars);
     req.action.tool = "confirm";
     req.action.verb = redact_url_password(inv.options.at("action"));
     req.action.risk = Risk::write;
-    if (auto v = get(vars, kOverrideVariable); v && !v->empty()) req.override_value = v;
-    req.timeout_seconds = timeout;
-    auto no_color = get(vars, "NO_COLOR");
-    auto term = get(vars, "TERM");
-    req.color = !(no_color && !no_color->empty()) && !(term && *term == "dumb");
-    req.vars = vars;
+    req.timeout_seconds = *timeout;
     req.evaluate = [&]() -> Result<Evaluated> {
         Snapshot s = evaluate(vars, PosixFileReader(), {});
         if (kind) {

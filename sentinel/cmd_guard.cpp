@@ -59,18 +59,6 @@ const CommandSpec kGuardCommand = {
 
 namespace {
 
-bool use_color(const Vars& vars) {
-    if (auto no_color = get(vars, "NO_COLOR"); no_color && !no_color->empty()) return false;
-    auto term = get(vars, "TERM");
-    return !(term && *term == "dumb");
-}
-
-std::optional<std::string> override_of(const Vars& vars) {
-    auto v = get(vars, kOverrideVariable);
-    if (!v || v->empty()) return std::nullopt;
-    return v;
-}
-
 // argv without a psql `--write` (before any "--").
 std::vector<std::string> without_write(const std::vector<std::string>& argv) {
     std::vector<std::string> out;
@@ -202,22 +190,11 @@ int run_guard(const Invocation& inv) {
         std::fprintf(stderr, "sentinel: error: unknown tool \"%s\" (psql, kubectl, helm, auto)\n", sanitize(tool_name).c_str());
         return kExitUsage;
     }
-    int timeout = 60;
-    if (inv.has("timeout")) {
-        char* end = nullptr;
-        long t = std::strtol(inv.options.at("timeout").c_str(), &end, 10);
-        if (!end || *end || t < 1 || t > 86400) {
-            std::fprintf(stderr, "sentinel: error: --timeout must be 1 to 86400 seconds\n");
-            return kExitUsage;
-        }
-        timeout = static_cast<int>(t);
-    }
+    std::optional<int> timeout = question_timeout(inv);
+    if (!timeout) return kExitUsage;
     Vars vars = environment_vars();
-    ConfirmRequest req;
-    req.override_value = override_of(vars);
-    req.timeout_seconds = timeout;
-    req.color = use_color(vars);
-    req.vars = vars;
+    ConfirmRequest req = confirm_request(vars);
+    req.timeout_seconds = *timeout;
     const std::vector<std::string>& argv = inv.rest;
     switch (tool) {
         case Tool::psql: return guard_psql(inv, vars, argv, req);

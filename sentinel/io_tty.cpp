@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <ctime>
 #include <cstdio>
+#include <cstdlib>
 
 #include "sentinel/guard_banner.hpp"
 #include "sentinel/guard_grace.hpp"
@@ -282,6 +283,27 @@ ConfirmOutcome refused(ConfirmOutcome out, const ConfirmRequest& req, const std:
 }
 
 }  // namespace
+
+ConfirmRequest confirm_request(const Vars& vars) {
+    ConfirmRequest req;
+    if (auto v = get(vars, kOverrideVariable); v && !v->empty()) req.override_value = v;
+    auto no_color = get(vars, "NO_COLOR");
+    auto term = get(vars, "TERM");
+    req.color = !(no_color && !no_color->empty()) && !(term && *term == "dumb");
+    req.vars = vars;
+    return req;
+}
+
+std::optional<int> question_timeout(const Invocation& inv) {
+    if (!inv.has("timeout")) return 60;
+    char* end = nullptr;
+    long t = std::strtol(inv.options.at("timeout").c_str(), &end, 10);
+    if (!end || *end || t < 1 || t > 86400) {
+        std::fprintf(stderr, "sentinel: error: --timeout must be 1 to 86400 seconds\n");
+        return std::nullopt;
+    }
+    return static_cast<int>(t);
+}
 
 ConfirmOutcome run_confirmation(const ConfirmRequest& req) {
     ConfirmOutcome out;

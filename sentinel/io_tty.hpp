@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "sentinel/cli.hpp"
 #include "sentinel/guard.hpp"
 #include "sentinel/result.hpp"
 
@@ -80,6 +81,18 @@ struct ConfirmRequest {
     bool color = true;                             ///< banner colours on the terminal
     Vars vars;                                     ///< for the audit log's location and policy
 };
+
+/// A ConfirmRequest for a command run in environment `vars` (the whole
+/// process environment): override_value from SENTINEL_CONFIRM when set and
+/// not empty; colour unless NO_COLOR is set and not empty (no-color.org) or
+/// TERM is "dumb"; `vars` kept for the audit log and grace keys. The caller
+/// sets action, evaluate and timeout_seconds.
+ConfirmRequest confirm_request(const Vars& vars);
+
+/// The `--timeout=SECONDS` of `sentinel guard` and `sentinel confirm`: 60
+/// when absent, else 1 to 86400; anything else prints an error to stderr
+/// and gives nullopt (exit 64).
+std::optional<int> question_timeout(const Invocation& inv);
 
 /// How the loop ended. `go` means run; otherwise exit with `exit_code`.
 struct ConfirmOutcome {
