@@ -12,7 +12,7 @@ import subprocess
 import sys
 import tempfile
 
-from e2e_common import BIN, check, SRC, summary
+from testlib import BIN, check, SRC, summary
 CANARY = "CANARY-7f3a9c"
 
 class Home:

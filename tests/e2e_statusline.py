@@ -21,7 +21,7 @@ import tempfile
 import termios
 import time
 
-from e2e_common import BIN, check, summary, Tmux, wait_for
+from testlib import BIN, check, summary, Tmux, wait_for
 
 WORK = tempfile.mkdtemp(prefix="sentinel-line-")
 CANARY = os.path.join(WORK, "canary")

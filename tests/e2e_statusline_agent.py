@@ -14,7 +14,7 @@ import shutil
 import sys
 import tempfile
 
-from e2e_common import BIN, check, SRC, summary, Tmux, wait_for
+from testlib import BIN, check, SRC, summary, Tmux, wait_for
 
 WORK = tempfile.mkdtemp(prefix="sentinel-agent-line-")
 SOCKET = f"sentinel-agent-line-{os.getpid()}"

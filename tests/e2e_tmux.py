@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 
-from e2e_common import BIN, check, SRC, summary, Tmux, wait_for
+from testlib import BIN, check, SRC, summary, Tmux, wait_for
 
 WORK = tempfile.mkdtemp(prefix="sentinel-tmux-")
 CANARY = os.path.join(WORK, "canary")

@@ -1,7 +1,8 @@
 """Helpers shared by the end-to-end tests that drive the binary beside tmux
 and kubectl: where the binary and the source tree are, `ok`/`FAIL` lines with
 a summary, waiting for a condition, and a private tmux server
-(`tmux -L NAME -f /dev/null`) read with capture-pane and show-options."""
+(`tmux -L NAME -f /dev/null`) read with capture-pane and show-options. Not a
+test itself (ctest runs tests/e2e_*.py and tests/diff_*.py)."""
 
 import os
 import subprocess
