@@ -94,6 +94,24 @@ def main():
         expect(got[:2] == ["VERDICT", "ask"], "relative cwd: %r" % got)
     r.check("EVAL: production mutations ask, reads and development run", eval_answers)
 
+    def eval_malformed():
+        for fields in (["EVAL"], ["EVAL", "/"], ["EVAL", "/", "x", "kubectl"], ["EVAL", "/", "-1", "kubectl"],
+                       ["EVAL", "/", "99", "kubectl", "get"], ["EVAL", "/etc/hostname", "1", "kubectl"],
+                       ["EVAL", "/no/such/dir", "2", "kubectl", "get"]):
+            c = Client(agent.sock)
+            c.send(*fields)
+            got = c.frame(5)
+            c.close()
+            expect(got is not None and got[:2] == ["VERDICT", "ask"], "%r answered %r" % (fields, got))
+        c = Client(agent.sock)
+        c.send("GUARD", "1", "1", "kubectl")
+        got = c.frame(5)
+        expect(got is not None and got[0] == "ERROR", "GUARD without REGISTER: %r" % got)
+        c.close()
+        got = agent.eval("/", ["kubectl", "get", "pods"], home)
+        expect(got[:2] == ["VERDICT", "run"], "the agent still answers: %r" % got)
+    r.check("EVAL: malformed requests are answered ask; GUARD needs a session", eval_malformed)
+
     def eval_relative_kubeconfig():
         w.reset()
         w.set_context("dev")
