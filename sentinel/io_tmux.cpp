@@ -46,30 +46,41 @@ std::vector<std::string> tmux_set_argv(const std::string& tmux_binary, const Tmu
     return argv;
 }
 
-Result<int> run_argv(const std::vector<std::string>& argv, int timeout_ms) {
+Result<pid_t> spawn_clean(const std::vector<std::string>& argv, const posix_spawn_file_actions_t& actions,
+                          bool own_group) {
     if (argv.empty()) return Error{"", 0, 0, "nothing to run"};
     std::vector<char*> args;
     for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    for (int fd = 0; fd <= 2; ++fd)
-        posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0);
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
-    // The child starts with default signal handling and an empty mask, even
-    // when the caller (the agent) blocks signals for its signalfd.
     sigset_t none, all;
     sigemptyset(&none);
     sigfillset(&all);
     posix_spawnattr_setsigmask(&attr, &none);
     posix_spawnattr_setsigdefault(&attr, &all);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+    if (own_group) {
+        posix_spawnattr_setpgroup(&attr, 0);
+        flags |= POSIX_SPAWN_SETPGROUP;
+    }
+    posix_spawnattr_setflags(&attr, flags);
     pid_t pid = 0;
     int rc = posix_spawnp(&pid, args[0], &actions, &attr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
     if (rc != 0) return Error{"", 0, 0, argv[0] + ": " + std::strerror(rc)};
+    return pid;
+}
+
+Result<int> run_argv(const std::vector<std::string>& argv, int timeout_ms) {
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    for (int fd = 0; fd <= 2; ++fd)
+        posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0);
+    auto spawned = spawn_clean(argv, actions, false);
+    posix_spawn_file_actions_destroy(&actions);
+    if (!spawned) return spawned.error();
+    pid_t pid = *spawned;
 
     struct timespec start{};
     clock_gettime(CLOCK_MONOTONIC, &start);

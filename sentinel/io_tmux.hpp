@@ -4,6 +4,9 @@
 // "socket-path,server-pid,session-index"), for its $TMUX_PANE, by running
 // tmux with an argv (no shell, so no quoting can go wrong).
 
+#include <spawn.h>
+#include <sys/types.h>
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +37,15 @@ std::optional<TmuxPane> tmux_pane_of(const std::string& tmux, const std::string&
 /// the option quiet.
 std::vector<std::string> tmux_set_argv(const std::string& tmux_binary, const TmuxPane& pane,
                                        const std::vector<TmuxOption>& options);
+
+/// Starts `argv` (posix_spawnp: argv[0] looked up on PATH) with `actions`
+/// for its descriptors, default signal handling and an empty signal mask
+/// (the agent blocks the signals it reads through signalfd, and a mask is
+/// inherited across exec), in a process group of its own when `own_group`
+/// (a Ctrl-C typed in the terminal does not reach it). Returns its pid.
+/// Errors: "argv[0]: <strerror>" when it cannot start.
+Result<pid_t> spawn_clean(const std::vector<std::string>& argv, const posix_spawn_file_actions_t& actions,
+                          bool own_group);
 
 /// Runs `argv` (posix_spawnp; stdin, stdout and stderr on /dev/null) and
 /// waits up to `timeout_ms` for it; kills it after that. Returns its exit

@@ -36,33 +36,20 @@ Result<std::unique_ptr<TmuxControl>> TmuxControl::start(const std::string& tmux_
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) return Error{"", 0, 0, std::strerror(errno)};
     std::vector<std::string> argv = {tmux_binary, "-S", pane.socket, "-C", "attach-session",
                                      "-f", "ignore-size,no-output", "-t", pane.session};
-    std::vector<char*> args;
-    for (std::string& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, sv[1], 0);
     posix_spawn_file_actions_adddup2(&actions, sv[1], 1);
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    sigset_t none, all;
-    sigemptyset(&none);
-    sigfillset(&all);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setsigdefault(&attr, &all);
     // Its own process group: a Ctrl-C in the terminal does not reach it.
-    posix_spawnattr_setpgroup(&attr, 0);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
-    pid_t pid = 0;
-    int rc = posix_spawnp(&pid, args[0], &actions, &attr, args.data(), environ);
+    auto spawned = spawn_clean(argv, actions, true);
     posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
     ::close(sv[1]);
-    if (rc != 0) {
+    if (!spawned) {
         ::close(sv[0]);
-        return Error{"", 0, 0, tmux_binary + ": " + std::strerror(rc)};
+        return spawned.error();
     }
+    pid_t pid = *spawned;
     // Never block the caller (the agent's loop): a client that stops reading
     // makes send() fail with EAGAIN, and the caller starts another one.
     fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
