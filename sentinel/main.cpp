@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "sentinel/cli.hpp"
-#include "sentinel/commands.hpp"
-#include "sentinel/sanitize.hpp"
+#include "sentinel/cmd/cli.hpp"
+#include "sentinel/cmd/commands.hpp"
+#include "sentinel/core/sanitize.hpp"
 
 namespace {
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""`sentinel guard` with an agent running: the agent answers EVAL (protocol.hpp)
+"""`sentinel guard` with an agent running: the agent answers EVAL (core/agent/protocol.hpp)
 so that a command that runs without a question does not make the guard load
 libpq or parse a kubeconfig; everything else is still asked by the guard.
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <utility>
 
-#include "sentinel/vars.hpp"
+#include "sentinel/core/vars.hpp"
 
 namespace sentinel::test {
 

@@ -1,0 +1,65 @@
+#pragma once
+// Commands and their options, declared once in tables; parsing, usage and
+// --help all come from the tables.
+
+#include <map>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sentinel/core/result.hpp"
+
+namespace sentinel {
+
+/// sysexits(3) codes used by every command.
+enum ExitCode : int {
+    kExitOk = 0,
+    kExitUsage = 64,      ///< EX_USAGE: bad command line
+    kExitRefused = 77,    ///< EX_NOPERM: the guard refused
+    kExitConfig = 78,     ///< EX_CONFIG: a config file has errors
+};
+
+/// One option of a command. `value` names its argument ("FORMAT"), or is
+/// empty for a flag.
+struct OptionSpec {
+    std::string_view name;   ///< long name without "--"
+    std::string_view value;
+    std::string_view help;
+};
+
+/// A parsed command line: the options given (flags map to "") and the
+/// arguments after "--".
+struct Invocation {
+    std::string command;
+    std::map<std::string, std::string, std::less<>> options;
+    std::vector<std::string> rest;
+
+    bool has(std::string_view option) const { return options.find(option) != options.end(); }
+};
+
+/// A subcommand: its name, a one-line synopsis, a paragraph of help, its
+/// options and the function that runs it (returns the exit code).
+struct CommandSpec {
+    std::string_view name;
+    std::string_view synopsis;
+    std::string_view help;
+    std::span<const OptionSpec> options;
+    int (*run)(const Invocation&);
+    /// How many arguments may stand before options without "--" (`sentinel
+    /// init bash`); they are put in Invocation::rest. 0: none.
+    std::size_t positional = 0;
+};
+
+/// Parses `args` (after the command name) against `spec`: `--name`,
+/// `--name=value`, `--name value`; `--` ends options and the rest is kept.
+/// Errors: unknown options, a missing or unexpected value, stray arguments.
+Result<Invocation> parse_invocation(const CommandSpec& spec, const std::vector<std::string>& args);
+
+/// The `--help` text of one command, built from its table entry.
+std::string command_help(const CommandSpec& spec);
+
+/// The top-level usage: every command with its synopsis.
+std::string usage(std::span<const CommandSpec* const> commands);
+
+}  // namespace sentinel

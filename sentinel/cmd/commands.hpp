@@ -1,0 +1,35 @@
+#pragma once
+// The subcommands. Each cmd_*.cpp defines its CommandSpec (options, help and
+// entry point together); main.cpp lists them.
+
+#include "sentinel/cmd/cli.hpp"
+
+namespace sentinel {
+
+/// `sentinel status`: this terminal's (or a command's) snapshot. cmd/status.cpp
+extern const CommandSpec kStatusCommand;
+/// `sentinel explain`: which files, variables, flags and rules decided. cmd/status.cpp
+extern const CommandSpec kExplainCommand;
+/// `sentinel guard -- CMD`: decide, ask on /dev/tty when needed, exec CMD pinned
+/// to the confirmed target; 77 refused, 78 config error, else CMD's code. cmd/guard.cpp
+extern const CommandSpec kGuardCommand;
+/// `sentinel confirm --action TEXT`: the guard's decision for scripts; 0 means go
+/// ahead, 77 refused, 78 config error. cmd/confirm.cpp
+extern const CommandSpec kConfirmCommand;
+/// `sentinel audit`: recent entries of the guard's audit log. cmd/audit.cpp
+extern const CommandSpec kAuditCommand;
+/// `sentinel agent`: the per-user resident agent (socket, sessions, inotify);
+/// exits 0 at once when one already runs, 78 in an unsafe runtime dir. cmd/agent.cpp
+extern const CommandSpec kAgentCommand;
+/// `sentinel client --shell=S --pid=N`: the per-shell relay to the agent that
+/// `sentinel init` starts; answers each prompt within its timeout. cmd/client.cpp
+extern const CommandSpec kClientCommand;
+/// `sentinel init --shell=bash|zsh`: prints shell/sentinel.{bash,zsh} with this
+/// binary's path filled in; 64 for an unknown shell. cmd/init.cpp
+extern const CommandSpec kInitCommand;
+/// `sentinel bar [--session PID|--pane %N]`: a curses status line for a pane,
+/// repainted on change (inotify or agent push, never a timer); 0 on q/SIGTERM,
+/// 1 without a usable terminal, 64 for usage. cmd/bar.cpp
+extern const CommandSpec kBarCommand;
+
+}  // namespace sentinel

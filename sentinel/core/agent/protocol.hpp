@@ -1,0 +1,85 @@
+#pragma once
+// The agent protocol: a small versioned text protocol over a Unix stream
+// socket, used by the per-shell relay (`sentinel client`), subscribers
+// (status line, tmux sink) and tests.
+//
+// Frames. One frame is one line: fields separated by TAB, ended by LF, at
+// most kMaxFrame bytes including the LF. Inside a field, `\` `TAB` `LF` `CR`
+// are written `\\` `\t` `\n` `\r`; no other escape exists. A frame's first
+// field is its verb. A peer that sends a longer frame, a bad escape or an
+// unknown verb gets `ERROR <code> <text>` and is disconnected.
+//
+// Conversation (C: client, A: agent):
+//   C: HELLO <version> <client-name>        first frame, always
+//   A: HELLO <version> <agent-name> <instance>   or ERROR version ... and close
+//   C: REGISTER <pid> <shell> <tty> <tmux> <tmux-pane> <cwd>
+//   A: REGISTERED <session-id>                one session per connection
+//   C: REPORT <cwd> <NAME=VALUE>...           the shell's variables that matter
+//   C: PROMPT <seq> <known-gen>               the shell is drawing a prompt (idle)
+//   A: STATE <seq> <gen>                      nothing changed since <known-gen>
+//   A: STATE <seq> <gen> <tier> <label> <segment> <changed-from> <kube-context>
+//            <kube-namespace> <pg> <env> <names>   (see core/agent/session.hpp, StateReply)
+//   C: BUSY                                   the shell runs a command (preexec)
+//   C: SUBSCRIBE                              receive every session and change:
+//   A: SESSION <id> <pid> <shell> <tty> <tmux> <tmux-pane> <idle 0|1> <gen> <tier>
+//              <label> <text> <changed-from>
+//   A: GONE <id>
+//   C: LIST                                   SESSION frames for all, then END
+//   C: PING <token>   A: PONG <token>
+//   C: EVAL <cwd> <argc> <arg>... <NAME=VALUE>...   (`sentinel guard`, no REGISTER)
+//   A: VERDICT <run|ask> <tier>
+//      run: the guard would run this command without asking (runs_unasked,
+//      core/guard/describe.hpp) under these variables, relative paths taken from
+//      <cwd>; ask: it must look closer itself. An agent is only ever a fast
+//      path: whatever it says but `run` sends the guard to its own checks.
+//   C: GUARD <seq> <argc> <arg>...            the same for a registered shell's
+//   A: GUARDED <seq> <run|ask> <tier>         wrapped tool, under its last REPORT
+// REPORT and EVAL carry no secret: shells never send PGPASSWORD and redact URL and
+// conninfo passwords before sending; the agent drops them again.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sentinel/core/result.hpp"
+
+namespace sentinel {
+
+/// Version spoken in HELLO. A peer with another version is refused.
+inline constexpr int kProtocolVersion = 1;
+
+/// Largest frame, bytes, LF included (a KUBECONFIG of 256 long paths fits).
+inline constexpr std::size_t kMaxFrame = 64 * 1024;
+
+/// A decoded frame: its fields, verb first.
+using Frame = std::vector<std::string>;
+
+/// `fields` escaped and joined by TAB, with the final LF.
+std::string encode_frame(const Frame& fields);
+
+/// Decodes one line (without its LF). Errors: an empty line, a bad escape
+/// (`\` followed by anything but `\` `t` `n` `r`, or at the end).
+Result<Frame> decode_frame(std::string_view line);
+
+/// Splits a byte stream into lines, never holding more than kMaxFrame bytes.
+class FrameBuffer {
+public:
+    /// Appends received bytes.
+    void feed(std::string_view bytes);
+    /// The next complete line without its LF, if any. After an overflow (a
+    /// line longer than kMaxFrame) returns nothing more and overflowed() is
+    /// true: the peer must be dropped.
+    bool next(std::string& line);
+    /// True once a line exceeded kMaxFrame.
+    bool overflowed() const { return overflow_; }
+    /// Bytes held that do not yet form a full line.
+    std::size_t pending() const { return buf_.size() - start_; }
+
+private:
+    std::string buf_;
+    std::size_t start_ = 0;
+    bool overflow_ = false;
+};
+
+}  // namespace sentinel

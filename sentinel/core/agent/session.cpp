@@ -1,0 +1,167 @@
+#include "sentinel/core/agent/session.hpp"
+
+#include <algorithm>
+
+#include "sentinel/core/display/format.hpp"
+#include "sentinel/core/pg/resolve.hpp"
+#include "sentinel/core/sanitize.hpp"
+
+namespace sentinel {
+namespace {
+
+void append_word(std::string& list, const std::string& word) {
+    if (word.empty()) return;
+    if (!list.empty()) list += ' ';
+    list += word;
+}
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+    return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+}  // namespace
+
+Shell shell_from_name(std::string_view name) {
+    if (name == "bash") return Shell::bash;
+    if (name == "zsh") return Shell::zsh;
+    return Shell::other;
+}
+
+std::string_view shell_name(Shell shell) {
+    switch (shell) {
+        case Shell::bash: return "bash";
+        case Shell::zsh: return "zsh";
+        case Shell::other: break;
+    }
+    return "other";
+}
+
+View make_view(const Snapshot& s) {
+    View v;
+    v.tier = sanitize(s.tier);
+    const Tier* tier = s.config.tier(s.tier);
+    v.label = tier ? sanitize(tier->label) : "";
+    v.text = format_prompt(s, false);
+    v.colored = format_prompt(s, true);
+    for (const Target& t : s.targets) {
+        switch (t.kind) {
+            case Kind::kube:
+                if (v.kube_context.empty()) {
+                    v.kube_context = sanitize(t.get("context"));
+                    v.kube_namespace = sanitize(t.get("namespace"));
+                }
+                break;
+            case Kind::pg: {
+                std::string host = t.get("host").empty() ? t.get("hostaddr") : t.get("host");
+                std::string one = sanitize(t.get("dbname")) + "@" + sanitize(host);
+                if (!t.get("port").empty() && t.get("port") != "5432") one += ":" + sanitize(t.get("port"));
+                if (!t.get("service").empty()) one = sanitize(t.get("service"));
+                append_word(v.pg, one);
+                break;
+            }
+            case Kind::env:
+                append_word(v.env, sanitize(t.get("name")) + "=" + sanitize(t.get("value")));
+                break;
+        }
+    }
+    return v;
+}
+
+bool is_variable_name(std::string_view name) {
+    if (name.empty() || name.size() > 64) return false;
+    auto alpha = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
+    if (!alpha(name[0])) return false;
+    return std::all_of(name.begin(), name.end(), [&](char c) { return alpha(c) || (c >= '0' && c <= '9'); });
+}
+
+bool is_secret_variable(std::string_view name) {
+    std::string upper(name);
+    for (char& c : upper)
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    return upper == "PGPASSWORD" || ends_with(upper, "PASSWORD") || ends_with(upper, "PASSWD") ||
+           ends_with(upper, "SECRET") || ends_with(upper, "TOKEN");
+}
+
+std::vector<std::string> reported_names(const Config& config) {
+    std::vector<std::string> names = {"HOME",         "KUBECONFIG", "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
+                                      "SENTINEL_SYSTEM_CONFIG", "TERM",   "NO_COLOR",      "DATABASE_URL",
+                                      "PGSERVICE",    "PGSERVICEFILE", "PGSYSCONFDIR"};
+    auto add = [&](const std::string& n) {
+        if (is_variable_name(n) && !is_secret_variable(n) && std::find(names.begin(), names.end(), n) == names.end())
+            names.push_back(n);
+    };
+    for (const std::string& n : pg_connection_variables()) add(n);
+    for (const std::string& n : config.env) add(n);
+    return names;
+}
+
+Vars parse_report(const std::vector<std::string>& fields) {
+    Vars vars;
+    for (const std::string& f : fields) {
+        std::size_t eq = f.find('=');
+        if (eq == std::string::npos) continue;
+        std::string name = f.substr(0, eq);
+        if (!is_variable_name(name) || is_secret_variable(name)) continue;
+        vars[name] = f.substr(eq + 1);
+    }
+    return vars;
+}
+
+Vars absolute_paths(Vars vars, const std::string& cwd) {
+    if (cwd.empty() || cwd[0] != '/') return vars;
+    auto absolute = [&](const std::string& path) {
+        if (path.empty() || path[0] == '/') return path;
+        return cwd == "/" ? "/" + path : cwd + "/" + path;
+    };
+    if (auto it = vars.find("KUBECONFIG"); it != vars.end()) {
+        std::string out;
+        std::size_t start = 0;
+        for (;;) {
+            std::size_t colon = it->second.find(':', start);
+            out += absolute(it->second.substr(start, colon == std::string::npos ? colon : colon - start));
+            if (colon == std::string::npos) break;
+            out += ':';
+            start = colon + 1;
+        }
+        it->second = out;
+    }
+    for (const char* name : {"PGSERVICEFILE", "PGSYSCONFDIR"})
+        if (auto it = vars.find(name); it != vars.end()) it->second = absolute(it->second);
+    return vars;
+}
+
+bool apply_report(Session& session, Vars vars, std::string cwd) {
+    session.cwd = std::move(cwd);
+    bool changed = !session.reported || vars != session.vars;
+    if (changed && session.reported) session.self_change = true;
+    session.vars = std::move(vars);
+    session.reported = true;
+    return changed;
+}
+
+bool apply_view(Session& session, View view) {
+    if (view == session.current) return false;
+    session.current = std::move(view);
+    ++session.gen;
+    return true;
+}
+
+void on_prompt(Session& session) {
+    std::string mark;
+    if (session.has_shown && !session.self_change && session.current.text != session.shown.text)
+        mark = session.shown.text.empty() ? "nothing" : session.shown.text;
+    if (mark != session.changed_from) {
+        session.changed_from = std::move(mark);
+        ++session.gen;
+    }
+    session.shown = session.current;
+    session.has_shown = true;
+    session.self_change = false;
+    session.idle = true;
+}
+
+std::string gen_token(std::string_view instance, const Session& session) {
+    return std::string(instance) + "." + std::to_string(session.gen);
+}
+
+}  // namespace sentinel

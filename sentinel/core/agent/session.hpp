@@ -1,0 +1,114 @@
+#pragma once
+// Sessions: the interactive shells the agent knows, what each one shows, and
+// how a change is attributed ("changed from X" when it did not come from the
+// shell's own variables). Pure: no I/O.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sentinel/core/config/config.hpp"
+#include "sentinel/core/snapshot.hpp"
+#include "sentinel/core/vars.hpp"
+
+namespace sentinel {
+
+/// The shell a session runs; decides how the prompt segment is escaped.
+enum class Shell { bash, zsh, other };
+
+/// "bash" and "zsh" map to themselves, anything else to Shell::other.
+Shell shell_from_name(std::string_view name);
+
+/// "bash", "zsh" or "other".
+std::string_view shell_name(Shell shell);
+
+/// What a terminal shows, derived from a snapshot. Every string is
+/// sanitized (core/sanitize.hpp) except `colored`, which holds sanitized names
+/// and sentinel's own ANSI SGR sequences.
+struct View {
+    std::string tier;            ///< overall tier ("none" without targets)
+    std::string label;           ///< the tier's label ("" for "none")
+    std::string text;            ///< format_prompt without colour, "" without targets
+    std::string colored;         ///< format_prompt with colour
+    std::string kube_context;    ///< context of the kube target, "" when none
+    std::string kube_namespace;  ///< its namespace
+    std::string pg;              ///< pg targets, "dbname@host[:port]" or "service (…)", space separated
+    std::string env;             ///< env targets as NAME=value, space separated
+
+    bool operator==(const View&) const = default;
+};
+
+/// The view of `snapshot`.
+View make_view(const Snapshot& snapshot);
+
+/// One interactive shell known to the agent (DESIGN.md "Words": session).
+struct Session {
+    std::uint64_t id = 0;        ///< agent-assigned, unique for the agent's lifetime
+    long pid = 0;                ///< the shell's process id
+    Shell shell = Shell::other;
+    std::string tty;             ///< the shell's terminal ("/dev/pts/3"), "" if unknown
+    std::string tmux;            ///< the shell's $TMUX ("socket,pid,session"), "" outside tmux
+    std::string tmux_pane;       ///< the shell's $TMUX_PANE ("%3")
+    std::string cwd;
+    Vars vars;                   ///< reported variables (secrets already dropped)
+    std::vector<std::string> names;  ///< variables to report under its config (reported_names)
+    bool reported = false;       ///< a REPORT arrived
+    bool idle = false;           ///< at its prompt: between PROMPT and BUSY
+    View current;                ///< the latest evaluation
+    View shown;                  ///< what the shell received at its previous prompt
+    bool has_shown = false;
+    bool self_change = false;    ///< its own variables changed since the previous prompt
+    std::string changed_from;    ///< text of the previous target when changed elsewhere, else ""
+    std::uint64_t gen = 0;       ///< bumped whenever current or changed_from changes
+};
+
+/// Variables a shell reports in REPORT: HOME, KUBECONFIG, XDG_CONFIG_HOME,
+/// XDG_CACHE_HOME (the kubeconfig cache, io/kube_cache.hpp),
+/// SENTINEL_SYSTEM_CONFIG, TERM and NO_COLOR (the status line,
+/// reported_terminal in io/bar_session.hpp), DATABASE_URL, PGSERVICE, PGSERVICEFILE,
+/// PGSYSCONFDIR, the pg connection variables (core/pg/resolve.hpp) and the env
+/// variables `config` names. Only valid shell identifiers (is_variable_name)
+/// and never a secret (is_secret_variable).
+std::vector<std::string> reported_names(const Config& config);
+
+/// True for `[A-Za-z_][A-Za-z0-9_]*` of at most 64 bytes: a name a shell can
+/// expand without evaluating anything.
+bool is_variable_name(std::string_view name);
+
+/// True for variables that hold secrets and are never reported: PGPASSWORD,
+/// and names ending in PASSWORD, PASSWD, SECRET or TOKEN.
+bool is_secret_variable(std::string_view name);
+
+/// Parses REPORT fields `NAME=VALUE` into `vars`, dropping malformed
+/// entries, names that are not variable names and secret variables.
+Vars parse_report(const std::vector<std::string>& fields);
+
+/// `vars` with the relative paths in KUBECONFIG (each entry of the colon
+/// list), PGSERVICEFILE and PGSYSCONFDIR made absolute against `cwd`, the
+/// directory the shell reported: kubectl and libpq open them relative to
+/// the working directory of the command, which is the shell's, not the
+/// agent's. Empty entries stay empty (kubectl skips them); nothing changes
+/// when `cwd` is not absolute.
+Vars absolute_paths(Vars vars, const std::string& cwd);
+
+/// Applies a REPORT: sets vars and cwd; marks a self change when the
+/// variables differ from the previous report. Returns true when the
+/// variables changed (the session must be re-evaluated).
+bool apply_report(Session& session, Vars vars, std::string cwd);
+
+/// Applies a new evaluation; bumps gen when the view changed. Returns true
+/// when it changed.
+bool apply_view(Session& session, View view);
+
+/// The shell drew a prompt: decides the "changed from" mark (set when the
+/// view differs from what the previous prompt showed and the session's own
+/// variables did not change since), records what is now shown and marks
+/// the session idle. Bumps gen when the mark changes.
+void on_prompt(Session& session);
+
+/// The opaque generation token shells echo back: "<instance>.<gen>", so a
+/// restarted agent never matches an old token.
+std::string gen_token(std::string_view instance, const Session& session);
+
+}  // namespace sentinel

@@ -1,0 +1,96 @@
+#include "sentinel/core/classify.hpp"
+
+#include "sentinel/core/sanitize.hpp"
+
+namespace sentinel {
+namespace {
+
+bool condition_holds(const Target& target, const Condition& c) {
+    if (c.field != "any") {
+        const Field* f = target.find(c.field);
+        return f && !f->value.empty() && c.pattern.matches(f->value);
+    }
+    for (const std::string& name : name_fields(target.kind)) {
+        const std::string& value = target.get(name);
+        if (!value.empty() && c.pattern.matches(value)) return true;
+    }
+    return false;
+}
+
+std::string describe(const Rule& rule) {
+    std::string out = rule.origin;
+    if (rule.origin.rfind("built-in", 0) == 0) return out;
+    out += " (";
+    for (std::size_t i = 0; i < rule.conditions.size(); ++i) {
+        const Condition& c = rule.conditions[i];
+        if (i) out += ", ";
+        out += c.field + (c.pattern.type() == Pattern::Type::regex ? " ~ /" : " = \"") + c.pattern.text() +
+               (c.pattern.type() == Pattern::Type::regex ? "/" : "\"");
+    }
+    return out + ")";
+}
+
+}  // namespace
+
+const std::vector<std::string>& name_fields(Kind kind) {
+    static const std::vector<std::string> kube = {"context", "cluster", "server", "namespace"};
+    static const std::vector<std::string> pg = {"service", "host", "hostaddr", "dbname"};
+    static const std::vector<std::string> env = {"value"};
+    switch (kind) {
+        case Kind::kube: return kube;
+        case Kind::pg: return pg;
+        case Kind::env: return env;
+    }
+    return env;
+}
+
+void classify(Target& target, const Config& config) {
+    if (!target.problems.empty()) {
+        target.tier = "unknown";
+        target.rule = "problem: " + target.problems.front();
+        return;
+    }
+    for (const std::string& name : name_fields(target.kind)) {
+        if (is_suspicious_name(target.get(name))) {
+            target.tier = "unknown";
+            target.rule = "suspicious characters in " + name + " (control, bidi or look-alike letters)";
+            return;
+        }
+    }
+    for (const Rule& rule : config.rules) {
+        if (rule.kind && *rule.kind != target.kind) continue;
+        bool all = true;
+        for (const Condition& c : rule.conditions) {
+            if (!condition_holds(target, c)) {
+                all = false;
+                break;
+            }
+        }
+        if (all) {
+            target.tier = rule.tier;
+            target.rule = describe(rule);
+            return;
+        }
+    }
+    target.tier = "unknown";
+    target.rule = "no rule matches";
+}
+
+std::string overall_tier(const std::vector<Target>& targets, const Config& config) {
+    if (!config.errors.empty()) return "unknown";
+    if (targets.empty()) return "none";
+    std::string best;
+    int best_rank = -1;
+    for (const Target& t : targets) {
+        const Tier* tier = config.tier(t.tier);
+        const Tier* unknown = config.tier("unknown");
+        int rank = tier ? tier->rank : unknown ? unknown->rank : 100;
+        if (rank > best_rank) {
+            best_rank = rank;
+            best = t.tier;
+        }
+    }
+    return best;
+}
+
+}  // namespace sentinel

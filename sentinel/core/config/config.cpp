@@ -1,0 +1,338 @@
+#include "sentinel/core/config/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <set>
+
+namespace sentinel {
+namespace {
+
+// Fields a rule may test, per kind, and the pseudo-field "any".
+const std::set<std::string, std::less<>> kRuleFields = {
+    "any", "context", "cluster", "server", "namespace", "user",     // kube
+    "service", "host", "hostaddr", "port", "dbname",               // pg
+    "name", "value",                                               // env
+};
+
+const std::set<std::string, std::less<>> kColorNames = {
+    "black", "red", "green", "yellow", "blue", "magenta", "cyan", "white",
+    "bright-black", "bright-red", "bright-green", "bright-yellow", "bright-blue", "bright-magenta",
+    "bright-cyan", "bright-white", "default",
+};
+
+std::string position(const std::string& path, const toml::source_region& source) {
+    return path + ":" + std::to_string(source.begin.line) + ":" + std::to_string(source.begin.column);
+}
+
+Error error_at(const std::string& path, const toml::node& node, std::string message) {
+    return Error{path, static_cast<int>(node.source().begin.line), static_cast<int>(node.source().begin.column),
+                 std::move(message)};
+}
+
+bool valid_color(const std::string& c) {
+    if (kColorNames.count(c)) return true;
+    if (c.size() == 7 && c[0] == '#')
+        return std::all_of(c.begin() + 1, c.end(), [](char ch) { return std::isxdigit(static_cast<unsigned char>(ch)); });
+    if (!c.empty() && c.size() <= 3 && std::all_of(c.begin(), c.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+        return std::stoi(c) <= 255;
+    return false;
+}
+
+std::optional<Policy> parse_policy(std::string_view text) {
+    if (text == "none") return Policy::none;
+    if (text == "yes") return Policy::yes;
+    if (text == "type-name") return Policy::type_name;
+    return std::nullopt;
+}
+
+std::optional<Kind> parse_kind(std::string_view text) {
+    if (text == "kube") return Kind::kube;
+    if (text == "pg") return Kind::pg;
+    if (text == "env") return Kind::env;
+    return std::nullopt;
+}
+
+Result<TierPatch> parse_tier(const std::string& path, const std::string& name, const toml::node& node, bool system) {
+    const toml::table* table = node.as_table();
+    if (!table) return error_at(path, node, "tier \"" + name + "\" must be a table");
+    TierPatch t;
+    t.name = name;
+    t.origin = position(path, node.source());
+    for (const auto& [key, value] : *table) {
+        std::string_view k = key.str();
+        if (k == "label" || k == "color") {
+            auto s = value.value<std::string>();
+            if (!s) return error_at(path, value, "\"" + std::string(k) + "\" must be a string");
+            if (k == "color" && !valid_color(*s))
+                return error_at(path, value, "unknown colour \"" + *s + "\" (use a name like \"red\", 0-255, or \"#rrggbb\")");
+            (k == "label" ? t.label : t.color) = *s;
+        } else if (k == "policy") {
+            auto s = value.value<std::string>();
+            auto p = s ? parse_policy(*s) : std::nullopt;
+            if (!p) return error_at(path, value, "policy must be \"none\", \"yes\" or \"type-name\"");
+            t.policy = p;
+        } else if (k == "rank") {
+            auto r = value.value<int64_t>();
+            if (!r || *r < 0 || *r > 1000) return error_at(path, value, "rank must be an integer from 0 to 1000");
+            t.rank = static_cast<int>(*r);
+        } else if (k == "grace") {
+            auto g = value.value<int64_t>();
+            if (!g || *g < 0 || *g > 86400) return error_at(path, value, "grace must be seconds from 0 to 86400");
+            t.grace = static_cast<int>(*g);
+        } else if (k == "locked") {
+            auto b = value.value<bool>();
+            if (!b) return error_at(path, value, "\"locked\" must be true or false");
+            if (system) t.locked = *b;
+        } else {
+            return Error{path, static_cast<int>(key.source().begin.line), static_cast<int>(key.source().begin.column),
+                         "unknown key \"" + std::string(k) + "\" in tier \"" + name + "\""};
+        }
+    }
+    return t;
+}
+
+Result<Condition> parse_condition(const std::string& path, const std::string& field, const toml::node& value) {
+    Pattern::Type type = Pattern::Type::glob;
+    std::optional<std::string> text = value.value<std::string>();
+    if (const toml::table* t = value.as_table()) {
+        if (t->size() != 1 || !(t->contains("glob") || t->contains("regex")))
+            return error_at(path, value, "a pattern table must hold exactly one of \"glob\" or \"regex\"");
+        type = t->contains("regex") ? Pattern::Type::regex : Pattern::Type::glob;
+        text = (*t)[type == Pattern::Type::regex ? "regex" : "glob"].value<std::string>();
+    }
+    if (!text) return error_at(path, value, "\"" + field + "\" must be a glob string or { regex = \"...\" }");
+    auto pattern = Pattern::compile(type, *text);
+    if (!pattern) return error_at(path, value, pattern.error().message);
+    return Condition{field, std::move(pattern.value())};
+}
+
+Result<Rule> parse_rule(const std::string& path, const toml::node& node, bool system) {
+    const toml::table* table = node.as_table();
+    if (!table) return error_at(path, node, "each [[rules]] entry must be a table");
+    Rule rule;
+    rule.origin = position(path, node.source());
+    bool has_tier = false;
+    for (const auto& [key, value] : *table) {
+        std::string k(key.str());
+        auto key_error = [&](std::string message) {
+            return Error{path, static_cast<int>(key.source().begin.line),
+                         static_cast<int>(key.source().begin.column), std::move(message)};
+        };
+        if (k == "tier") {
+            auto s = value.value<std::string>();
+            if (!s) return error_at(path, value, "\"tier\" must be a string");
+            rule.tier = *s;
+            has_tier = true;
+        } else if (k == "kind") {
+            auto s = value.value<std::string>();
+            auto kind = s ? parse_kind(*s) : std::nullopt;
+            if (!kind) return error_at(path, value, "kind must be \"kube\", \"pg\" or \"env\"");
+            rule.kind = kind;
+        } else if (k == "locked") {
+            auto b = value.value<bool>();
+            if (!b) return error_at(path, value, "\"locked\" must be true or false");
+            rule.locked = system && *b;
+        } else if (kRuleFields.count(k)) {
+            auto condition = parse_condition(path, k, value);
+            if (!condition) return condition.error();
+            rule.conditions.push_back(std::move(condition.value()));
+        } else {
+            return key_error("unknown key \"" + k + "\" in rule (fields: context, cluster, server, namespace, user, "
+                             "service, host, hostaddr, port, dbname, name, value, any)");
+        }
+    }
+    if (!has_tier) return error_at(path, node, "rule has no \"tier\"");
+    if (rule.conditions.empty()) return error_at(path, node, "rule matches nothing: give at least one field pattern");
+    return rule;
+}
+
+}  // namespace
+
+std::string_view policy_name(Policy policy) {
+    switch (policy) {
+        case Policy::none: return "none";
+        case Policy::yes: return "yes";
+        case Policy::type_name: return "type-name";
+    }
+    return "type-name";
+}
+
+const Tier* Config::tier(std::string_view name) const {
+    for (const Tier& t : tiers)
+        if (t.name == name) return &t;
+    return nullptr;
+}
+
+Result<ConfigFile> parse_config(std::string_view text, const std::string& path, bool system) {
+    toml::table root;
+    try {
+        root = toml::parse(text, path);
+    } catch (const toml::parse_error& e) {
+        return Error{path, static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column),
+                     std::string(e.description())};
+    }
+    ConfigFile file;
+    file.path = path;
+    for (const auto& [key, value] : root) {
+        std::string_view k = key.str();
+        if (k == "tiers") {
+            const toml::table* tiers = value.as_table();
+            if (!tiers) return error_at(path, value, "\"tiers\" must be a table of [tiers.NAME] tables");
+            for (const auto& [name, tier] : *tiers) {
+                auto parsed = parse_tier(path, std::string(name.str()), tier, system);
+                if (!parsed) return parsed.error();
+                file.tiers.push_back(std::move(parsed.value()));
+            }
+        } else if (k == "rules") {
+            const toml::array* rules = value.as_array();
+            if (!rules) return error_at(path, value, "\"rules\" must be an array of [[rules]] tables");
+            for (const toml::node& rule : *rules) {
+                auto parsed = parse_rule(path, rule, system);
+                if (!parsed) return parsed.error();
+                file.rules.push_back(std::move(parsed.value()));
+            }
+        } else if (k == "env") {
+            const toml::array* names = value.as_array();
+            if (!names) return error_at(path, value, "\"env\" must be an array of variable names");
+            std::vector<std::string> env;
+            for (const toml::node& n : *names) {
+                auto s = n.value<std::string>();
+                if (!s || s->empty()) return error_at(path, n, "\"env\" entries must be variable names");
+                env.push_back(*s);
+            }
+            file.env = std::move(env);
+        } else if (k == "display") {
+            // Read by core/config/display.cpp (statusline, tmux_tint, osc_tint).
+            if (!value.as_table()) return error_at(path, value, "\"display\" must be a table");
+        } else if (k == "audit") {
+            auto a = value.value<std::string>();
+            if (!a || (*a != "required" && *a != "best-effort"))
+                return error_at(path, value, "audit must be \"best-effort\" or \"required\"");
+            file.audit_required = *a == "required";
+        } else if (k == "builtin_rules") {
+            auto b = value.value<bool>();
+            if (!b) return error_at(path, value, "\"builtin_rules\" must be true or false");
+            file.builtin_rules = *b;
+        } else {
+            return Error{path, static_cast<int>(key.source().begin.line), static_cast<int>(key.source().begin.column),
+                         "unknown key \"" + std::string(k) + "\" (expected tiers, rules, env, builtin_rules, audit, display)"};
+        }
+    }
+    return file;
+}
+
+Config build_config(const std::optional<ConfigFile>& system, const std::optional<ConfigFile>& user) {
+    ConfigFile builtin = builtin_config();
+    Config config;
+
+    // "unknown" is treated as production by the guard: no file weakens it.
+    std::set<std::string, std::less<>> locked_tiers = {"unknown"};
+    if (system) {
+        for (const TierPatch& t : system->tiers)
+            if (t.locked) locked_tiers.insert(t.name);
+        for (const Rule& r : system->rules)
+            if (r.locked) locked_tiers.insert(r.tier);
+    }
+
+    auto apply = [&](const ConfigFile& file, bool is_user) {
+        for (const TierPatch& patch : file.tiers) {
+            auto it = std::find_if(config.tiers.begin(), config.tiers.end(),
+                                   [&](const Tier& t) { return t.name == patch.name; });
+            if (it == config.tiers.end()) {
+                config.tiers.push_back(Tier{patch.name, patch.name, "default", Policy::type_name, 50, 0, patch.origin});
+                it = config.tiers.end() - 1;
+            }
+            bool locked = (is_user || patch.name == "unknown") && locked_tiers.count(patch.name);
+            if (patch.label) it->label = *patch.label;
+            if (patch.color) it->color = *patch.color;
+            if (patch.policy) {
+                if (locked && *patch.policy != it->policy)
+                    config.notes.push_back(patch.origin + ": policy of tier \"" + patch.name +
+                                           "\" is locked by the system configuration; ignored");
+                else it->policy = *patch.policy;
+            }
+            if (patch.rank) {
+                if (locked && *patch.rank < it->rank)
+                    config.notes.push_back(patch.origin + ": rank of tier \"" + patch.name +
+                                           "\" is locked by the system configuration; ignored");
+                else it->rank = *patch.rank;
+            }
+            if (patch.grace) {
+                if (locked && *patch.grace > it->grace)
+                    config.notes.push_back(patch.origin + ": grace of tier \"" + patch.name +
+                                           "\" is locked by the system configuration; ignored");
+                else it->grace = *patch.grace;
+            }
+            if (!locked) it->origin = patch.origin;
+        }
+    };
+    apply(builtin, false);
+    if (system) apply(*system, false);
+    if (user) apply(*user, true);
+
+    auto add_rules = [&](const ConfigFile& file, auto keep) {
+        for (const Rule& r : file.rules) {
+            if (!keep(r)) continue;
+            if (!config.tier(r.tier)) {
+                config.errors.push_back(r.origin + ": unknown tier \"" + r.tier + "\"");
+                continue;
+            }
+            config.rules.push_back(r);
+        }
+    };
+    if (system) add_rules(*system, [](const Rule& r) { return r.locked; });
+    if (user) add_rules(*user, [](const Rule&) { return true; });
+    if (system) add_rules(*system, [](const Rule& r) { return !r.locked; });
+    bool builtin_rules = true;
+    if (system && system->builtin_rules) builtin_rules = *system->builtin_rules;
+    if (user && user->builtin_rules) builtin_rules = *user->builtin_rules;
+    if (builtin_rules) add_rules(builtin, [](const Rule&) { return true; });
+
+    if (system && system->audit_required) config.audit_required = *system->audit_required;
+    if (user && user->audit_required) {
+        if (config.audit_required && !*user->audit_required)
+            config.notes.push_back(user->path + ": audit = \"required\" is set by the system configuration; kept");
+        else config.audit_required = *user->audit_required;
+    }
+
+    config.env = *builtin.env;
+    if (system && system->env) config.env = *system->env;
+    if (user && user->env) config.env = *user->env;
+    return config;
+}
+
+Config load_config(const Vars& vars, const FileReader& files) {
+    std::string system_path = get(vars, "SENTINEL_SYSTEM_CONFIG").value_or("/etc/sentinel/config.toml");
+    std::string user_path;
+    if (auto xdg = get(vars, "XDG_CONFIG_HOME"); xdg && !xdg->empty() && (*xdg)[0] == '/')
+        user_path = *xdg + "/sentinel/config.toml";
+    else if (auto home = get(vars, "HOME"); home && !home->empty())
+        user_path = *home + "/.config/sentinel/config.toml";
+
+    std::vector<std::string> errors, read;
+    auto load = [&](const std::string& path, bool system) -> std::optional<ConfigFile> {
+        if (path.empty()) return std::nullopt;
+        FileRead file = files.read(path);
+        if (file.status == FileRead::Status::missing) return std::nullopt;
+        if (file.status == FileRead::Status::error) {
+            errors.push_back(path + ": " + file.reason);
+            return std::nullopt;
+        }
+        read.push_back(path);
+        auto parsed = parse_config(file.data, path, system);
+        if (!parsed) {
+            errors.push_back(parsed.error().to_string());
+            return std::nullopt;
+        }
+        return std::move(parsed.value());
+    };
+    auto system = load(system_path, true);
+    auto user = load(user_path, false);
+    Config config = build_config(system, user);
+    config.files = read;
+    config.errors.insert(config.errors.begin(), errors.begin(), errors.end());
+    return config;
+}
+
+}  // namespace sentinel

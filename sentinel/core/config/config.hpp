@@ -1,0 +1,122 @@
+#pragma once
+// sentinel's configuration: tiers, ordered rules and env variables, read
+// from TOML with toml++.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sentinel/core/match.hpp"
+#include "sentinel/core/result.hpp"
+#include "sentinel/core/target.hpp"
+#include "sentinel/core/vars.hpp"
+
+namespace sentinel {
+
+/// What the guard asks before acting on a target of a tier.
+enum class Policy {
+    none,       ///< run silently
+    yes,        ///< the person types "yes"
+    type_name,  ///< the person types the target's exact name
+};
+
+/// "none", "yes" or "type-name".
+std::string_view policy_name(Policy policy);
+
+/// A class of targets with its look and its confirmation policy.
+struct Tier {
+    std::string name;    ///< "production", "staging", ...
+    std::string label;   ///< short text shown in prompts, e.g. "PROD"
+    std::string color;   ///< "red", "bright-red", 0-255 as text, or "#rrggbb"
+    Policy policy = Policy::type_name;
+    int rank = 0;        ///< higher is more dangerous; a terminal shows its highest-ranked target
+    int grace = 0;       ///< seconds a confirmation stands for the same session and exact target; 0: ask every time
+    std::string origin;  ///< "built-in" or "path:line:col"
+};
+
+/// One condition of a rule: field `field` of a target matches `pattern`.
+/// The pseudo-field "any" matches when any name-like field does (kube
+/// context, cluster, server, namespace; pg service, host, hostaddr, dbname;
+/// env value).
+struct Condition {
+    std::string field;
+    Pattern pattern;
+};
+
+/// An ordered rule: when every condition holds (and `kind` matches, if
+/// set), the target gets `tier`.
+struct Rule {
+    std::string tier;
+    std::optional<Kind> kind;
+    std::vector<Condition> conditions;
+    bool locked = false;  ///< from the system file: a user file cannot weaken it
+    std::string origin;   ///< "built-in: production names" or "path:line:col"
+};
+
+/// A `[tiers.NAME]` table: only the keys the file sets.
+struct TierPatch {
+    std::string name;
+    std::optional<std::string> label, color;
+    std::optional<Policy> policy;
+    std::optional<int> rank;
+    std::optional<int> grace;
+    bool locked = false;  ///< `locked = true` in the system file
+    std::string origin;
+};
+
+/// One parsed config file.
+struct ConfigFile {
+    std::string path;
+    std::vector<TierPatch> tiers;
+    std::vector<Rule> rules;
+    std::optional<std::vector<std::string>> env;      ///< `env = [...]`
+    std::optional<bool> builtin_rules;                ///< `builtin_rules = false` drops the built-ins
+    std::optional<bool> audit_required;               ///< `audit = "required"` or `"best-effort"`
+};
+
+/// The effective configuration.
+struct Config {
+    std::vector<Tier> tiers;
+    std::vector<Rule> rules;           ///< in evaluation order; first match wins
+    std::vector<std::string> env;      ///< variables that become env targets
+    bool audit_required = false;       ///< the guard refuses when it cannot write its audit record
+    std::vector<std::string> files;    ///< config files that were read
+    std::vector<std::string> errors;   ///< "path:line:col: message"; any error makes the terminal unknown
+    std::vector<std::string> notes;    ///< ignored settings (a user file trying to weaken a locked tier)
+
+    /// The tier called `name`, or nullptr.
+    const Tier* tier(std::string_view name) const;
+};
+
+/// Parses one config file. `system` is true for /etc/sentinel/config.toml,
+/// the only file whose `locked = true` counts. Errors carry the toml++
+/// position, or the position of the offending key: unknown keys, unknown
+/// tiers (a rule may name a tier the same file or a built-in defines; a
+/// user rule may also name a system tier, checked in build_config), bad
+/// policies, colours and patterns.
+Result<ConfigFile> parse_config(std::string_view text, const std::string& path, bool system);
+
+/// The built-in tiers (production, staging, development, local, unknown)
+/// and rules (names containing prod/production/prd/live are production;
+/// staging/stage/stg/preprod/uat staging; kind-*, minikube, docker-desktop,
+/// localhost and sockets local; dev/test/qa development), and the default
+/// env variables.
+ConfigFile builtin_config();
+
+/// Combines the built-ins, the system file and the user file. Tiers: later
+/// files override earlier ones key by key, except that a user file cannot
+/// change the policy or lower the rank of a tier the system file locks (a
+/// tier with `locked = true` or used by a locked rule), nor lengthen its
+/// grace period, nor turn `audit = "required"` off. Rules, in order:
+/// locked system rules, user rules, other system rules, built-in rules.
+Config build_config(const std::optional<ConfigFile>& system, const std::optional<ConfigFile>& user);
+
+/// Reads and combines the config files: the system file
+/// (`$SENTINEL_SYSTEM_CONFIG`, default /etc/sentinel/config.toml) and the
+/// user file (`$XDG_CONFIG_HOME/sentinel/config.toml`, default
+/// `$HOME/.config/sentinel/config.toml`). A missing file is not an error;
+/// an unreadable or invalid one is recorded in Config::errors and ignored.
+Config load_config(const Vars& vars, const FileReader& files);
+
+}  // namespace sentinel

@@ -1,0 +1,65 @@
+#include "sentinel/core/display/format.hpp"
+#include "sentinel/core/sanitize.hpp"
+
+namespace sentinel {
+namespace {
+
+std::string join(const std::vector<std::string>& list) {
+    std::string out;
+    for (const std::string& s : list) out += (out.empty() ? "" : ", ") + sanitize(s);
+    return out;
+}
+
+std::string pad(std::string s, std::size_t width) {
+    std::size_t w = display_width(s);
+    if (w < width) s.append(width - w, ' ');
+    return s;
+}
+
+}  // namespace
+
+std::string format_explain(const Snapshot& s, bool color) {
+    auto paint = [&](const std::string& text, const std::string& tier_name) {
+        const Tier* tier = s.config.tier(tier_name);
+        std::string sgr = tier ? sgr_color(tier->color, false) : "";
+        if (!color || sgr.empty()) return text;
+        return "\x1b[1;" + sgr + "m" + text + "\x1b[0m";
+    };
+    auto label = [&](const std::string& tier_name) {
+        const Tier* tier = s.config.tier(tier_name);
+        return sanitize(tier ? tier->label : tier_name) + " (" + sanitize(tier_name) + ")";
+    };
+
+    std::string out = "This terminal is " + paint(label(s.tier), s.tier);
+    if (!s.config.errors.empty()) out += " because the configuration has errors (see below)";
+    else if (s.targets.empty()) out += ": nothing here names a kube context, a PostgreSQL server or a configured variable";
+    else if (s.tier == "unknown" || s.tier == "production")
+        out += ", the most dangerous of its targets";
+    out += ".\n";
+
+    for (const Target& t : s.targets) {
+        out += "\n" + std::string(kind_name(t.kind)) + " target: " + paint(label(t.tier), t.tier) + "\n";
+        out += "  decided by " + sanitize(t.rule) + "\n";
+        for (const Field& f : t.fields) {
+            out += "  " + pad(f.name, 10) + " " + pad(f.value.empty() ? "-" : sanitize(elide_middle(f.value, 200)), 28);
+            if (!f.origin.empty()) out += "  from " + sanitize(f.origin);
+            out += "\n";
+        }
+        if (!t.files.empty()) out += "  files: " + join(t.files) + "\n";
+        if (!t.sources.empty()) out += "  variables and flags: " + join(t.sources) + "\n";
+        for (const std::string& p : t.problems) out += "  problem: " + sanitize(p) + "\n";
+    }
+
+    out += "\nconfiguration: ";
+    out += s.config.files.empty() ? std::string("built-in only") : join(s.config.files);
+    out += "; " + std::to_string(s.config.rules.size()) + " rules, first match wins; a target no rule matches is unknown\n";
+    for (const std::string& e : s.config.errors) out += "config error: " + sanitize(e) + "\n";
+    for (const std::string& w : s.warnings) {
+        bool is_error = false;
+        for (const std::string& e : s.config.errors) is_error = is_error || e == w;
+        if (!is_error) out += "warning: " + sanitize(w) + "\n";
+    }
+    return out;
+}
+
+}  // namespace sentinel

@@ -1,0 +1,67 @@
+#include "sentinel/core/display/prompt.hpp"
+
+namespace sentinel {
+
+std::string escape_for_prompt(std::string_view text, Shell shell) {
+    std::string out;
+    out.reserve(text.size() + 16);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (c == '\x1b') {
+            // Only ESC [ digits/semicolons m is ours; anything else is dropped.
+            std::size_t end = i + 1;
+            if (end < text.size() && text[end] == '[') {
+                ++end;
+                while (end < text.size() && ((text[end] >= '0' && text[end] <= '9') || text[end] == ';')) ++end;
+                if (end < text.size() && text[end] == 'm') {
+                    std::string_view sgr = text.substr(i, end - i + 1);
+                    if (shell == Shell::bash) out.append("\001").append(sgr).append("\002");
+                    else if (shell == Shell::zsh) out.append("%{").append(sgr).append("%}");
+                    i = end;
+                    continue;
+                }
+            }
+            continue;
+        }
+        if (c == '%' && shell == Shell::zsh) out += '%';
+        out += c;
+    }
+    return out;
+}
+
+std::string prompt_segment(const Session& session) {
+    if (session.current.text.empty() && session.changed_from.empty()) return {};
+    std::string text = session.current.text.empty() ? std::string("no target") : session.current.colored;
+    if (!session.changed_from.empty())
+        text += " \x1b[1m(changed from " + session.changed_from + ")\x1b[0m";
+    return escape_for_prompt(text, session.shell);
+}
+
+Frame state_frame(std::string_view seq, std::string_view known, std::string_view instance, const Session& session,
+                  const std::vector<std::string>& names) {
+    std::string token = gen_token(instance, session);
+    if (known == token) return {"STATE", std::string(seq), token};
+    std::string list;
+    for (const std::string& n : names) list += (list.empty() ? "" : " ") + n;
+    const View& v = session.current;
+    return {"STATE", std::string(seq), token, v.tier, v.label, prompt_segment(session), session.changed_from,
+            v.kube_context, v.kube_namespace, v.pg, v.env, list};
+}
+
+Frame session_frame(std::string_view instance, const Session& session) {
+    return {"SESSION",
+            std::to_string(session.id),
+            std::to_string(session.pid),
+            std::string(shell_name(session.shell)),
+            session.tty,
+            session.tmux,
+            session.tmux_pane,
+            session.idle ? "1" : "0",
+            gen_token(instance, session),
+            session.current.tier,
+            session.current.label,
+            session.current.text,
+            session.changed_from};
+}
+
+}  // namespace sentinel

@@ -1,0 +1,33 @@
+#pragma once
+// What the guard shows a person: the question's banner and the refusal
+// messages. Every name passes through sanitize().
+
+#include <string>
+
+#include "sentinel/core/guard/guard.hpp"
+
+namespace sentinel {
+
+/// The banner shown on the terminal before asking: the tier label in the
+/// tier's colour (ANSI SGR when `color`, "[LABEL]" otherwise), the target
+/// (kind and every non-empty field: context, cluster, namespace, server,
+/// user; or service, host, hostaddr, port, dbname, user), the action (tool,
+/// verb, risk, and Action::detail when set, e.g. a destructive statement,
+/// elided to 300 columns), why the tier applies (the rule, or the problems that make the
+/// target unknown) and the question. Lines end with "\r\n"-free "\n".
+std::string format_question(const Snapshot& snapshot, const Decision& decision, const Action& action, bool color);
+
+/// The line that asks for the answer, without a newline:
+/// `Type the target name "prod" to go ahead: ` or `Type "yes" to go ahead: `.
+std::string format_answer_prompt(const Decision& decision);
+
+/// The one-line message printed to stderr for a refusal without a
+/// question: `sentinel: refused: ...`. With no terminal it names the
+/// override, e.g. `... run again with SENTINEL_CONFIRM='prod-eu' for this
+/// one call`; the name is shell-quoted and sanitized.
+std::string format_refusal(const Decision& decision, const Action& action);
+
+/// `value` quoted for a POSIX shell in single quotes ('it'\''s').
+std::string shell_quote(const std::string& value);
+
+}  // namespace sentinel

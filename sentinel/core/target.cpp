@@ -1,0 +1,50 @@
+#include "sentinel/core/target.hpp"
+
+namespace sentinel {
+
+std::string_view kind_name(Kind kind) {
+    switch (kind) {
+        case Kind::kube: return "kube";
+        case Kind::pg: return "pg";
+        case Kind::env: return "env";
+    }
+    return "?";
+}
+
+const Field* Target::find(std::string_view name) const {
+    for (const Field& f : fields)
+        if (f.name == name) return &f;
+    return nullptr;
+}
+
+const std::string& Target::get(std::string_view name) const {
+    static const std::string empty;
+    const Field* f = find(name);
+    return f ? f->value : empty;
+}
+
+void Target::set(std::string_view name, std::string value, std::string origin) {
+    for (Field& f : fields) {
+        if (f.name == name) {
+            f.value = std::move(value);
+            f.origin = std::move(origin);
+            return;
+        }
+    }
+    fields.push_back({std::string(name), std::move(value), std::move(origin)});
+}
+
+std::string Target::display_name() const {
+    switch (kind) {
+        case Kind::kube:
+            return get("context");
+        case Kind::pg:
+            if (!get("service").empty()) return get("service");
+            return get("dbname") + "@" + (get("host").empty() ? get("hostaddr") : get("host"));
+        case Kind::env:
+            return get("name") + "=" + get("value");
+    }
+    return {};
+}
+
+}  // namespace sentinel

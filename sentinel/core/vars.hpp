@@ -1,0 +1,43 @@
+#pragma once
+// Inputs of the pure core: variables and file contents, never read directly.
+
+#include <map>
+#include <optional>
+#include <string>
+
+namespace sentinel {
+
+/// Environment variables as the shell that asks would export them.
+using Vars = std::map<std::string, std::string>;
+
+/// Value of `name` in `vars`, or nullopt when it is not set (an empty value
+/// is "set").
+inline std::optional<std::string> get(const Vars& vars, const std::string& name) {
+    auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+}
+
+/// What reading one file gave: its bytes, or why there are none.
+struct FileRead {
+    enum class Status {
+        ok,         ///< `data` holds the whole file
+        missing,    ///< ENOENT or ENOTDIR: the file does not exist
+        error,      ///< exists but cannot be used; `reason` says why
+    };
+    Status status = Status::missing;
+    std::string data;
+    std::string reason;  ///< "permission denied", "not a regular file", "larger than 32 MiB", ...
+};
+
+/// The file system as the core sees it. The binary reads the disk
+/// (io/fs.hpp); tests pass an in-memory map.
+class FileReader {
+public:
+    virtual ~FileReader() = default;
+    /// Reads `path` whole. Never follows anything but regular files and never
+    /// blocks (FIFOs and devices are an error).
+    virtual FileRead read(const std::string& path) const = 0;
+};
+
+}  // namespace sentinel

@@ -1,0 +1,119 @@
+#include "sentinel/io/agent_cache.hpp"
+
+#include <malloc.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+
+#include "sentinel/io/fs.hpp"
+#include "sentinel/io/kube_cache.hpp"
+#include "sentinel/core/kube/resolve.hpp"
+#include "sentinel/core/snapshot.hpp"
+
+namespace sentinel {
+
+FileIdentity identify(const std::string& path) {
+    FileIdentity id;
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) return id;
+    id.exists = true;
+    id.dev = st.st_dev;
+    id.ino = st.st_ino;
+    id.size = st.st_size;
+    id.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+    id.ctime_ns = static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec;
+    id.mode = st.st_mode;
+    return id;
+}
+
+std::vector<std::string> pg_service_files(const Vars& vars) {
+    std::vector<std::string> out;
+    if (auto f = get(vars, "PGSERVICEFILE"); f && !f->empty()) out.push_back(*f);
+    else if (auto home = get(vars, "HOME"); home && !home->empty()) out.push_back(*home + "/.pg_service.conf");
+    if (auto d = get(vars, "PGSYSCONFDIR"); d && !d->empty()) out.push_back(*d + "/pg_service.conf");
+    else out.push_back("/etc/postgresql-common/pg_service.conf");
+    return out;
+}
+
+const Evaluation& EvalCache::get(const Vars& vars) {
+    auto it = entries_.find(vars);
+    if (it != entries_.end() && !it->second.eval.stale) {
+        bool same = std::all_of(it->second.eval.files.begin(), it->second.eval.files.end(),
+                                [](const auto& f) { return identify(f.first) == f.second; });
+        if (same) {
+            it->second.used = ++clock_;
+            return it->second.eval;
+        }
+    }
+    std::set<std::string> seen;
+    for (const std::string& f : pg_service_files(vars)) seen.insert(f);
+    // The kubeconfig cache may answer without reading a file: list them all.
+    for (const std::string& f : kubeconfig_paths(vars, {})) seen.insert(f);
+    // Identities are taken before reading: a change during the read makes
+    // them differ afterwards, and inotify reports it.
+    std::map<std::string, FileIdentity> before;
+    if (it != entries_.end())
+        for (const auto& f : it->second.eval.files) before[f.first] = identify(f.first);
+    RecordingFileReader reader(seen);
+    // Parsed kubeconfigs come from the same identity-keyed cache as
+    // `sentinel status` uses, so re-evaluating after another variable
+    // changed does not parse a large kubeconfig again.
+    CachingKubeconfigLoader kubeconfigs(reader, kube_cache_dir(vars));
+    Snapshot s = evaluate(vars, reader, {}, &kubeconfigs);
+    ++evaluations_;
+    Entry entry;
+    entry.eval.view = make_view(s);
+    entry.eval.line = line_content(s);
+    entry.eval.display = load_display_settings(vars, reader);
+    entry.eval.names = reported_names(s.config);
+    for (const std::string& path : seen) {
+        auto b = before.find(path);
+        entry.eval.files[path] = b != before.end() ? b->second : identify(path);
+    }
+    entry.used = ++clock_;
+    // Parsing a large kubeconfig leaves freed memory in the heap; give it back.
+    ::malloc_trim(0);
+    auto& slot = entries_[vars];
+    slot = std::move(entry);
+    return slot.eval;
+}
+
+bool EvalCache::invalidate(const std::set<std::string>& paths) {
+    bool any = false;
+    for (auto& [vars, entry] : entries_)
+        for (const auto& f : entry.eval.files)
+            if (paths.count(f.first)) {
+                entry.eval.stale = true;
+                any = true;
+                break;
+            }
+    return any;
+}
+
+bool EvalCache::depends(const Vars& vars, const std::set<std::string>& paths) const {
+    auto it = entries_.find(vars);
+    if (it == entries_.end()) return false;
+    for (const auto& f : it->second.eval.files)
+        if (paths.count(f.first)) return true;
+    return false;
+}
+
+void EvalCache::retain(const std::set<Vars>& in_use, std::size_t keep) {
+    std::vector<std::pair<std::uint64_t, const Vars*>> unused;
+    for (auto& [vars, entry] : entries_)
+        if (!in_use.count(vars)) unused.push_back({entry.used, &vars});
+    if (unused.size() <= keep) return;
+    std::sort(unused.begin(), unused.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<Vars> drop;
+    for (std::size_t i = 0; i + keep < unused.size(); ++i) drop.push_back(*unused[i].second);
+    for (const Vars& v : drop) entries_.erase(v);
+}
+
+std::set<std::string> EvalCache::files() const {
+    std::set<std::string> out;
+    for (const auto& [vars, entry] : entries_)
+        for (const auto& f : entry.eval.files) out.insert(f.first);
+    return out;
+}
+
+}  // namespace sentinel

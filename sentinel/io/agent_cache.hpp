@@ -1,0 +1,92 @@
+#pragma once
+// The agent's evaluations, cached by the variables that decide them and
+// validated by the identity of every file they read, so that a prompt costs
+// the same with 3 or 5,000 contexts: a file is parsed again only when it
+// changed (inotify) or its identity differs.
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "sentinel/core/agent/session.hpp"
+#include "sentinel/core/vars.hpp"
+#include "sentinel/core/config/display.hpp"
+#include "sentinel/core/display/statusline.hpp"
+
+namespace sentinel {
+
+/// What identifies one version of a file: (device, inode, size, mtime,
+/// ctime, mode), or its absence.
+struct FileIdentity {
+    bool exists = false;
+    dev_t dev = 0;
+    ino_t ino = 0;
+    off_t size = 0;
+    std::int64_t mtime_ns = 0;
+    std::int64_t ctime_ns = 0;
+    mode_t mode = 0;
+    bool operator==(const FileIdentity&) const = default;
+};
+
+/// stat(2) of `path` as a FileIdentity (following symlinks, like the reader).
+FileIdentity identify(const std::string& path);
+
+/// One evaluation: what it shows, which variables shells must report under
+/// its config, and the files it depends on with their identities.
+struct Evaluation {
+    View view;
+    std::vector<std::string> names;               ///< reported_names(config)
+    LineContent line;                             ///< the status line's content (core/display/statusline.hpp)
+    DisplaySettings display;                      ///< `[display]` of the config files (core/config/display.hpp)
+    std::map<std::string, FileIdentity> files;    ///< every file read or looked for
+    bool stale = false;                           ///< a watched file changed
+};
+
+/// Evaluations keyed by the reported variables.
+class EvalCache {
+public:
+    /// The evaluation for `vars`: the cached one when it is not stale and
+    /// every file still has the same identity, else a new evaluate()
+    /// (core/snapshot.hpp) on the real file system. Returns a reference valid
+    /// until the next call that modifies the cache.
+    const Evaluation& get(const Vars& vars);
+
+    /// Marks every evaluation depending on one of `paths` stale; returns
+    /// true when one was.
+    bool invalidate(const std::set<std::string>& paths);
+
+    /// True when the evaluation of `vars` is cached and depends on a path of
+    /// `paths`.
+    bool depends(const Vars& vars, const std::set<std::string>& paths) const;
+
+    /// Drops evaluations whose variables are not in `in_use`, keeping at
+    /// most `keep` unused ones (the most recently evaluated are kept).
+    void retain(const std::set<Vars>& in_use, std::size_t keep = 16);
+
+    /// Every file any cached evaluation depends on (to watch).
+    std::set<std::string> files() const;
+
+    /// Number of evaluate() calls so far (tests, logs).
+    std::uint64_t evaluations() const { return evaluations_; }
+
+private:
+    struct Entry {
+        Evaluation eval;
+        std::uint64_t used = 0;
+    };
+    std::map<Vars, Entry> entries_;
+    std::uint64_t clock_ = 0;
+    std::uint64_t evaluations_ = 0;
+};
+
+/// The PostgreSQL service files libpq may read for `vars`, which libpq
+/// opens itself: PGSERVICEFILE or ~/.pg_service.conf, and
+/// PGSYSCONFDIR/pg_service.conf or the Debian default
+/// /etc/postgresql-common/pg_service.conf.
+std::vector<std::string> pg_service_files(const Vars& vars);
+
+}  // namespace sentinel

@@ -1,0 +1,101 @@
+#include "sentinel/io/bar_session.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <iterator>
+
+#include "sentinel/io/terminfo_tty.hpp"
+
+namespace sentinel {
+
+SessionTerminal session_terminal(long pid, const std::string& tty, const std::string& tmux, const std::string& tmux_pane) {
+    SessionTerminal t;
+    t.tty = tty;
+    t.tmux = tmux;
+    t.tmux_pane = tmux_pane;
+    std::string path = "/proc/" + std::to_string(pid) + "/environ";
+    struct stat st{};
+    if (pid <= 0 || stat(("/proc/" + std::to_string(pid)).c_str(), &st) != 0 || st.st_uid != getuid()) return t;
+    std::ifstream in(path, std::ios::binary);
+    std::string env((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    for (std::size_t start = 0; start < env.size();) {
+        std::size_t end = env.find('\0', start);
+        if (end == std::string::npos) end = env.size();
+        std::string_view entry(env.data() + start, end - start);
+        if (entry.rfind("TERM=", 0) == 0) t.term = std::string(entry.substr(5));
+        if (entry.rfind("NO_COLOR=", 0) == 0) t.no_color = entry.size() > 9;
+        start = end + 1;
+    }
+    return t;
+}
+
+SessionTerminal reported_terminal(SessionTerminal terminal, const Vars& vars, bool reported) {
+    if (!reported) return terminal;
+    if (auto term = get(vars, "TERM")) terminal.term = *term;
+    auto no_color = get(vars, "NO_COLOR");
+    terminal.no_color = no_color && !no_color->empty();
+    return terminal;
+}
+
+Result<bool> TmuxControlPool::set(const TmuxPane& pane, const std::vector<TmuxOption>& options) {
+    std::unique_ptr<TmuxControl>& client = clients_[pane.socket];
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        if (!client) {
+            auto started = TmuxControl::start(tmux_binary_, pane);
+            if (!started) break;
+            client = std::move(started.value());
+        }
+        if (client->set(pane, options)) return true;
+        client.reset();
+    }
+    return push_tmux_options(pane, options, tmux_binary_);
+}
+
+SessionDisplay::SessionDisplay(SessionTerminal terminal, const DisplaySettings& settings, TmuxControlPool& tmux)
+    : terminal_(std::move(terminal)),
+      line_(terminal_.tty.empty() ? std::string() : terminal_.term,
+            terminal_.tty.empty() ? Placement::off : settings.statusline),
+      // OSC 11 inside tmux would tint the outer terminal: tmux gets the pane style instead.
+      tint_(settings.osc_tint && !terminal_.no_color && terminal_.tmux.empty() && !terminal_.tty.empty()),
+      pane_(tmux_pane_of(terminal_.tmux, terminal_.tmux_pane)),
+      tmux_settings_{.tint = settings.tmux_tint, .no_color = terminal_.no_color},
+      tmux_(tmux) {}
+
+void SessionDisplay::paint(const std::string& bytes) {
+    if (!bytes.empty()) write_to_tty(terminal_.tty, bytes);
+}
+
+void SessionDisplay::push(const LineContent& content) {
+    if (!pane_) return;
+    auto options = tmux_pane_options(content, content.production, tmux_settings_);
+    if (options == pushed_) return;
+    if (tmux_.set(*pane_, options)) pushed_ = std::move(options);
+}
+
+void SessionDisplay::at_prompt(const LineContent& content) {
+    if (!terminal_.tty.empty()) {
+        std::string bytes;
+        if (line_.usable())
+            if (auto size = tty_size(terminal_.tty)) bytes = line_.at_prompt(content, *size, terminal_.no_color);
+        paint(bytes + tint_.update(content.production, palette_index(content.color)));
+    }
+    push(content);
+}
+
+void SessionDisplay::on_change(const LineContent& content, bool idle) {
+    if (idle && !terminal_.tty.empty()) {
+        std::string bytes;
+        if (line_.usable())
+            if (auto size = tty_size(terminal_.tty)) bytes = line_.on_change(content, *size, terminal_.no_color);
+        paint(bytes + tint_.update(content.production, palette_index(content.color)));
+    }
+    push(content);
+}
+
+void SessionDisplay::on_exit() {
+    if (!terminal_.tty.empty()) paint(line_.release() + tint_.release());
+}
+
+}  // namespace sentinel

@@ -1,0 +1,118 @@
+#pragma once
+// The status line reserved inside the terminal, through the terminfo layer
+// of ncurses (terminfo(5), curs_terminfo(3X)): a scroll region that leaves
+// one line out, painted with the terminal's own sequences. No escape
+// sequence is written by hand: every byte comes from a capability of the
+// entry for $TERM, expanded with tiparm(). Padding (`$<5>`) is dropped: the
+// line is painted on pseudo-terminals, where no delay is needed.
+//
+// The byte builders are pure given the capabilities, so tests compare them
+// to the byte (tests/io_terminfo_test.cpp).
+
+#include <optional>
+#include <string>
+
+#include "sentinel/core/result.hpp"
+#include "sentinel/core/config/display.hpp"
+#include "sentinel/core/display/statusline.hpp"
+
+namespace sentinel {
+
+/// The capabilities the status line uses, copied out of a terminfo entry
+/// (names are terminfo(5) capnames). Absent ones are "".
+struct TermCaps {
+    std::string term;   ///< the $TERM they belong to
+    std::string csr;    ///< change_scroll_region(top, bottom), 0-based rows
+    std::string sc;     ///< save_cursor
+    std::string rc;     ///< restore_cursor
+    std::string cup;    ///< cursor_address(row, column)
+    std::string el;     ///< clr_eol
+    std::string sgr0;   ///< exit_attribute_mode
+    std::string setaf;  ///< set_a_foreground(colour)
+    std::string setab;  ///< set_a_background(colour)
+    std::string rev;    ///< enter_reverse_mode
+    std::string bold;   ///< enter_bold_mode
+    std::string ind;    ///< scroll_forward (usually LF)
+    std::string cuu1;   ///< cursor_up
+    int colors = 0;     ///< max_colors, 0 when absent
+};
+
+/// Reads the terminfo entry of `term` (setupterm(3X) with that name; the
+/// process's own terminal state is not changed). Errors, as one-line
+/// notices for the person: an empty TERM, "dumb", an entry that is missing
+/// or that lacks csr, sc, rc, cup or el ("no scroll region").
+Result<TermCaps> load_term_caps(const std::string& term);
+
+/// A terminal's size in character cells.
+struct ScreenSize {
+    int rows = 0;
+    int cols = 0;
+    bool operator==(const ScreenSize&) const = default;
+};
+
+/// True when a line can be reserved: at least 3 rows (two remain for the
+/// shell) and 10 columns. A 1×5 terminal gets no line.
+bool can_reserve(ScreenSize size);
+
+/// The row the line takes: rows-1 at the bottom, 0 at the top.
+int line_row(Placement placement, ScreenSize size);
+
+/// Paints `line` on its reserved row without moving the cursor for the
+/// shell: sc, cup(row, 0), per segment sgr0 + bold/rev/setaf/setab + text,
+/// sgr0, el, rc. Colours beyond `colors` are brought down to the 8 ANSI
+/// colours; with fewer than 8 colours or no setaf, the label is shown in
+/// reverse video only. `line` must fit in cols-1 columns (the last column is
+/// never written, so no terminal wraps or scrolls).
+std::string paint_bytes(const TermCaps& caps, const StatusLine& line, Placement placement, ScreenSize size);
+
+/// Reserves the line and paints it. Safe to send again at every prompt (it
+/// restores a region lost to `clear`, `reset`, a full-screen program or a
+/// resize): sc, csr(full), rc; then for the bottom ind, cuu1 (so a cursor
+/// on the last row moves up with the text instead of being covered; the
+/// shell's cursor is expected at column 0, as before a prompt); sc, csr
+/// without the line, rc; then paint_bytes. For the top: sc, csr(1, rows-1),
+/// rc, then paint_bytes.
+std::string reserve_bytes(const TermCaps& caps, const StatusLine& line, Placement placement, ScreenSize size);
+
+/// Gives the full screen back: clears the line (sc, cup, sgr0, el, rc) and
+/// sets the full scroll region (sc, csr(0, rows-1), rc).
+std::string release_bytes(const TermCaps& caps, Placement placement, ScreenSize size);
+
+/// One terminal's reserved line over time: what to write at a prompt, on a
+/// change while the shell is idle, and at the end. Holds the capabilities,
+/// what was painted last (so an unchanged line writes nothing) and the
+/// one-time notice when no line can be reserved.
+class ReservedLine {
+public:
+    /// `term`: the session's $TERM; `placement`: `[display] statusline`.
+    ReservedLine(const std::string& term, Placement placement);
+
+    /// False when no line is ever painted (placement off, no usable
+    /// terminfo entry); notice() says why.
+    bool usable() const { return caps_.has_value(); }
+
+    /// The one-time notice ("sentinel: no status line: TERM=dumb ..."), then
+    /// "" on every later call; "" when usable or off.
+    std::string take_notice();
+
+    /// At a prompt (the shell's cursor at column 0): reserve (again) and paint.
+    std::string at_prompt(const LineContent& content, ScreenSize size, bool no_color);
+
+    /// While the shell is idle: repaint when the line or the size changed
+    /// (after a resize the region is set again without scrolling); "" when
+    /// nothing changed or nothing was reserved yet.
+    std::string on_change(const LineContent& content, ScreenSize size, bool no_color);
+
+    /// The shell exits or the line is turned off: release_bytes once, then "".
+    std::string release();
+
+private:
+    std::optional<TermCaps> caps_;
+    Placement placement_;
+    std::string notice_;
+    bool reserved_ = false;
+    ScreenSize size_;
+    StatusLine painted_;
+};
+
+}  // namespace sentinel

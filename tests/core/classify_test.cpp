@@ -1,0 +1,177 @@
+#include "sentinel/core/classify.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace sentinel;
+
+namespace {
+
+const Config& builtin() {
+    static const Config c = build_config(std::nullopt, std::nullopt);
+    return c;
+}
+
+Target kube(const std::string& context, const std::string& server = "https://10.1.2.3:6443") {
+    Target t;
+    t.kind = Kind::kube;
+    t.set("context", context, "f:1:1");
+    t.set("cluster", "c1", "f:2:2");
+    t.set("server", server, "f:3:3");
+    t.set("namespace", "default", "default");
+    t.set("user", "admin", "f:4:4");
+    return t;
+}
+
+Target pg(const std::string& host, const std::string& dbname = "app") {
+    Target t;
+    t.kind = Kind::pg;
+    t.set("service", "", "");
+    t.set("host", host, "PGHOST");
+    t.set("port", "5432", "libpq default");
+    t.set("dbname", dbname, "PGDATABASE");
+    t.set("user", "app", "PGUSER");
+    return t;
+}
+
+Target env(const std::string& name, const std::string& value) {
+    Target t;
+    t.kind = Kind::env;
+    t.set("name", name, name);
+    t.set("value", value, name);
+    return t;
+}
+
+Target classified(Target t, const Config& config = builtin()) {
+    classify(t, config);
+    return t;
+}
+
+std::string tier_of(const Target& t, const Config& config = builtin()) { return classified(t, config).tier; }
+
+Config with_user(const std::string& toml) {
+    auto user = parse_config(toml, "user.toml", false);
+    REQUIRE(user);
+    return build_config(std::nullopt, user.value());
+}
+
+}  // namespace
+
+TEST_CASE("classify: built-in production names, as whole words") {
+    CHECK(tier_of(kube("prod-eu")) == "production");
+    CHECK(tier_of(kube("eu_prod1")) == "production");
+    CHECK(tier_of(kube("PRODUCTION")) == "production");
+    CHECK(tier_of(kube("gke_acme_europe-west1_prd")) == "production");
+    CHECK(tier_of(kube("live")) == "production");
+    CHECK(tier_of(kube("x", "https://api.prod.example.com")) == "production");
+    CHECK(classified(kube("prod-eu")).rule == "built-in: production names (prod, production, prd, live)");
+}
+
+TEST_CASE("classify: words that merely contain prod or live are not production") {
+    CHECK(tier_of(kube("product")) == "unknown");
+    CHECK(tier_of(kube("delivery")) == "unknown");
+    CHECK(tier_of(kube("olive")) == "unknown");
+    CHECK(classified(kube("product")).rule == "no rule matches");
+}
+
+TEST_CASE("classify: staging, local and development names") {
+    CHECK(tier_of(kube("staging")) == "staging");
+    CHECK(tier_of(kube("stg-eu")) == "staging");
+    CHECK(tier_of(kube("preprod")) == "staging");
+    CHECK(tier_of(kube("uat")) == "staging");
+    CHECK(tier_of(kube("kind-x")) == "local");
+    CHECK(tier_of(kube("minikube")) == "local");
+    CHECK(tier_of(kube("docker-desktop")) == "local");
+    CHECK(tier_of(kube("anything", "https://127.0.0.1:6443")) == "local");
+    CHECK(tier_of(kube("dev")) == "development");
+    CHECK(tier_of(kube("team-test-1")) == "development");
+    CHECK(tier_of(kube("qa")) == "development");
+}
+
+TEST_CASE("classify: pg targets") {
+    CHECK(tier_of(pg("/var/run/postgresql")) == "local");
+    CHECK(tier_of(pg("localhost")) == "local");
+    CHECK(tier_of(pg("127.0.0.1")) == "local");
+    CHECK(tier_of(pg("db.prod.example")) == "production");
+    CHECK(tier_of(pg("db1.example", "orders_prod")) == "production");
+    CHECK(tier_of(pg("db1.example", "orders")) == "unknown");
+    // The kube-only local rule does not apply to pg.
+    CHECK(tier_of(pg("db1.example", "minikube")) == "unknown");
+}
+
+TEST_CASE("classify: env targets") {
+    CHECK(tier_of(env("NODE_ENV", "production")) == "production");
+    CHECK(tier_of(env("APP_ENV", "staging")) == "staging");
+    CHECK(tier_of(env("RAILS_ENV", "development")) == "development");
+    CHECK(tier_of(env("AWS_PROFILE", "acme-sandbox")) == "development");
+    // The variable's name is not a name-like field: only its value counts.
+    CHECK(tier_of(env("PROD_FLAG", "1")) == "unknown");
+}
+
+TEST_CASE("classify: first match wins") {
+    CHECK(tier_of(kube("prod-dev")) == "production");
+    CHECK(tier_of(kube("dev-prod")) == "production");
+    CHECK(tier_of(kube("staging-dev")) == "staging");
+    CHECK(tier_of(kube("kind-prod")) == "production");
+    Config c = with_user("[[rules]]\ntier = \"development\"\ncontext = \"prod-sandbox-*\"\n");
+    Target t = classified(kube("prod-sandbox-1"), c);
+    CHECK(t.tier == "development");
+    CHECK(t.rule == "user.toml:1:1 (context = \"prod-sandbox-*\")");
+    CHECK(tier_of(kube("prod-eu"), c) == "production");
+}
+
+TEST_CASE("classify: all conditions and the kind must hold") {
+    Config c = with_user("[[rules]]\ntier = \"local\"\nkind = \"pg\"\nhost = \"db1.*\"\ndbname = { regex = \"^scratch\" }\n");
+    CHECK(tier_of(pg("db1.example", "scratch_1"), c) == "local");
+    CHECK(tier_of(pg("db1.example", "orders"), c) == "unknown");
+    CHECK(tier_of(pg("db2.example", "scratch_1"), c) == "unknown");
+    // Conditions are listed in key order (toml++ sorts a table), not file order.
+    CHECK(classified(pg("db1.example", "scratch_1"), c).rule == "user.toml:1:1 (dbname ~ /^scratch/, host = \"db1.*\")");
+}
+
+TEST_CASE("classify: problems and suspicious names make a target unknown") {
+    Target t = kube("dev");
+    t.problems.push_back("cluster \"c1\" has no server");
+    t = classified(t);
+    CHECK(t.tier == "unknown");
+    CHECK(t.rule == "problem: cluster \"c1\" has no server");
+
+    Target look_alike = classified(kube("pr\u043ed-eu"));
+    CHECK(look_alike.tier == "unknown");
+    CHECK(look_alike.rule.find("suspicious characters in context") == 0);
+    CHECK(tier_of(kube("dev\u202e")) == "unknown");
+    CHECK(tier_of(kube("de\u200bv")) == "unknown");
+    CHECK(tier_of(kube("dev\x1b[2J")) == "unknown");
+    CHECK(tier_of(kube("dev", "https://dev\xff")) == "unknown");
+}
+
+TEST_CASE("classify: nothing matches: unknown") {
+    CHECK(tier_of(kube("acme-eu-1")) == "unknown");
+    Config none = with_user("builtin_rules = false\n");
+    CHECK(tier_of(kube("prod-eu"), none) == "unknown");
+    CHECK(tier_of(kube("kind-x"), none) == "unknown");
+}
+
+TEST_CASE("overall_tier: the highest rank, unknown with production, earlier on a tie") {
+    auto overall = [](std::vector<Target> ts, const Config& c = builtin()) {
+        for (Target& t : ts) classify(t, c);
+        return overall_tier(ts, c);
+    };
+    CHECK(overall({kube("dev"), kube("prod-eu")}) == "production");
+    CHECK(overall({kube("kind-a"), env("APP_ENV", "staging")}) == "staging");
+    CHECK(overall({kube("dev"), kube("mystery")}) == "unknown");
+    CHECK(overall({kube("prod-eu"), kube("mystery")}) == "production");
+    CHECK(overall({kube("mystery"), kube("prod-eu")}) == "unknown");
+    CHECK(overall({kube("kind-a"), pg("localhost")}) == "local");
+    CHECK(overall({}) == "none");
+
+    Config broken = builtin();
+    broken.errors.push_back("user.toml:3:1: unknown tier \"prod\"");
+    CHECK(overall({kube("kind-a")}, broken) == "unknown");
+    CHECK(overall({}, broken) == "unknown");
+}
+
+TEST_CASE("name_fields") {
+    CHECK(name_fields(Kind::kube) == std::vector<std::string>{"context", "cluster", "server", "namespace"});
+    CHECK(name_fields(Kind::pg) == std::vector<std::string>{"service", "host", "hostaddr", "dbname"});
+    CHECK(name_fields(Kind::env) == std::vector<std::string>{"value"});
+}

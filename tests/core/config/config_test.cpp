@@ -1,0 +1,241 @@
+#include "sentinel/core/config/config.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+#include "tests/fake_fs.hpp"
+
+using namespace sentinel;
+using sentinel::test::FakeFs;
+
+namespace {
+
+ConfigFile must_parse(std::string_view text, bool system = false) {
+    auto r = parse_config(text, "cfg.toml", system);
+    if (!r) FAIL("unexpected error: " << r.error().to_string());
+    return r.value();
+}
+
+std::string must_fail(std::string_view text) {
+    auto r = parse_config(text, "cfg.toml", false);
+    if (r) FAIL("parsed, expected an error");
+    return r.error().to_string();
+}
+
+std::vector<std::string> origins(const Config& c) {
+    std::vector<std::string> out;
+    for (const Rule& r : c.rules) out.push_back(r.origin);
+    return out;
+}
+
+bool has_builtin_rules(const Config& c) {
+    return std::any_of(c.rules.begin(), c.rules.end(),
+                       [](const Rule& r) { return r.origin.rfind("built-in", 0) == 0; });
+}
+
+}  // namespace
+
+TEST_CASE("config: a full file parses") {
+    ConfigFile f = must_parse(
+        "env = [\"APP_ENV\", \"KUBE_ENV\"]\n"
+        "builtin_rules = false\n"
+        "[tiers.production]\n"
+        "label = \"LIVE\"\n"
+        "color = \"#ff0000\"\n"
+        "[tiers.sandbox]\n"
+        "label = \"SBX\"\n"
+        "color = \"208\"\n"
+        "policy = \"none\"\n"
+        "rank = 5\n"
+        "[[rules]]\n"
+        "tier = \"production\"\n"
+        "kind = \"kube\"\n"
+        "context = \"gke_*_prod-*\"\n"
+        "server = { regex = \"\\\\.prod\\\\.\" }\n");
+    CHECK(f.env == std::vector<std::string>{"APP_ENV", "KUBE_ENV"});
+    CHECK(f.builtin_rules == false);
+    REQUIRE(f.tiers.size() == 2);
+    CHECK(f.tiers[0].label == "LIVE");
+    CHECK(f.tiers[1].policy == Policy::none);
+    CHECK(f.tiers[1].rank == 5);
+    REQUIRE(f.rules.size() == 1);
+    CHECK(f.rules[0].kind == Kind::kube);
+    REQUIRE(f.rules[0].conditions.size() == 2);
+    CHECK(f.rules[0].conditions[1].pattern.type() == Pattern::Type::regex);
+    CHECK(f.rules[0].origin == "cfg.toml:11:1");
+}
+
+TEST_CASE("config: errors as path:line:col: message") {
+    CHECK(must_fail("colour = \"red\"\n") ==
+          "cfg.toml:1:1: unknown key \"colour\" (expected tiers, rules, env, builtin_rules, audit, display)");
+    CHECK(must_fail("[tiers.production]\nlable = \"P\"\n") ==
+          "cfg.toml:2:1: unknown key \"lable\" in tier \"production\"");
+    CHECK(must_fail("[tiers.production]\npolicy = \"ask\"\n") ==
+          "cfg.toml:2:10: policy must be \"none\", \"yes\" or \"type-name\"");
+    CHECK(must_fail("[tiers.production]\ncolor = \"pink\"\n") ==
+          "cfg.toml:2:9: unknown colour \"pink\" (use a name like \"red\", 0-255, or \"#rrggbb\")");
+    CHECK(must_fail("[tiers.x]\ncolor = \"256\"\n").find("unknown colour \"256\"") != std::string::npos);
+    CHECK(must_fail("[tiers.x]\ncolor = \"#12345g\"\n").find("unknown colour") != std::string::npos);
+    CHECK(must_fail("[tiers.x]\nrank = 1001\n") == "cfg.toml:2:8: rank must be an integer from 0 to 1000");
+    CHECK(must_fail("[[rules]]\ntier = \"production\"\ncontext = { regex = \"prod(\" }\n")
+              .rfind("cfg.toml:3:11: invalid regular expression: ", 0) == 0);
+    CHECK(must_fail("[[rules]]\ncontext = \"prod\"\n") == "cfg.toml:1:1: rule has no \"tier\"");
+    CHECK(must_fail("[[rules]]\ntier = \"production\"\n") ==
+          "cfg.toml:1:1: rule matches nothing: give at least one field pattern");
+    CHECK(must_fail("[[rules]]\ntier = \"production\"\ncontxt = \"x\"\n").rfind("cfg.toml:3:1: unknown key \"contxt\" in rule", 0) == 0);
+    CHECK(must_fail("[[rules]]\ntier = \"production\"\nkind = \"mysql\"\ncontext = \"x\"\n") ==
+          "cfg.toml:3:8: kind must be \"kube\", \"pg\" or \"env\"");
+    CHECK(must_fail("env = \"APP_ENV\"\n") == "cfg.toml:1:7: \"env\" must be an array of variable names");
+    CHECK(must_fail("builtin_rules = \"no\"\n") == "cfg.toml:1:17: \"builtin_rules\" must be true or false");
+}
+
+TEST_CASE("config: bad TOML") {
+    std::string e = must_fail("[tiers.production]\nlabel = \"unterminated\n");
+    CHECK(e.rfind("cfg.toml:2:", 0) == 0);
+    e = must_fail("rules = [\n");
+    CHECK(e.rfind("cfg.toml:", 0) == 0);
+    e = must_fail("a = 1\na = 2\n");
+    CHECK(e.rfind("cfg.toml:2:", 0) == 0);
+}
+
+TEST_CASE("config: a rule naming an unknown tier is an error of the combined config") {
+    ConfigFile user = must_parse("[[rules]]\ntier = \"prod\"\ncontext = \"x\"\n");
+    Config c = build_config(std::nullopt, user);
+    REQUIRE(c.errors.size() == 1);
+    CHECK(c.errors[0] == "cfg.toml:1:1: unknown tier \"prod\"");
+    // A tier the same file or the system file defines is fine.
+    ConfigFile sys = must_parse("[tiers.critical]\nrank = 200\n", true);
+    CHECK(build_config(sys, must_parse("[[rules]]\ntier = \"critical\"\ncontext = \"x\"\n")).errors.empty());
+}
+
+TEST_CASE("config: built-ins") {
+    Config c = build_config(std::nullopt, std::nullopt);
+    CHECK(c.errors.empty());
+    REQUIRE(c.tier("production"));
+    CHECK(c.tier("production")->policy == Policy::type_name);
+    CHECK(c.tier("production")->label == "PROD");
+    CHECK(c.tier("unknown")->rank == c.tier("production")->rank);
+    CHECK(c.tier("staging")->rank < c.tier("production")->rank);
+    CHECK(c.tier("local")->policy == Policy::none);
+    CHECK(c.tier("nope") == nullptr);
+    CHECK(has_builtin_rules(c));
+    CHECK(policy_name(Policy::type_name) == "type-name");
+    CHECK(policy_name(Policy::yes) == "yes");
+}
+
+TEST_CASE("config: a user file cannot weaken a tier the system file locks") {
+    ConfigFile sys = must_parse("[tiers.production]\nlocked = true\n", true);
+    ConfigFile user = must_parse("[tiers.production]\npolicy = \"none\"\nrank = 1\nlabel = \"prd\"\n");
+    Config c = build_config(sys, user);
+    CHECK(c.tier("production")->policy == Policy::type_name);
+    CHECK(c.tier("production")->rank == 100);
+    CHECK(c.tier("production")->label == "prd");  // only policy and rank are locked
+    CHECK(c.notes.size() == 2);
+    // Raising the rank is not weakening.
+    CHECK(build_config(sys, must_parse("[tiers.production]\nrank = 500\n")).tier("production")->rank == 500);
+    // Without the lock the user decides.
+    Config open = build_config(std::nullopt, user);
+    CHECK(open.tier("production")->policy == Policy::none);
+    CHECK(open.tier("production")->rank == 1);
+}
+
+TEST_CASE("config: a locked system rule locks its tier; `locked` in a user file counts for nothing") {
+    ConfigFile sys = must_parse("[[rules]]\nlocked = true\ntier = \"staging\"\ncontext = \"stg-*\"\n", true);
+    Config c = build_config(sys, must_parse("[tiers.staging]\npolicy = \"none\"\n"));
+    CHECK(c.tier("staging")->policy == Policy::yes);
+
+    ConfigFile user = must_parse("[tiers.production]\nlocked = true\n[[rules]]\nlocked = true\ntier = \"development\"\ncontext = \"x\"\n");
+    CHECK_FALSE(user.tiers[0].locked);
+    CHECK_FALSE(user.rules[0].locked);
+}
+
+TEST_CASE("config: rule order: locked system, user, other system, built-in") {
+    ConfigFile sys = must_parse("[[rules]]\ntier = \"staging\"\ncontext = \"s1\"\n"
+                                "[[rules]]\nlocked = true\ntier = \"production\"\ncontext = \"s2\"\n", true);
+    sys.path = "sys.toml";
+    ConfigFile user = must_parse("[[rules]]\ntier = \"development\"\ncontext = \"u1\"\n");
+    Config c = build_config(sys, user);
+    std::vector<std::string> o = origins(c);
+    REQUIRE(o.size() > 3);
+    CHECK(o[0] == "cfg.toml:4:1");  // the locked system rule (parsed under the name cfg.toml)
+    CHECK(c.rules[0].locked);
+    CHECK(c.rules[1].conditions[0].pattern.text() == "u1");
+    CHECK(c.rules[2].conditions[0].pattern.text() == "s1");
+    CHECK(o[3].rfind("built-in: ", 0) == 0);
+}
+
+TEST_CASE("config: builtin_rules = false drops the built-in rules, not the tiers") {
+    Config c = build_config(std::nullopt, must_parse("builtin_rules = false\n"));
+    CHECK_FALSE(has_builtin_rules(c));
+    CHECK(c.rules.empty());
+    CHECK(c.tier("production"));
+    Config s = build_config(must_parse("builtin_rules = false\n", true), must_parse("builtin_rules = true\n"));
+    CHECK(has_builtin_rules(s));
+}
+
+TEST_CASE("config: env list: built-in, replaced by the system file, replaced by the user file") {
+    CHECK(build_config(std::nullopt, std::nullopt).env == builtin_config().env.value());
+    ConfigFile sys = must_parse("env = [\"SYS\"]\n", true);
+    CHECK(build_config(sys, std::nullopt).env == std::vector<std::string>{"SYS"});
+    CHECK(build_config(sys, must_parse("env = [\"USER\"]\n")).env == std::vector<std::string>{"USER"});
+    CHECK(build_config(sys, must_parse("env = []\n")).env.empty());
+    CHECK(must_fail("env = [\"\"]\n") == "cfg.toml:1:8: \"env\" entries must be variable names");
+}
+
+TEST_CASE("load_config: where the files are") {
+    const char* sys = "[tiers.production]\nlabel = \"SYS\"\n";
+    const char* user = "[tiers.production]\nlabel = \"USER\"\n";
+    SUBCASE("defaults: /etc and HOME/.config") {
+        FakeFs fs;
+        fs.file("/etc/sentinel/config.toml", sys).file("/home/u/.config/sentinel/config.toml", user);
+        Config c = load_config({{"HOME", "/home/u"}}, fs);
+        CHECK(c.files == std::vector<std::string>{"/etc/sentinel/config.toml", "/home/u/.config/sentinel/config.toml"});
+        CHECK(c.tier("production")->label == "USER");
+    }
+    SUBCASE("SENTINEL_SYSTEM_CONFIG and XDG_CONFIG_HOME") {
+        FakeFs fs;
+        fs.file("/opt/sys.toml", sys).file("/xdg/sentinel/config.toml", user).file("/home/u/.config/sentinel/config.toml", "bad");
+        Config c = load_config({{"HOME", "/home/u"}, {"XDG_CONFIG_HOME", "/xdg"}, {"SENTINEL_SYSTEM_CONFIG", "/opt/sys.toml"}}, fs);
+        CHECK(c.files == std::vector<std::string>{"/opt/sys.toml", "/xdg/sentinel/config.toml"});
+        CHECK(c.errors.empty());
+    }
+    SUBCASE("a relative XDG_CONFIG_HOME is ignored") {
+        FakeFs fs;
+        fs.file("/home/u/.config/sentinel/config.toml", user);
+        Config c = load_config({{"HOME", "/home/u"}, {"XDG_CONFIG_HOME", "rel"}}, fs);
+        CHECK(c.tier("production")->label == "USER");
+    }
+    SUBCASE("no files: built-ins only, no error") {
+        FakeFs fs;
+        Config c = load_config({{"HOME", "/home/u"}}, fs);
+        CHECK(c.files.empty());
+        CHECK(c.errors.empty());
+        CHECK(has_builtin_rules(c));
+    }
+    SUBCASE("invalid and unreadable files are errors, and ignored") {
+        FakeFs fs;
+        fs.error("/etc/sentinel/config.toml", "permission denied")
+            .file("/home/u/.config/sentinel/config.toml", "[tiers.production]\npolicy = \"never\"\n");
+        Config c = load_config({{"HOME", "/home/u"}}, fs);
+        CHECK(c.errors == std::vector<std::string>{
+                              "/etc/sentinel/config.toml: permission denied",
+                              "/home/u/.config/sentinel/config.toml:2:10: policy must be \"none\", \"yes\" or \"type-name\""});
+        CHECK(c.tier("production")->policy == Policy::type_name);
+    }
+}
+
+TEST_CASE("config: grace periods and the audit policy, which a user file cannot weaken") {
+    Config plain = build_config(std::nullopt, must_parse("audit = \"required\"\n[tiers.staging]\ngrace = 600\n"));
+    CHECK(plain.audit_required);
+    CHECK(plain.tier("staging")->grace == 600);
+    CHECK(plain.tier("production")->grace == 0);  // off for production unless named
+    CHECK(must_fail("[tiers.staging]\ngrace = 90000\n") == "cfg.toml:2:9: grace must be seconds from 0 to 86400");
+    CHECK(must_fail("audit = \"sometimes\"\n") == "cfg.toml:1:9: audit must be \"best-effort\" or \"required\"");
+
+    ConfigFile sys = must_parse("audit = \"required\"\n[tiers.production]\nlocked = true\ngrace = 0\n", true);
+    Config c = build_config(sys, must_parse("audit = \"best-effort\"\n[tiers.production]\ngrace = 3600\n"));
+    CHECK(c.audit_required);
+    CHECK(c.tier("production")->grace == 0);
+    CHECK(c.notes.size() == 2);
+}
