@@ -145,7 +145,7 @@ int guard_psql(const Invocation& inv, const Vars& vars, const std::vector<std::s
     Tier fallback;
     fallback.name = s.tier;
     fallback.label = "UNKNOWN";
-    fallback.color = "magenta";
+    fallback.color = Color::ansi(5);
     if (!tier) tier = &fallback;
     bool guarded = outcome.decision.policy != Policy::none;
     PinnedCommand pc = pin_psql(argv[0], cmd, pinned, interactive && guarded && !cmd.write,

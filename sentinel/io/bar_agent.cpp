@@ -74,7 +74,7 @@ LineContent AgentFeed::content() const {
     c.tier = chosen->tier;
     c.label = chosen->label;
     const Tier* tier = config_.tier(chosen->tier);
-    c.color = tier ? tier->color : "";
+    c.color = tier ? tier->color : Color{};
     std::string text = chosen->text;  // format_prompt without colour: "LABEL names..."
     if (!c.label.empty() && text.rfind(c.label, 0) == 0) text = text.substr(c.label.size());
     while (!text.empty() && text[0] == ' ') text.erase(0, 1);

@@ -67,7 +67,7 @@ int run_inline_line(BarFeed& feed, const std::string& term, Placement placement,
         std::fputs(line.take_notice().c_str(), stderr);
         return 0;
     }
-    if (!write_to_tty(tty, first_paint + tint.update(content.production, palette_index(content.color)))) return 1;
+    if (!write_to_tty(tty, first_paint + tint.update(content.production, content.color.palette()))) return 1;
     while (!g_stop && feed.alive()) {
         bool input = wait_feed(feed);
         if (g_stop) break;
@@ -82,7 +82,7 @@ int run_inline_line(BarFeed& feed, const std::string& term, Placement placement,
             g_resized = 0;
             if (auto now = tty_size(tty))
                 write_to_tty(tty, line.on_change(content, *now, no_color) +
-                                      tint.update(content.production, palette_index(content.color)));
+                                      tint.update(content.production, content.color.palette()));
         }
     }
     write_to_tty(tty, line.release() + tint.release());

@@ -79,7 +79,7 @@ void SessionDisplay::at_prompt(const LineContent& content) {
         std::string bytes;
         if (line_.usable())
             if (auto size = tty_size(terminal_.tty)) bytes = line_.at_prompt(content, *size, terminal_.no_color);
-        paint(bytes + tint_.update(content.production, palette_index(content.color)));
+        paint(bytes + tint_.update(content.production, content.color.palette()));
     }
     push(content);
 }
@@ -89,7 +89,7 @@ void SessionDisplay::on_change(const LineContent& content, bool idle) {
         std::string bytes;
         if (line_.usable())
             if (auto size = tty_size(terminal_.tty)) bytes = line_.on_change(content, *size, terminal_.no_color);
-        paint(bytes + tint_.update(content.production, palette_index(content.color)));
+        paint(bytes + tint_.update(content.production, content.color.palette()));
     }
     push(content);
 }

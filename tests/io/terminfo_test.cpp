@@ -18,7 +18,7 @@ StatusLine prod_line() {
     LineContent c;
     c.tier = "production";
     c.label = "PROD";
-    c.color = "red";
+    c.color = Color::ansi(1);
     c.items = {"kube prod-eu/payments"};
     return layout_status_line(c, 79, false);
 }
@@ -76,7 +76,7 @@ TEST_CASE("linux: 8 colours, 256-colour tiers brought down") {
     CHECK(c.colors == 8);
     LineContent content;
     content.label = "PROD";
-    content.color = "196";
+    content.color = *Color::parse("196");
     content.items = {"x"};
     std::string paint = paint_bytes(c, layout_status_line(content, 79, false), Placement::bottom, {25, 80});
     CHECK(paint == "\x1b" "7\x1b[25;1H"
@@ -89,10 +89,10 @@ TEST_CASE("xterm-256color: bright and 256 colours as setaf expands them") {
     TermCaps c = caps("xterm-256color");
     LineContent content;
     content.label = "P";
-    content.color = "bright-red";
+    content.color = Color::ansi(9);
     CHECK(paint_bytes(c, layout_status_line(content, 79, false), Placement::bottom, k24x80).find("\x1b[91m P ") !=
           std::string::npos);
-    content.color = "196";
+    content.color = *Color::parse("196");
     CHECK(paint_bytes(c, layout_status_line(content, 79, false), Placement::bottom, k24x80).find("\x1b[38;5;196m P ") !=
           std::string::npos);
 }
@@ -154,14 +154,14 @@ TEST_CASE("ReservedLine: prompt reserves, idle change repaints only what changed
     LineContent prod;
     prod.tier = "production";
     prod.label = "PROD";
-    prod.color = "red";
+    prod.color = Color::ansi(1);
     prod.items = {"kube prod-eu/payments"};
     CHECK(line.on_change(prod, k24x80, false) == "");  // nothing reserved before the first prompt
     CHECK(line.at_prompt(prod, k24x80, false) == reserve_bytes(c, prod_line(), Placement::bottom, k24x80));
     CHECK(line.on_change(prod, k24x80, false) == "");
     LineContent dev = prod;
     dev.label = "DEV";
-    dev.color = "blue";
+    dev.color = Color::ansi(4);
     dev.items = {"kube dev/default"};
     CHECK(line.on_change(dev, k24x80, false) ==
           paint_bytes(c, layout_status_line(dev, 79, false), Placement::bottom, k24x80));
@@ -177,7 +177,7 @@ TEST_CASE("hostile names reach the terminal only as visible text (BAD_INPUTS row
     TermCaps c = caps("xterm-256color");
     LineContent benign, hostile;
     benign.label = hostile.label = "PROD";
-    benign.color = hostile.color = "red";
+    benign.color = hostile.color = Color::ansi(1);
     benign.items = {"kube x"};
     // What line_content() makes of "\e]0;title\a\e]52;c;AAAA\a\e[2J\x9b" "31m" "\x7f".
     hostile.items = {"kube \\e]0;title\\a\\e]52;c;AAAA\\a\\e[2J\\u{009b}31m\\x7f"};

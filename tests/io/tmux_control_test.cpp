@@ -77,7 +77,7 @@ LineContent prod() {
     LineContent c;
     c.tier = "production";
     c.label = "PROD";
-    c.color = "red";
+    c.color = Color::ansi(1);
     c.items = {"kube #(touch /tmp/sentinel-unit-canary)/payments"};
     c.production = true;
     return c;
@@ -125,7 +125,7 @@ TEST_CASE("SessionDisplay: prompt reserves, idle change repaints, busy does not,
     LineContent dev;
     dev.tier = "development";
     dev.label = "DEV";
-    dev.color = "blue";
+    dev.color = Color::ansi(4);
     dev.items = {"kube dev/default"};
 
     display.at_prompt(dev);

@@ -28,21 +28,21 @@ Pattern regex(const std::string& text) { return Pattern::compile(Pattern::Type::
 ConfigFile builtin_config() {
     ConfigFile c;
     c.path = "built-in";
-    auto tier = [&](std::string name, std::string label, std::string color, Policy policy, int rank) {
+    auto tier = [&](std::string name, std::string label, Color color, Policy policy, int rank) {
         TierPatch t;
         t.name = std::move(name);
         t.label = std::move(label);
-        t.color = std::move(color);
+        t.color = color;
         t.policy = policy;
         t.rank = rank;
         t.origin = "built-in";
         c.tiers.push_back(std::move(t));
     };
-    tier("production", "PROD", "red", Policy::type_name, 100);
-    tier("unknown", "UNKNOWN", "magenta", Policy::type_name, 100);
-    tier("staging", "STAGING", "yellow", Policy::yes, 50);
-    tier("development", "DEV", "blue", Policy::none, 20);
-    tier("local", "LOCAL", "green", Policy::none, 10);
+    tier("production", "PROD", Color::ansi(1), Policy::type_name, 100);
+    tier("unknown", "UNKNOWN", Color::ansi(5), Policy::type_name, 100);
+    tier("staging", "STAGING", Color::ansi(3), Policy::yes, 50);
+    tier("development", "DEV", Color::ansi(4), Policy::none, 20);
+    tier("local", "LOCAL", Color::ansi(2), Policy::none, 10);
 
     c.rules.push_back(rule("production", "production names (prod, production, prd, live)",
                            {{"any", regex(word_regex("prod|production|prd|live"))}}));

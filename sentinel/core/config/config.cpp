@@ -15,12 +15,6 @@ const std::set<std::string, std::less<>> kRuleFields = {
     "name", "value",                                               // env
 };
 
-const std::set<std::string, std::less<>> kColorNames = {
-    "black", "red", "green", "yellow", "blue", "magenta", "cyan", "white",
-    "bright-black", "bright-red", "bright-green", "bright-yellow", "bright-blue", "bright-magenta",
-    "bright-cyan", "bright-white", "default",
-};
-
 std::string position(const std::string& path, const toml::source_region& source) {
     return path + ":" + std::to_string(source.begin.line) + ":" + std::to_string(source.begin.column);
 }
@@ -28,15 +22,6 @@ std::string position(const std::string& path, const toml::source_region& source)
 Error error_at(const std::string& path, const toml::node& node, std::string message) {
     return Error{path, static_cast<int>(node.source().begin.line), static_cast<int>(node.source().begin.column),
                  std::move(message)};
-}
-
-bool valid_color(const std::string& c) {
-    if (kColorNames.count(c)) return true;
-    if (c.size() == 7 && c[0] == '#')
-        return std::all_of(c.begin() + 1, c.end(), [](char ch) { return std::isxdigit(static_cast<unsigned char>(ch)); });
-    if (!c.empty() && c.size() <= 3 && std::all_of(c.begin(), c.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
-        return std::stoi(c) <= 255;
-    return false;
 }
 
 std::optional<Policy> parse_policy(std::string_view text) {
@@ -64,9 +49,13 @@ Result<TierPatch> parse_tier(const std::string& path, const std::string& name, c
         if (k == "label" || k == "color") {
             auto s = value.value<std::string>();
             if (!s) return error_at(path, value, "\"" + std::string(k) + "\" must be a string");
-            if (k == "color" && !valid_color(*s))
+            if (k == "label") {
+                t.label = *s;
+                continue;
+            }
+            t.color = Color::parse(*s);
+            if (!t.color)
                 return error_at(path, value, "unknown colour \"" + *s + "\" (use a name like \"red\", 0-255, or \"#rrggbb\")");
-            (k == "label" ? t.label : t.color) = *s;
         } else if (k == "policy") {
             auto s = value.value<std::string>();
             auto p = s ? parse_policy(*s) : std::nullopt;
@@ -240,7 +229,7 @@ Config build_config(const std::optional<ConfigFile>& system, const std::optional
             auto it = std::find_if(config.tiers.begin(), config.tiers.end(),
                                    [&](const Tier& t) { return t.name == patch.name; });
             if (it == config.tiers.end()) {
-                config.tiers.push_back(Tier{patch.name, patch.name, "default", Policy::type_name, 50, 0, patch.origin});
+                config.tiers.push_back(Tier{patch.name, patch.name, Color{}, Policy::type_name, 50, 0, patch.origin});
                 it = config.tiers.end() - 1;
             }
             bool locked = (is_user || patch.name == "unknown") && locked_tiers.count(patch.name);

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sentinel/core/color.hpp"
 #include "sentinel/core/match.hpp"
 #include "sentinel/core/result.hpp"
 #include "sentinel/core/target.hpp"
@@ -28,7 +29,7 @@ std::string_view policy_name(Policy policy);
 struct Tier {
     std::string name;    ///< "production", "staging", ...
     std::string label;   ///< short text shown in prompts, e.g. "PROD"
-    std::string color;   ///< "red", "bright-red", 0-255 as text, or "#rrggbb"
+    Color color;         ///< parsed once from `color` ("red", "bright-red", 0-255, "#rrggbb")
     Policy policy = Policy::type_name;
     int rank = 0;        ///< higher is more dangerous; a terminal shows its highest-ranked target
     int grace = 0;       ///< seconds a confirmation stands for the same session and exact target; 0: ask every time
@@ -57,7 +58,8 @@ struct Rule {
 /// A `[tiers.NAME]` table: only the keys the file sets.
 struct TierPatch {
     std::string name;
-    std::optional<std::string> label, color;
+    std::optional<std::string> label;
+    std::optional<Color> color;
     std::optional<Policy> policy;
     std::optional<int> rank;
     std::optional<int> grace;

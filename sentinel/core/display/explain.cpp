@@ -21,7 +21,7 @@ std::string pad(std::string s, std::size_t width) {
 std::string format_explain(const Snapshot& s, bool color) {
     auto paint = [&](const std::string& text, const std::string& tier_name) {
         const Tier* tier = s.config.tier(tier_name);
-        std::string sgr = tier ? sgr_color(tier->color, false) : "";
+        std::string sgr = tier ? tier->color.sgr(false) : "";
         if (!color || sgr.empty()) return text;
         return "\x1b[1;" + sgr + "m" + text + "\x1b[0m";
     };

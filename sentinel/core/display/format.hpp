@@ -29,9 +29,4 @@ std::string format_prompt(const Snapshot& snapshot, bool color, std::size_t widt
 /// and the rule that decided its tier; then config files and warnings.
 std::string format_explain(const Snapshot& snapshot, bool color);
 
-/// The SGR parameters (without ESC [ and m) that select `color` ("red",
-/// "bright-red", "196", "#ff0000") as foreground or background; "" for
-/// "default" or anything unknown.
-std::string sgr_color(const std::string& color, bool background);
-
 }  // namespace sentinel

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sentinel/core/color.hpp"
 #include "sentinel/core/snapshot.hpp"
 
 namespace sentinel {
@@ -16,7 +17,7 @@ namespace sentinel {
 struct LineContent {
     std::string tier;                ///< overall tier name ("none" without targets)
     std::string label;               ///< the tier's label ("PROD"); "" for "none"
-    std::string color;               ///< the tier's colour as configured ("red", "196", "#rrggbb"), "" when none
+    Color color;                     ///< the tier's colour (the default colour when none)
     std::vector<std::string> items;  ///< "kube prod-eu/payments", "pg orders@db1", "APP_ENV=production"
     std::string note;                ///< extra text shown last, e.g. "changed from staging"; "" for none
     bool production = false;         ///< the tier ranks as production (production_ranked): tints apply
@@ -29,20 +30,6 @@ struct LineContent {
 /// (duplicates dropped). Names pass through sanitize(); secrets never reach a
 /// Snapshot's fields, so none can reach the line.
 LineContent line_content(const Snapshot& snapshot);
-
-/// A palette colour: 0-255 as terminfo `setaf`/`setab` and tmux `colourN`
-/// number them; -1 is the terminal's default colour.
-using PaletteIndex = int;
-
-/// The palette index of a configured colour (core/config/config.hpp Tier::color):
-/// "red" 1, "bright-red" 9 (ANSI order black..white), "196" 196, "#rrggbb"
-/// the nearest entry of the xterm 256-colour cube or grey ramp (16-255);
-/// -1 for "default", "" or anything else.
-PaletteIndex palette_index(std::string_view color);
-
-/// The nearest of the 8 ANSI colours (0-7) for a palette index, for
-/// terminals with fewer colours (terminfo `colors` < 16 or < 256); -1 stays -1.
-PaletteIndex downgrade_to_8(PaletteIndex index);
 
 /// The look of one run of text. Colours are palette indexes (-1: default).
 struct Style {

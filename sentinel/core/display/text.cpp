@@ -7,8 +7,6 @@
 namespace sentinel {
 namespace {
 
-const char* const kNames[] = {"black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"};
-
 struct Painter {
     bool color;
     std::string paint(const std::string& text, const std::string& sgr) const {
@@ -19,7 +17,7 @@ struct Painter {
 
 std::string tier_sgr(const Snapshot& s, const std::string& tier_name, bool bold) {
     const Tier* tier = s.config.tier(tier_name);
-    std::string sgr = tier ? sgr_color(tier->color, false) : "";
+    std::string sgr = tier ? tier->color.sgr(false) : "";
     if (bold) sgr = sgr.empty() ? "1" : "1;" + sgr;
     return sgr;
 }
@@ -50,27 +48,6 @@ std::string short_name(const Target& t) {
 }
 
 }  // namespace
-
-std::string sgr_color(const std::string& color, bool background) {
-    int base = background ? 40 : 30;
-    for (int i = 0; i < 8; ++i) {
-        if (color == kNames[i]) return std::to_string(base + i);
-        if (color == std::string("bright-") + kNames[i]) return std::to_string(base + 60 + i);
-    }
-    auto all = [&](std::size_t from, int (*pred)(int)) {
-        for (std::size_t i = from; i < color.size(); ++i)
-            if (!pred(static_cast<unsigned char>(color[i]))) return false;
-        return true;
-    };
-    std::string kind = background ? "48" : "38";
-    if (!color.empty() && color.size() <= 3 && all(0, isdigit) && std::stoi(color) <= 255)
-        return kind + ";5;" + color;
-    if (color.size() == 7 && color[0] == '#' && all(1, isxdigit)) {
-        auto hex = [&](int at) { return std::to_string(std::stoi(color.substr(at, 2), nullptr, 16)); };
-        return kind + ";2;" + hex(1) + ";" + hex(3) + ";" + hex(5);
-    }
-    return {};
-}
 
 std::string format_plain(const Snapshot& s, bool color) {
     Painter p{color};

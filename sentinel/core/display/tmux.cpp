@@ -52,9 +52,9 @@ std::vector<TmuxOption> tmux_pane_options(const LineContent& c, bool dangerous, 
     out.push_back({"@sentinel_tier", tmux_escape(c.tier)});
     out.push_back({"@sentinel_label", tmux_escape(c.label)});
     out.push_back({"@sentinel_text", tmux_escape(text)});
-    out.push_back({"@sentinel_fg", tmux_colour(settings.no_color ? -1 : palette_index(c.color))});
+    out.push_back({"@sentinel_fg", tmux_colour(settings.no_color ? -1 : c.color.palette())});
     out.push_back({"@sentinel_style", tmux_style(label_style)});
-    PaletteIndex tint = tint_of(palette_index(c.color));
+    PaletteIndex tint = tint_of(c.color.palette());
     if (settings.tint && !settings.no_color && dangerous && tint >= 0)
         out.push_back({"window-style", "bg=" + tmux_colour(tint)});
     else

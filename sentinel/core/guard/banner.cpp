@@ -18,7 +18,7 @@ std::string label_of(const Snapshot& snapshot, const std::string& tier_name, boo
     std::string label = tier && !tier->label.empty() ? tier->label : tier_name;
     label = show(label, 20);
     if (!color) return "[" + label + "]";
-    std::string bg = tier ? sgr_color(tier->color, true) : "";
+    std::string bg = tier ? tier->color.sgr(true) : "";
     if (bg.empty()) bg = "7";  // reverse video when the colour is unknown
     return "\033[1;" + bg + "m " + label + " \033[0m";
 }

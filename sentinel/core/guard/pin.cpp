@@ -70,7 +70,7 @@ PinnedCommand pin_psql(const std::string& program, const PsqlCommandLine& cmd, c
             label += c;
             if (c == '%') label += '%';  // psql prompt escape
         }
-        std::string sgr = sgr_color(prompt_tier->color, false);
+        std::string sgr = prompt_tier->color.sgr(false);
         std::string on = sgr.empty() ? "" : "%[%033[1;" + sgr + "m%]";
         std::string off = sgr.empty() ? "" : "%[%033[0m%]";
         std::string suffix = read_only ? " read-only" : "";

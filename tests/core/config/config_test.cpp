@@ -57,6 +57,8 @@ TEST_CASE("config: a full file parses") {
     CHECK(f.builtin_rules == false);
     REQUIRE(f.tiers.size() == 2);
     CHECK(f.tiers[0].label == "LIVE");
+    CHECK(f.tiers[0].color == Color::parse("#ff0000"));
+    CHECK(f.tiers[1].color->palette() == 208);
     CHECK(f.tiers[1].policy == Policy::none);
     CHECK(f.tiers[1].rank == 5);
     REQUIRE(f.rules.size() == 1);

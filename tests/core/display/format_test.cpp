@@ -158,26 +158,3 @@ TEST_CASE("format_explain: rule, origins, files and sources") {
     CHECK(e.find("x\\e") != std::string::npos);
     CHECK(e.find('\x1b') == std::string::npos);
 }
-
-TEST_CASE("sgr_color") {
-    CHECK(sgr_color("red", false) == "31");
-    CHECK(sgr_color("red", true) == "41");
-    CHECK(sgr_color("black", false) == "30");
-    CHECK(sgr_color("white", true) == "47");
-    CHECK(sgr_color("bright-red", false) == "91");
-    CHECK(sgr_color("bright-cyan", true) == "106");
-    CHECK(sgr_color("196", false) == "38;5;196");
-    CHECK(sgr_color("0", true) == "48;5;0");
-    CHECK(sgr_color("#ff8000", false) == "38;2;255;128;0");
-    CHECK(sgr_color("#0A0b0C", true) == "48;2;10;11;12");
-    CHECK(sgr_color("default", false) == "");
-    CHECK(sgr_color("pink", false) == "");
-    CHECK(sgr_color("", false) == "");
-}
-
-TEST_CASE("sgr_color: anything unknown is empty, never a throw (bug)") {
-    CHECK(sgr_color("#gg0000", false) == "");
-    CHECK(sgr_color("999", false) == "");
-    CHECK(sgr_color("#ff0080", true) == "48;2;255;0;128");
-    CHECK(sgr_color("255", false) == "38;5;255");
-}

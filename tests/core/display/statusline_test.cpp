@@ -51,7 +51,7 @@ TEST_CASE("line_content: label, colour and items in target order") {
     LineContent c = line_content(Snap().kube("prod-eu", "payments").pg("orders", "db1", "5433").env("APP_ENV", "production").done());
     CHECK(c.tier == "production");
     CHECK(c.label == "PROD");
-    CHECK(c.color == "red");
+    CHECK(c.color == Color::ansi(1));
     CHECK(c.items == std::vector<std::string>{"kube prod-eu/payments", "pg orders@db1:5433", "APP_ENV=production"});
 }
 
@@ -61,25 +61,6 @@ TEST_CASE("line_content: no target") {
     CHECK(c.label.empty());
     CHECK(c.items.empty());
     CHECK(layout_status_line(c, 40, false).text() == "sentinel: no target");
-}
-
-TEST_CASE("palette_index: names, numbers, #rrggbb") {
-    CHECK(palette_index("red") == 1);
-    CHECK(palette_index("bright-red") == 9);
-    CHECK(palette_index("white") == 7);
-    CHECK(palette_index("196") == 196);
-    CHECK(palette_index("#ff0000") == 196);
-    CHECK(palette_index("#000000") == 16);
-    CHECK(palette_index("#808080") == 244);
-    CHECK(palette_index("default") == -1);
-    CHECK(palette_index("") == -1);
-    CHECK(palette_index("256") == -1);
-    CHECK(palette_index("#zz0000") == -1);
-    CHECK(downgrade_to_8(9) == 1);
-    CHECK(downgrade_to_8(196) == 1);
-    CHECK(downgrade_to_8(52) == 1);
-    CHECK(downgrade_to_8(21) == 4);
-    CHECK(downgrade_to_8(-1) == -1);
 }
 
 TEST_CASE("layout: label block in the tier colour, details in its foreground") {
@@ -104,7 +85,7 @@ TEST_CASE("layout: elided in the middle to the width, to the byte") {
     LineContent c;
     c.tier = "production";
     c.label = "PROD";
-    c.color = "red";
+    c.color = Color::ansi(1);
     c.items = {"kube gke_project-1234_europe-west1_prod-cluster/payments"};
     StatusLine line = layout_status_line(c, 30, false);
     CHECK(line.width == 30);

@@ -10,7 +10,7 @@ LineContent prod() {
     LineContent c;
     c.tier = "production";
     c.label = "PROD";
-    c.color = "red";
+    c.color = Color::ansi(1);
     c.items = {"kube prod-eu/payments"};
     return c;
 }
@@ -61,7 +61,7 @@ TEST_CASE("pane options: no tint when not production, off, or NO_COLOR") {
     LineContent dev = prod();
     dev.tier = "development";
     dev.label = "DEV";
-    dev.color = "blue";
+    dev.color = Color::ansi(4);
     CHECK(value_of(tmux_pane_options(dev, false, {}), "window-style") == "<unset>");
     CHECK(value_of(tmux_pane_options(prod(), true, {.tint = false}), "window-style") == "<unset>");
     auto plain = tmux_pane_options(prod(), true, {.no_color = true});

@@ -219,7 +219,7 @@ TEST_CASE("pin_psql: the prompt shows the tier in colour") {
     Tier t;
     t.name = "production";
     t.label = "PROD%";
-    t.color = "red";
+    t.color = Color::ansi(1);
     PinnedConnection conn;
     conn.params = {{"host", "h"}};
     PinnedCommand pc = pin_psql("psql", {}, conn, false, &t);
