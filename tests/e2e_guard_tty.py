@@ -310,6 +310,22 @@ def main():
         expect(last["tool"] == "confirm", "audit %s" % last)
     r.check("sentinel confirm: exit 0 to go ahead, 77 refused, 64 usage", confirm_command)
 
+    def refusal_names_the_target_by_its_own_tier():
+        # Bug: with production ranked 200, the refusal read `on production
+        # target "APP_ENV=weird"`; that target is unknown, which ranks with
+        # production, and it is the one to confirm.
+        w.reset()
+        w.config("[tiers.production]\nrank = 200\n")
+        env = w.env(KUBECONFIG=os.path.join(w.dir, "none"), APP_ENV="weird", AWS_PROFILE="prod-eu")
+        code, out, err = run_no_tty([BIN, "confirm", "--action", "rotate keys"], env)
+        expect(code == 77, "confirm without a terminal: %d" % code)
+        expect('on unknown target "APP_ENV=weird"' in err, "refusal: %r" % err)
+        expect("on production" not in err, "mislabelled refusal: %r" % err)
+        code, out, err = run_no_tty([BIN, "status", "--json"], env)
+        expect(json.loads(out)["tier"] == "unknown", "overall tier: %s" % out)
+    r.check("a refusal names the confirmed target with that target's tier (production rank 200)",
+            refusal_names_the_target_by_its_own_tier)
+
     def audit_failures():
         w.reset()
         blocked = os.path.join(w.dir, "state-is-a-file")

@@ -141,9 +141,9 @@ int guard_psql(const Invocation& inv, const Vars& vars, const std::vector<std::s
     ConfirmOutcome outcome = run_confirmation(req);
     if (!outcome.go) return outcome.exit_code;
     const Snapshot& s = outcome.evaluated.snapshot;
-    const Tier* tier = s.config.tier(s.tier);
-    Tier fallback;
-    fallback.name = s.tier;
+    const TierSpec* tier = s.config.spec(s.tier);
+    TierSpec fallback;
+    fallback.tier = s.tier;
     fallback.label = "UNKNOWN";
     fallback.color = Color::ansi(5);
     if (!tier) tier = &fallback;

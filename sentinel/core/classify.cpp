@@ -46,13 +46,13 @@ const std::vector<std::string>& name_fields(Kind kind) {
 
 void classify(Target& target, const Config& config) {
     if (!target.problems.empty()) {
-        target.tier = "unknown";
+        target.tier = Tier::unknown();
         target.rule = "problem: " + target.problems.front();
         return;
     }
     for (const std::string& name : name_fields(target.kind)) {
         if (is_suspicious_name(target.get(name))) {
-            target.tier = "unknown";
+            target.tier = Tier::unknown();
             target.rule = "suspicious characters in " + name + " (control, bidi or look-alike letters)";
             return;
         }
@@ -72,25 +72,27 @@ void classify(Target& target, const Config& config) {
             return;
         }
     }
-    target.tier = "unknown";
+    target.tier = Tier::unknown();
     target.rule = "no rule matches";
 }
 
-std::string overall_tier(const std::vector<Target>& targets, const Config& config) {
-    if (!config.errors.empty()) return "unknown";
-    if (targets.empty()) return "none";
-    std::string best;
-    int best_rank = -1;
-    for (const Target& t : targets) {
-        const Tier* tier = config.tier(t.tier);
-        const Tier* unknown = config.tier("unknown");
-        int rank = tier ? tier->rank : unknown ? unknown->rank : 100;
-        if (rank > best_rank) {
+int most_dangerous(const std::vector<Target>& targets, const Config& config) {
+    int best = -1;
+    int best_rank = 0;
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+        int rank = config.rank(targets[i].tier);
+        if (best < 0 || rank > best_rank) {
+            best = static_cast<int>(i);
             best_rank = rank;
-            best = t.tier;
         }
     }
     return best;
+}
+
+Tier overall_tier(const std::vector<Target>& targets, const Config& config) {
+    if (!config.errors.empty()) return Tier::unknown();
+    int worst = most_dangerous(targets, config);
+    return worst < 0 ? Tier::none() : targets[static_cast<std::size_t>(worst)].tier;
 }
 
 }  // namespace sentinel

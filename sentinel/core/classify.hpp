@@ -20,9 +20,13 @@ const std::vector<std::string>& name_fields(Kind kind);
 /// hold decides (matching on the raw bytes); no match is "unknown".
 void classify(Target& target, const Config& config);
 
-/// The most dangerous tier among `targets` by rank ("unknown" ranks with
-/// "production"; on a tie the earlier target wins). "unknown" when
-/// `config.errors` is not empty; "none" when there are no targets.
-std::string overall_tier(const std::vector<Target>& targets, const Config& config);
+/// The index of the most dangerous of `targets`: the highest
+/// Config::rank() of its tier, the earlier target on a tie; -1 when there
+/// are none.
+int most_dangerous(const std::vector<Target>& targets, const Config& config);
+
+/// The tier of the most dangerous of `targets` (most_dangerous). unknown
+/// when `config.errors` is not empty; none when there are no targets.
+Tier overall_tier(const std::vector<Target>& targets, const Config& config);
 
 }  // namespace sentinel

@@ -22,7 +22,7 @@ Tool tool_of(const std::vector<std::string>& command);
 struct Snapshot {
     std::vector<Target> targets;
     std::vector<std::string> warnings;  ///< file:line:col problems and notes, raw (sanitize to print)
-    std::string tier;                   ///< overall_tier()
+    Tier tier;                          ///< overall_tier(); unknown until evaluated
     Config config;                      ///< the configuration that classified it
 };
 

@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sentinel/core/tier.hpp"
+
 namespace sentinel {
 
 /// The kinds of target (DESIGN.md "Words").
@@ -30,7 +32,7 @@ struct Target {
     std::vector<std::string> files;     ///< files that supplied a value, in precedence order
     std::vector<std::string> sources;   ///< variables and flags that took part ("KUBECONFIG", "--context")
     std::vector<std::string> problems;  ///< why it cannot be trusted; non-empty makes it unknown
-    std::string tier;                   ///< set by classify()
+    Tier tier;                          ///< set by classify(); unknown until then
     std::string rule;                   ///< the rule that decided `tier`, as "where: what"
 
     /// Value of field `name`, or "" when absent.

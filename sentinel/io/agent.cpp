@@ -92,7 +92,7 @@ private:
     }
     void drop(int fd);
     void evaluate_session(Session& s);
-    std::pair<std::string, std::string> verdict(const std::string& cwd, const std::vector<std::string>& command,
+    std::pair<std::string, Tier> verdict(const std::string& cwd, const std::vector<std::string>& command,
                                                 const Vars& vars, const std::string& asker);
     // The display sinks (issue 4): the reserved status line on the session's
     // terminal, the OSC tint and its tmux pane options. `prompt`: the shell
@@ -209,15 +209,15 @@ void Agent::evaluate_session(Session& s) {
 // evaluated here where libpq is loaded and kubeconfigs are cached. Relative
 // paths in the variables and the command are the caller's: the agent works
 // in `cwd` for the call. Returns {"run" or "ask", tier}.
-std::pair<std::string, std::string> Agent::verdict(const std::string& cwd, const std::vector<std::string>& command,
+std::pair<std::string, Tier> Agent::verdict(const std::string& cwd, const std::vector<std::string>& command,
                                                    const Vars& vars, const std::string& asker) {
-    if (command.empty() || cwd.empty() || cwd[0] != '/' || ::chdir(cwd.c_str()) != 0) return {"ask", "unknown"};
+    if (command.empty() || cwd.empty() || cwd[0] != '/' || ::chdir(cwd.c_str()) != 0) return {"ask", Tier::unknown()};
     PosixFileReader files;
     CachingKubeconfigLoader kubeconfigs(files, kube_cache_dir(vars));
     Snapshot s = evaluate(vars, files, command, &kubeconfigs);
     if (::chdir("/") != 0) log("chdir /: " + std::string(std::strerror(errno)));
     std::string answer = runs_unasked(s, command) ? "run" : "ask";
-    log(asker + " asked: " + answer + " (tier " + sanitize(s.tier) + ")");
+    log(asker + " asked: " + answer + " (tier " + sanitize(s.tier.name()) + ")");
     return {answer, s.tier};
 }
 
@@ -279,10 +279,10 @@ void Agent::handle(Client& c, const Frame& f) {
     if (verb == "EVAL") {
         std::vector<std::string> command;
         std::size_t end = 0;
-        if (f.size() < 3 || !command_of(f, 2, command, end)) return send(c, {"VERDICT", "ask", "unknown"});
+        if (f.size() < 3 || !command_of(f, 2, command, end)) return send(c, {"VERDICT", "ask", Tier::unknown().name()});
         auto [answer, tier] =
             verdict(f[1], command, parse_report({f.begin() + static_cast<long>(end), f.end()}), "guard");
-        return send(c, {"VERDICT", answer, tier});
+        return send(c, {"VERDICT", answer, tier.name()});
     }
     if (verb == "REGISTER") {
         if (c.session || f.size() < 7) return fail(c, "register", "REGISTER pid shell tty tmux pane cwd, once");
@@ -343,9 +343,9 @@ void Agent::handle(Client& c, const Frame& f) {
         if (f.size() < 3) return fail(c, "guard", "GUARD seq argc arg...");
         std::vector<std::string> command;
         std::size_t end = 0;
-        if (!s.reported || !command_of(f, 2, command, end)) return send(c, {"GUARDED", f[1], "ask", "unknown"});
+        if (!s.reported || !command_of(f, 2, command, end)) return send(c, {"GUARDED", f[1], "ask", Tier::unknown().name()});
         auto [answer, tier] = verdict(s.cwd, command, s.vars, "session " + std::to_string(s.id) + ": shell guard");
-        return send(c, {"GUARDED", f[1], answer, tier});
+        return send(c, {"GUARDED", f[1], answer, tier.name()});
     }
     if (verb == "BUSY") {
         if (s.idle) {

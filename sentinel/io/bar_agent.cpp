@@ -65,7 +65,7 @@ LineContent AgentFeed::content() const {
     }
     LineContent c;
     if (!chosen) {
-        c.tier = "none";
+        c.tier = Tier::none().name();
         c.items.push_back(follow_.by == BarFollow::By::pid    ? "waiting for the shell with pid " + follow_.value
                           : follow_.by == BarFollow::By::pane ? "waiting for a shell in pane " + follow_.value
                                                               : "waiting for a shell with the integration");
@@ -73,14 +73,14 @@ LineContent AgentFeed::content() const {
     }
     c.tier = chosen->tier;
     c.label = chosen->label;
-    const Tier* tier = config_.tier(chosen->tier);
+    const TierSpec* tier = config_.spec(Tier(chosen->tier));
     c.color = tier ? tier->color : Color{};
     std::string text = chosen->text;  // format_prompt without colour: "LABEL names..."
     if (!c.label.empty() && text.rfind(c.label, 0) == 0) text = text.substr(c.label.size());
     while (!text.empty() && text[0] == ' ') text.erase(0, 1);
     if (!text.empty()) c.items.push_back(text);
     if (!chosen->changed_from.empty()) c.note = "changed from " + chosen->changed_from;
-    c.production = production_ranked(config_, c.tier);
+    c.production = config_.production_ranked(Tier(c.tier));
     return c;
 }
 

@@ -206,8 +206,8 @@ std::string grace_store_path(const Vars& vars) {
     return slash == std::string::npos ? "" : audit.substr(0, slash) + "/grace";
 }
 
-std::int64_t grace_seconds(const Config& config, const std::string& tier) {
-    const Tier* t = config.tier(tier);
+std::int64_t grace_seconds(const Config& config, const Tier& tier) {
+    const TierSpec* t = config.spec(tier);
     return t ? t->grace : 0;
 }
 
@@ -246,7 +246,7 @@ bool within_grace(const Vars& vars, const std::string& digest, std::int64_t seco
 AuditRecord record_for(const Evaluated& ev, const Decision& d, const Action& action, std::string decision,
                        std::string reason) {
     AuditRecord r = audit_context();
-    r.tier = d.tier;
+    r.tier = d.tier.name();
     if (d.target >= 0) {
         const Target& t = ev.snapshot.targets[static_cast<std::size_t>(d.target)];
         r.kind = std::string(kind_name(t.kind));

@@ -46,7 +46,7 @@ Target classified(Target t, const Config& config = builtin()) {
     return t;
 }
 
-std::string tier_of(const Target& t, const Config& config = builtin()) { return classified(t, config).tier; }
+std::string tier_of(const Target& t, const Config& config = builtin()) { return classified(t, config).tier.name(); }
 
 Config with_user(const std::string& toml) {
     auto user = parse_config(toml, "user.toml", false);
@@ -114,7 +114,7 @@ TEST_CASE("classify: first match wins") {
     CHECK(tier_of(kube("kind-prod")) == "production");
     Config c = with_user("[[rules]]\ntier = \"development\"\ncontext = \"prod-sandbox-*\"\n");
     Target t = classified(kube("prod-sandbox-1"), c);
-    CHECK(t.tier == "development");
+    CHECK(t.tier.name() == "development");
     CHECK(t.rule == "user.toml:1:1 (context = \"prod-sandbox-*\")");
     CHECK(tier_of(kube("prod-eu"), c) == "production");
 }
@@ -132,11 +132,11 @@ TEST_CASE("classify: problems and suspicious names make a target unknown") {
     Target t = kube("dev");
     t.problems.push_back("cluster \"c1\" has no server");
     t = classified(t);
-    CHECK(t.tier == "unknown");
+    CHECK(t.tier.name() == "unknown");
     CHECK(t.rule == "problem: cluster \"c1\" has no server");
 
     Target look_alike = classified(kube("pr\u043ed-eu"));
-    CHECK(look_alike.tier == "unknown");
+    CHECK(look_alike.tier.name() == "unknown");
     CHECK(look_alike.rule.find("suspicious characters in context") == 0);
     CHECK(tier_of(kube("dev\u202e")) == "unknown");
     CHECK(tier_of(kube("de\u200bv")) == "unknown");
@@ -154,7 +154,7 @@ TEST_CASE("classify: nothing matches: unknown") {
 TEST_CASE("overall_tier: the highest rank, unknown with production, earlier on a tie") {
     auto overall = [](std::vector<Target> ts, const Config& c = builtin()) {
         for (Target& t : ts) classify(t, c);
-        return overall_tier(ts, c);
+        return overall_tier(ts, c).name();
     };
     CHECK(overall({kube("dev"), kube("prod-eu")}) == "production");
     CHECK(overall({kube("kind-a"), env("APP_ENV", "staging")}) == "staging");
@@ -174,4 +174,36 @@ TEST_CASE("name_fields") {
     CHECK(name_fields(Kind::kube) == std::vector<std::string>{"context", "cluster", "server", "namespace"});
     CHECK(name_fields(Kind::pg) == std::vector<std::string>{"service", "host", "hostaddr", "dbname"});
     CHECK(name_fields(Kind::env) == std::vector<std::string>{"value"});
+}
+
+TEST_CASE("Config::rank: one rule; unknown and undefined tiers rank with production, however high") {
+    Config c = with_user("[tiers.production]\nrank = 200\n[tiers.dr]\nrank = 150\n");
+    CHECK(c.rank(Tier::production()) == 200);
+    CHECK(c.rank(Tier::unknown()) == 200);
+    CHECK(c.rank(Tier("never-defined")) == 200);
+    CHECK(c.rank(Tier("dr")) == 150);
+    CHECK(c.rank(Tier("staging")) == 50);
+    CHECK(c.rank(Tier::none()) == -1);
+    CHECK(c.production_ranked(Tier::unknown()));
+    CHECK(c.production_ranked(Tier::production()));
+    CHECK_FALSE(c.production_ranked(Tier("dr")));
+    CHECK_FALSE(c.production_ranked(Tier::none()));
+    // A higher unknown rank stands (it can only be raised).
+    CHECK(with_user("[tiers.unknown]\nrank = 300\n").rank(Tier::unknown()) == 300);
+}
+
+TEST_CASE("overall_tier: production ranked 200 does not hide an unknown target behind it (bug)") {
+    Config c = with_user("[tiers.production]\nrank = 200\n[tiers.dr]\nrank = 150\n");
+    auto overall = [&](std::vector<Target> ts) {
+        for (Target& t : ts) classify(t, c);
+        return overall_tier(ts, c).name();
+    };
+    CHECK(overall({env("APP_ENV", "weird"), env("AWS_PROFILE", "prod-eu")}) == "unknown");
+    CHECK(overall({env("AWS_PROFILE", "prod-eu"), env("APP_ENV", "weird")}) == "production");
+    Config dr = with_user("[tiers.production]\nrank = 200\n[tiers.dr]\nrank = 150\n"
+                          "[[rules]]\ntier = \"dr\"\ncontext = \"dr-*\"\n");
+    std::vector<Target> ts = {kube("dr-eu"), kube("mystery")};
+    for (Target& t : ts) classify(t, dr);
+    CHECK(overall_tier(ts, dr).name() == "unknown");  // not dr: unknown is treated as production
+    CHECK(most_dangerous(ts, dr) == 1);
 }

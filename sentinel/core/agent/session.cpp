@@ -38,8 +38,8 @@ std::string_view shell_name(Shell shell) {
 
 View make_view(const Snapshot& s) {
     View v;
-    v.tier = sanitize(s.tier);
-    const Tier* tier = s.config.tier(s.tier);
+    v.tier = sanitize(s.tier.name());
+    const TierSpec* tier = s.config.spec(s.tier);
     v.label = tier ? sanitize(tier->label) : "";
     v.text = format_prompt(s, false);
     v.colored = format_prompt(s, true);

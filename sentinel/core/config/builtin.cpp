@@ -11,10 +11,10 @@ std::string word_regex(const std::string& alternatives) {
     return "(^|[^[:alpha:]])(" + alternatives + ")([^[:alpha:]]|$)";
 }
 
-Rule rule(std::string tier, std::string origin, std::vector<std::pair<std::string, Pattern>> conditions,
+Rule rule(const char* tier, std::string origin, std::vector<std::pair<std::string, Pattern>> conditions,
           std::optional<Kind> kind = std::nullopt) {
     Rule r;
-    r.tier = std::move(tier);
+    r.tier = Tier(tier);
     r.origin = "built-in: " + std::move(origin);
     r.kind = kind;
     for (auto& [field, pattern] : conditions) r.conditions.push_back({field, std::move(pattern)});
@@ -30,7 +30,7 @@ ConfigFile builtin_config() {
     c.path = "built-in";
     auto tier = [&](std::string name, std::string label, Color color, Policy policy, int rank) {
         TierPatch t;
-        t.name = std::move(name);
+        t.tier = Tier(std::move(name));
         t.label = std::move(label);
         t.color = color;
         t.policy = policy;

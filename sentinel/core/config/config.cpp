@@ -42,7 +42,7 @@ Result<TierPatch> parse_tier(const std::string& path, const std::string& name, c
     const toml::table* table = node.as_table();
     if (!table) return error_at(path, node, "tier \"" + name + "\" must be a table");
     TierPatch t;
-    t.name = name;
+    t.tier = Tier(name);
     t.origin = position(path, node.source());
     for (const auto& [key, value] : *table) {
         std::string_view k = key.str();
@@ -111,7 +111,7 @@ Result<Rule> parse_rule(const std::string& path, const toml::node& node, bool sy
         if (k == "tier") {
             auto s = value.value<std::string>();
             if (!s) return error_at(path, value, "\"tier\" must be a string");
-            rule.tier = *s;
+            rule.tier = Tier(*s);
             has_tier = true;
         } else if (k == "kind") {
             auto s = value.value<std::string>();
@@ -147,11 +147,22 @@ std::string_view policy_name(Policy policy) {
     return "type-name";
 }
 
-const Tier* Config::tier(std::string_view name) const {
-    for (const Tier& t : tiers)
-        if (t.name == name) return &t;
+const TierSpec* Config::spec(const Tier& tier) const {
+    for (const TierSpec& t : tiers)
+        if (t.tier == tier) return &t;
     return nullptr;
 }
+
+int Config::rank(const Tier& tier) const {
+    if (tier == Tier::none()) return -1;
+    const TierSpec* defined = spec(tier);
+    if (defined && tier != Tier::unknown()) return defined->rank;
+    const TierSpec* unknown = spec(Tier::unknown());
+    const TierSpec* production = spec(Tier::production());
+    return std::max(unknown ? unknown->rank : 0, production ? production->rank : 100);
+}
+
+bool Config::production_ranked(const Tier& tier) const { return rank(tier) >= rank(Tier::production()); }
 
 Result<ConfigFile> parse_config(std::string_view text, const std::string& path, bool system) {
     toml::table root;
@@ -216,10 +227,10 @@ Config build_config(const std::optional<ConfigFile>& system, const std::optional
     Config config;
 
     // "unknown" is treated as production by the guard: no file weakens it.
-    std::set<std::string, std::less<>> locked_tiers = {"unknown"};
+    std::set<Tier> locked_tiers = {Tier::unknown()};
     if (system) {
         for (const TierPatch& t : system->tiers)
-            if (t.locked) locked_tiers.insert(t.name);
+            if (t.locked) locked_tiers.insert(t.tier);
         for (const Rule& r : system->rules)
             if (r.locked) locked_tiers.insert(r.tier);
     }
@@ -227,29 +238,29 @@ Config build_config(const std::optional<ConfigFile>& system, const std::optional
     auto apply = [&](const ConfigFile& file, bool is_user) {
         for (const TierPatch& patch : file.tiers) {
             auto it = std::find_if(config.tiers.begin(), config.tiers.end(),
-                                   [&](const Tier& t) { return t.name == patch.name; });
+                                   [&](const TierSpec& t) { return t.tier == patch.tier; });
             if (it == config.tiers.end()) {
-                config.tiers.push_back(Tier{patch.name, patch.name, Color{}, Policy::type_name, 50, 0, patch.origin});
+                config.tiers.push_back(TierSpec{patch.tier, patch.tier.name(), Color{}, Policy::type_name, 50, 0, patch.origin});
                 it = config.tiers.end() - 1;
             }
-            bool locked = (is_user || patch.name == "unknown") && locked_tiers.count(patch.name);
+            bool locked = (is_user || patch.tier == Tier::unknown()) && locked_tiers.count(patch.tier);
             if (patch.label) it->label = *patch.label;
             if (patch.color) it->color = *patch.color;
             if (patch.policy) {
                 if (locked && *patch.policy != it->policy)
-                    config.notes.push_back(patch.origin + ": policy of tier \"" + patch.name +
+                    config.notes.push_back(patch.origin + ": policy of tier \"" + patch.tier.name() +
                                            "\" is locked by the system configuration; ignored");
                 else it->policy = *patch.policy;
             }
             if (patch.rank) {
                 if (locked && *patch.rank < it->rank)
-                    config.notes.push_back(patch.origin + ": rank of tier \"" + patch.name +
+                    config.notes.push_back(patch.origin + ": rank of tier \"" + patch.tier.name() +
                                            "\" is locked by the system configuration; ignored");
                 else it->rank = *patch.rank;
             }
             if (patch.grace) {
                 if (locked && *patch.grace > it->grace)
-                    config.notes.push_back(patch.origin + ": grace of tier \"" + patch.name +
+                    config.notes.push_back(patch.origin + ": grace of tier \"" + patch.tier.name() +
                                            "\" is locked by the system configuration; ignored");
                 else it->grace = *patch.grace;
             }
@@ -263,8 +274,8 @@ Config build_config(const std::optional<ConfigFile>& system, const std::optional
     auto add_rules = [&](const ConfigFile& file, auto keep) {
         for (const Rule& r : file.rules) {
             if (!keep(r)) continue;
-            if (!config.tier(r.tier)) {
-                config.errors.push_back(r.origin + ": unknown tier \"" + r.tier + "\"");
+            if (!config.spec(r.tier)) {
+                config.errors.push_back(r.origin + ": unknown tier \"" + r.tier.name() + "\"");
                 continue;
             }
             config.rules.push_back(r);

@@ -11,6 +11,7 @@
 #include "sentinel/core/match.hpp"
 #include "sentinel/core/result.hpp"
 #include "sentinel/core/target.hpp"
+#include "sentinel/core/tier.hpp"
 #include "sentinel/core/vars.hpp"
 
 namespace sentinel {
@@ -25,9 +26,9 @@ enum class Policy {
 /// "none", "yes" or "type-name".
 std::string_view policy_name(Policy policy);
 
-/// A class of targets with its look and its confirmation policy.
-struct Tier {
-    std::string name;    ///< "production", "staging", ...
+/// A tier's look and its confirmation policy, as configured.
+struct TierSpec {
+    Tier tier;           ///< production, staging, ...
     std::string label;   ///< short text shown in prompts, e.g. "PROD"
     Color color;         ///< parsed once from `color` ("red", "bright-red", 0-255, "#rrggbb")
     Policy policy = Policy::type_name;
@@ -48,7 +49,7 @@ struct Condition {
 /// An ordered rule: when every condition holds (and `kind` matches, if
 /// set), the target gets `tier`.
 struct Rule {
-    std::string tier;
+    Tier tier;
     std::optional<Kind> kind;
     std::vector<Condition> conditions;
     bool locked = false;  ///< from the system file: a user file cannot weaken it
@@ -57,7 +58,7 @@ struct Rule {
 
 /// A `[tiers.NAME]` table: only the keys the file sets.
 struct TierPatch {
-    std::string name;
+    Tier tier;
     std::optional<std::string> label;
     std::optional<Color> color;
     std::optional<Policy> policy;
@@ -79,7 +80,7 @@ struct ConfigFile {
 
 /// The effective configuration.
 struct Config {
-    std::vector<Tier> tiers;
+    std::vector<TierSpec> tiers;
     std::vector<Rule> rules;           ///< in evaluation order; first match wins
     std::vector<std::string> env;      ///< variables that become env targets
     bool audit_required = false;       ///< the guard refuses when it cannot write its audit record
@@ -87,8 +88,23 @@ struct Config {
     std::vector<std::string> errors;   ///< "path:line:col: message"; any error makes the terminal unknown
     std::vector<std::string> notes;    ///< ignored settings (a user file trying to weaken a locked tier)
 
-    /// The tier called `name`, or nullptr.
-    const Tier* tier(std::string_view name) const;
+    /// How `tier` looks and what the guard asks for it; nullptr for a tier
+    /// the configuration does not define (Tier::none() among them).
+    const TierSpec* spec(const Tier& tier) const;
+
+    /// How dangerous `tier` is; the one rule every comparison of tiers uses
+    /// (the overall tier of a terminal, the target the guard confirms, the
+    /// tints). A defined tier has its configured `rank`; `unknown`, and any
+    /// tier the configuration does not define, rank at least with
+    /// `production` (the larger of the two ranks): the guard treats them as
+    /// production (DESIGN.md Guard), so raising production's rank raises
+    /// theirs. Tier::none() ranks -1, below every tier.
+    int rank(const Tier& tier) const;
+
+    /// True when `tier` ranks at least as high as `production`: production
+    /// itself, unknown, and tiers configured with a rank as high. These
+    /// are the tiers that get a background tint.
+    bool production_ranked(const Tier& tier) const;
 };
 
 /// Parses one config file. `system` is true for /etc/sentinel/config.toml,

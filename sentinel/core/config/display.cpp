@@ -70,13 +70,6 @@ DisplaySettings load_display_settings(const Vars& vars, const FileReader& files)
     return settings;
 }
 
-bool production_ranked(const Config& config, std::string_view tier) {
-    const Tier* production = config.tier("production");
-    const Tier* t = config.tier(tier);
-    if (!production || !t) return tier == "unknown" || tier == "production";
-    return t->rank >= production->rank;
-}
-
 bool no_color(const Vars& vars) {
     auto value = get(vars, "NO_COLOR");
     return value && !value->empty();

@@ -44,11 +44,6 @@ void apply_display_config(std::string_view text, const std::string& path, Displa
 /// `$XDG_CONFIG_HOME/sentinel/config.toml` or `~/.config/...`).
 DisplaySettings load_display_settings(const Vars& vars, const FileReader& files);
 
-/// True when `tier` ranks at least as high as "production" in `config`
-/// (production itself and "unknown", which the guard treats as production):
-/// the tiers that get a background tint.
-bool production_ranked(const Config& config, std::string_view tier);
-
 /// True when `NO_COLOR` is set to a non-empty value (https://no-color.org).
 bool no_color(const Vars& vars);
 

@@ -19,21 +19,21 @@ std::string pad(std::string s, std::size_t width) {
 }  // namespace
 
 std::string format_explain(const Snapshot& s, bool color) {
-    auto paint = [&](const std::string& text, const std::string& tier_name) {
-        const Tier* tier = s.config.tier(tier_name);
+    auto paint = [&](const std::string& text, const Tier& tier_name) {
+        const TierSpec* tier = s.config.spec(tier_name);
         std::string sgr = tier ? tier->color.sgr(false) : "";
         if (!color || sgr.empty()) return text;
         return "\x1b[1;" + sgr + "m" + text + "\x1b[0m";
     };
-    auto label = [&](const std::string& tier_name) {
-        const Tier* tier = s.config.tier(tier_name);
-        return sanitize(tier ? tier->label : tier_name) + " (" + sanitize(tier_name) + ")";
+    auto label = [&](const Tier& tier_name) {
+        const TierSpec* tier = s.config.spec(tier_name);
+        return sanitize(tier ? tier->label : tier_name.name()) + " (" + sanitize(tier_name.name()) + ")";
     };
 
     std::string out = "This terminal is " + paint(label(s.tier), s.tier);
     if (!s.config.errors.empty()) out += " because the configuration has errors (see below)";
     else if (s.targets.empty()) out += ": nothing here names a kube context, a PostgreSQL server or a configured variable";
-    else if (s.tier == "unknown" || s.tier == "production")
+    else if (s.tier == Tier::unknown() || s.tier == Tier::production())
         out += ", the most dangerous of its targets";
     out += ".\n";
 

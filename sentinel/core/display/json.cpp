@@ -17,8 +17,8 @@ nlohmann::ordered_json sanitized(const std::vector<std::string>& list) {
 std::string format_json(const Snapshot& snapshot) {
     nlohmann::ordered_json root;
     root["version"] = 1;
-    root["tier"] = snapshot.tier;
-    const Tier* tier = snapshot.config.tier(snapshot.tier);
+    root["tier"] = snapshot.tier.name();
+    const TierSpec* tier = snapshot.config.spec(snapshot.tier);
     root["label"] = tier ? sanitize(tier->label) : "";
     nlohmann::ordered_json targets = nlohmann::ordered_json::array();
     for (const Target& t : snapshot.targets) {
@@ -27,7 +27,7 @@ std::string format_json(const Snapshot& snapshot) {
         for (const Field& f : t.fields) j[f.name] = sanitize(f.value);
         if (t.kind == Kind::kube) j["files"] = sanitized(t.files);
         j["sources"] = sanitized(t.sources);
-        j["tier"] = sanitize(t.tier);
+        j["tier"] = sanitize(t.tier.name());
         j["rule"] = sanitize(t.rule);
         j["problems"] = sanitized(t.problems);
         targets.push_back(std::move(j));

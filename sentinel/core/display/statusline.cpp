@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "sentinel/core/sanitize.hpp"
-#include "sentinel/core/config/display.hpp"
 
 namespace sentinel {
 namespace {
@@ -40,14 +39,14 @@ void add(StatusLine& line, std::string text, Style style) {
 
 LineContent line_content(const Snapshot& s) {
     LineContent c;
-    c.tier = sanitize(s.tier);
-    if (const Tier* tier = s.config.tier(s.tier)) {
+    c.tier = sanitize(s.tier.name());
+    if (const TierSpec* tier = s.config.spec(s.tier)) {
         c.label = sanitize(tier->label);
         c.color = tier->color;
-    } else if (s.tier != "none") {
-        c.label = sanitize(s.tier);
+    } else if (s.tier != Tier::none()) {
+        c.label = sanitize(s.tier.name());
     }
-    c.production = production_ranked(s.config, s.tier);
+    c.production = s.config.production_ranked(s.tier);
     for (const Target& t : s.targets) {
         std::string item = item_of(t);
         if (std::find(c.items.begin(), c.items.end(), item) == c.items.end()) c.items.push_back(std::move(item));

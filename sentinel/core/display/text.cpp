@@ -15,16 +15,16 @@ struct Painter {
     }
 };
 
-std::string tier_sgr(const Snapshot& s, const std::string& tier_name, bool bold) {
-    const Tier* tier = s.config.tier(tier_name);
+std::string tier_sgr(const Snapshot& s, const Tier& tier_name, bool bold) {
+    const TierSpec* tier = s.config.spec(tier_name);
     std::string sgr = tier ? tier->color.sgr(false) : "";
     if (bold) sgr = sgr.empty() ? "1" : "1;" + sgr;
     return sgr;
 }
 
-std::string label_of(const Snapshot& s, const std::string& tier_name) {
-    const Tier* tier = s.config.tier(tier_name);
-    return sanitize(tier ? tier->label : tier_name);
+std::string label_of(const Snapshot& s, const Tier& tier_name) {
+    const TierSpec* tier = s.config.spec(tier_name);
+    return sanitize(tier ? tier->label : tier_name.name());
 }
 
 // The short form of a target for one-line displays.
@@ -52,7 +52,7 @@ std::string short_name(const Target& t) {
 std::string format_plain(const Snapshot& s, bool color) {
     Painter p{color};
     std::string out;
-    out += "tier: " + p.paint(label_of(s, s.tier), tier_sgr(s, s.tier, true)) + " (" + sanitize(s.tier) + ")\n";
+    out += "tier: " + p.paint(label_of(s, s.tier), tier_sgr(s, s.tier, true)) + " (" + sanitize(s.tier.name()) + ")\n";
     if (s.targets.empty()) out += "no targets: no kube context, PostgreSQL variables or configured env variables\n";
     for (const Target& t : s.targets) {
         out += std::string(kind_name(t.kind)) + "  ";
@@ -70,7 +70,7 @@ std::string format_plain(const Snapshot& s, bool color) {
 }
 
 std::string format_prompt(const Snapshot& s, bool color, std::size_t width) {
-    if (s.targets.empty() && s.tier != "unknown") return {};
+    if (s.targets.empty() && s.tier != Tier::unknown()) return {};
     Painter p{color};
     std::string label = label_of(s, s.tier);
     std::string names;

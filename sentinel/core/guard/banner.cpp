@@ -13,9 +13,9 @@ std::string show(const std::string& raw, std::size_t width = kFieldWidth) {
     return elide_middle(sanitize(raw), width);
 }
 
-std::string label_of(const Snapshot& snapshot, const std::string& tier_name, bool color) {
-    const Tier* tier = snapshot.config.tier(tier_name);
-    std::string label = tier && !tier->label.empty() ? tier->label : tier_name;
+std::string label_of(const Snapshot& snapshot, const Tier& tier_name, bool color) {
+    const TierSpec* tier = snapshot.config.spec(tier_name);
+    std::string label = tier && !tier->label.empty() ? tier->label : tier_name.name();
     label = show(label, 20);
     if (!color) return "[" + label + "]";
     std::string bg = tier ? tier->color.sgr(true) : "";
@@ -35,7 +35,7 @@ std::string shell_quote(const std::string& value) {
 }
 
 std::string format_question(const Snapshot& snapshot, const Decision& decision, const Action& action, bool color) {
-    std::string out = label_of(snapshot, decision.tier, color) + " sentinel: " + show(decision.tier, 30) +
+    std::string out = label_of(snapshot, decision.tier, color) + " sentinel: " + show(decision.tier.name(), 30) +
                       " target, confirm before acting\n";
     if (decision.target >= 0) {
         const Target& t = snapshot.targets[static_cast<std::size_t>(decision.target)];
@@ -46,7 +46,7 @@ std::string format_question(const Snapshot& snapshot, const Decision& decision, 
         if (!t.problems.empty()) {
             for (const std::string& p : t.problems) out += "  why     unknown: " + show(p, 200) + "\n";
         } else if (!t.rule.empty()) {
-            out += "  why     " + show(t.tier, 30) + " by " + show(t.rule, 200) + "\n";
+            out += "  why     " + show(t.tier.name(), 30) + " by " + show(t.rule, 200) + "\n";
         }
     }
     for (const std::string& e : snapshot.config.errors) out += "  config  " + show(e, 200) + "\n";
@@ -65,7 +65,7 @@ std::string format_answer_prompt(const Decision& decision) {
 
 std::string format_refusal(const Decision& decision, const Action& action) {
     std::string what = show(action.tool, 40) + (action.verb.empty() ? "" : " " + show(action.verb, 120));
-    std::string out = "sentinel: refused: " + what + " on " + show(decision.tier, 30);
+    std::string out = "sentinel: refused: " + what + " on " + show(decision.tier.name(), 30);
     if (!decision.expected.empty() && decision.policy == Policy::type_name)
         out += " target \"" + show(decision.expected) + "\"";
     out += ": " + show(decision.reason, 200);

@@ -1,6 +1,6 @@
 #include "sentinel/core/guard/guard.hpp"
 
-#include <algorithm>
+#include "sentinel/core/classify.hpp"
 
 namespace sentinel {
 namespace {
@@ -14,11 +14,6 @@ int strictness(Policy p) {
     return 2;
 }
 
-int rank_of(const Config& config, const std::string& tier) {
-    if (tier == "unknown") return std::max(100, config.tier("production") ? config.tier("production")->rank : 100);
-    const Tier* t = config.tier(tier);
-    return t ? t->rank : 100;  // a tier the config does not know counts as production
-}
 
 }  // namespace
 
@@ -32,35 +27,24 @@ std::string_view verdict_name(Decision::Verdict verdict) {
     return "?";
 }
 
-int chosen_target(const Snapshot& snapshot) {
-    int best = -1;
-    int best_rank = 0;
-    for (std::size_t i = 0; i < snapshot.targets.size(); ++i) {
-        int r = rank_of(snapshot.config, snapshot.targets[i].tier);
-        if (best < 0 || r > best_rank) {
-            best = static_cast<int>(i);
-            best_rank = r;
-        }
-    }
-    return best;
-}
+int chosen_target(const Snapshot& snapshot) { return most_dangerous(snapshot.targets, snapshot.config); }
 
 Decision decide(const Snapshot& snapshot, const Action& action, bool has_tty,
                 const std::optional<std::string>& override_value) {
     Decision d;
     d.tier = snapshot.tier;
     d.target = chosen_target(snapshot);
-    const Tier* tier = snapshot.config.tier(snapshot.tier);
+    const TierSpec* tier = snapshot.config.spec(snapshot.tier);
     d.policy = tier ? tier->policy : Policy::type_name;
-    bool untrusted = snapshot.tier == "unknown" || !snapshot.config.errors.empty() ||
-                     (!tier && snapshot.tier != "none");
-    if (snapshot.tier == "none" && snapshot.config.errors.empty()) d.policy = Policy::none;  // nothing to act on
+    bool untrusted = snapshot.tier == Tier::unknown() || !snapshot.config.errors.empty() ||
+                     (!tier && snapshot.tier != Tier::none());
+    if (snapshot.tier == Tier::none() && snapshot.config.errors.empty()) d.policy = Policy::none;  // nothing to act on
     if (untrusted && strictness(d.policy) < strictness(Policy::type_name)) d.policy = Policy::type_name;
     if (d.target < 0 && d.policy == Policy::type_name) d.policy = Policy::yes;  // broken config, no target: "yes"
 
     if (d.policy == Policy::none) {
         d.verdict = Decision::Verdict::run;
-        d.reason = "tier \"" + d.tier + "\" has policy none";
+        d.reason = "tier \"" + d.tier.name() + "\" has policy none";
         return d;
     }
     if (action.risk == Risk::read) {
@@ -98,7 +82,7 @@ Decision decide(const Snapshot& snapshot, const Action& action, bool has_tty,
         return d;
     }
     d.verdict = Decision::Verdict::ask;
-    d.reason = untrusted ? "the target cannot be trusted (unknown)" : "tier \"" + d.tier + "\" asks";
+    d.reason = untrusted ? "the target cannot be trusted (unknown)" : "tier \"" + d.tier.name() + "\" asks";
     return d;
 }
 
@@ -109,9 +93,9 @@ bool answer_accepted(const Decision& decision, std::string_view typed) {
 std::string fingerprint(const Snapshot& snapshot) {
     // Length-prefixed, so that no value can imitate a separator.
     auto part = [](const std::string& s) { return std::to_string(s.size()) + ":" + s; };
-    std::string out = part(snapshot.tier);
+    std::string out = part(snapshot.tier.name());
     for (const Target& t : snapshot.targets) {
-        out += part(std::string(kind_name(t.kind))) + part(t.tier);
+        out += part(std::string(kind_name(t.kind))) + part(t.tier.name());
         for (const Field& f : t.fields) out += part(f.name) + part(f.value);
         out += ";";
     }

@@ -25,7 +25,7 @@ struct Decision {
     };
     Verdict verdict = Verdict::refuse;
     Policy policy = Policy::type_name;  ///< effective policy (unknown and broken configs count as production)
-    std::string tier;                   ///< the snapshot's overall tier
+    Tier tier = Tier::none();           ///< the snapshot's overall tier
     int target = -1;                    ///< index of the target in Snapshot::targets being confirmed; -1 for none
     std::string expected;               ///< what the person must type: the target name, or "yes"
     std::string reason;                 ///< why, one line, raw (sanitize to print)
@@ -34,9 +34,10 @@ struct Decision {
 /// "run", "ask", "override" or "refuse".
 std::string_view verdict_name(Decision::Verdict verdict);
 
-/// The index of the most dangerous target of `snapshot` (highest tier rank,
-/// "unknown" and tiers missing from the config ranking as production; the
-/// earlier target on a tie), or -1 when there are none.
+/// The index of the target the guard confirms: the most dangerous of
+/// `snapshot` (most_dangerous, core/classify.hpp), whose tier is the
+/// snapshot's overall tier unless the configuration has errors; -1 when
+/// there are none.
 int chosen_target(const Snapshot& snapshot);
 
 /// Decides for `action` on `snapshot`. Rules, in order (DESIGN.md Guard,

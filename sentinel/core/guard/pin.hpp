@@ -68,7 +68,7 @@ struct PinnedCommand {
 /// `read_only`. With `prompt_tier` (interactive psql on a guarded tier),
 /// PROMPT1 and PROMPT2 show the tier label in its colour (`-v`).
 PinnedCommand pin_psql(const std::string& program, const PsqlCommandLine& cmd, const PinnedConnection& connection,
-                       bool read_only, const Tier* prompt_tier);
+                       bool read_only, const TierSpec* prompt_tier);
 
 /// True when `connection` is what the pg `targets` (from evaluate) show:
 /// same dbname and user, and per host the same host, hostaddr and port.

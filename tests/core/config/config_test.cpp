@@ -114,13 +114,13 @@ TEST_CASE("config: a rule naming an unknown tier is an error of the combined con
 TEST_CASE("config: built-ins") {
     Config c = build_config(std::nullopt, std::nullopt);
     CHECK(c.errors.empty());
-    REQUIRE(c.tier("production"));
-    CHECK(c.tier("production")->policy == Policy::type_name);
-    CHECK(c.tier("production")->label == "PROD");
-    CHECK(c.tier("unknown")->rank == c.tier("production")->rank);
-    CHECK(c.tier("staging")->rank < c.tier("production")->rank);
-    CHECK(c.tier("local")->policy == Policy::none);
-    CHECK(c.tier("nope") == nullptr);
+    REQUIRE(c.spec(Tier("production")));
+    CHECK(c.spec(Tier("production"))->policy == Policy::type_name);
+    CHECK(c.spec(Tier("production"))->label == "PROD");
+    CHECK(c.spec(Tier("unknown"))->rank == c.spec(Tier("production"))->rank);
+    CHECK(c.spec(Tier("staging"))->rank < c.spec(Tier("production"))->rank);
+    CHECK(c.spec(Tier("local"))->policy == Policy::none);
+    CHECK(c.spec(Tier("nope")) == nullptr);
     CHECK(has_builtin_rules(c));
     CHECK(policy_name(Policy::type_name) == "type-name");
     CHECK(policy_name(Policy::yes) == "yes");
@@ -130,22 +130,22 @@ TEST_CASE("config: a user file cannot weaken a tier the system file locks") {
     ConfigFile sys = must_parse("[tiers.production]\nlocked = true\n", true);
     ConfigFile user = must_parse("[tiers.production]\npolicy = \"none\"\nrank = 1\nlabel = \"prd\"\n");
     Config c = build_config(sys, user);
-    CHECK(c.tier("production")->policy == Policy::type_name);
-    CHECK(c.tier("production")->rank == 100);
-    CHECK(c.tier("production")->label == "prd");  // only policy and rank are locked
+    CHECK(c.spec(Tier("production"))->policy == Policy::type_name);
+    CHECK(c.spec(Tier("production"))->rank == 100);
+    CHECK(c.spec(Tier("production"))->label == "prd");  // only policy and rank are locked
     CHECK(c.notes.size() == 2);
     // Raising the rank is not weakening.
-    CHECK(build_config(sys, must_parse("[tiers.production]\nrank = 500\n")).tier("production")->rank == 500);
+    CHECK(build_config(sys, must_parse("[tiers.production]\nrank = 500\n")).spec(Tier("production"))->rank == 500);
     // Without the lock the user decides.
     Config open = build_config(std::nullopt, user);
-    CHECK(open.tier("production")->policy == Policy::none);
-    CHECK(open.tier("production")->rank == 1);
+    CHECK(open.spec(Tier("production"))->policy == Policy::none);
+    CHECK(open.spec(Tier("production"))->rank == 1);
 }
 
 TEST_CASE("config: a locked system rule locks its tier; `locked` in a user file counts for nothing") {
     ConfigFile sys = must_parse("[[rules]]\nlocked = true\ntier = \"staging\"\ncontext = \"stg-*\"\n", true);
     Config c = build_config(sys, must_parse("[tiers.staging]\npolicy = \"none\"\n"));
-    CHECK(c.tier("staging")->policy == Policy::yes);
+    CHECK(c.spec(Tier("staging"))->policy == Policy::yes);
 
     ConfigFile user = must_parse("[tiers.production]\nlocked = true\n[[rules]]\nlocked = true\ntier = \"development\"\ncontext = \"x\"\n");
     CHECK_FALSE(user.tiers[0].locked);
@@ -171,7 +171,7 @@ TEST_CASE("config: builtin_rules = false drops the built-in rules, not the tiers
     Config c = build_config(std::nullopt, must_parse("builtin_rules = false\n"));
     CHECK_FALSE(has_builtin_rules(c));
     CHECK(c.rules.empty());
-    CHECK(c.tier("production"));
+    CHECK(c.spec(Tier("production")));
     Config s = build_config(must_parse("builtin_rules = false\n", true), must_parse("builtin_rules = true\n"));
     CHECK(has_builtin_rules(s));
 }
@@ -193,7 +193,7 @@ TEST_CASE("load_config: where the files are") {
         fs.file("/etc/sentinel/config.toml", sys).file("/home/u/.config/sentinel/config.toml", user);
         Config c = load_config({{"HOME", "/home/u"}}, fs);
         CHECK(c.files == std::vector<std::string>{"/etc/sentinel/config.toml", "/home/u/.config/sentinel/config.toml"});
-        CHECK(c.tier("production")->label == "USER");
+        CHECK(c.spec(Tier("production"))->label == "USER");
     }
     SUBCASE("SENTINEL_SYSTEM_CONFIG and XDG_CONFIG_HOME") {
         FakeFs fs;
@@ -206,7 +206,7 @@ TEST_CASE("load_config: where the files are") {
         FakeFs fs;
         fs.file("/home/u/.config/sentinel/config.toml", user);
         Config c = load_config({{"HOME", "/home/u"}, {"XDG_CONFIG_HOME", "rel"}}, fs);
-        CHECK(c.tier("production")->label == "USER");
+        CHECK(c.spec(Tier("production"))->label == "USER");
     }
     SUBCASE("no files: built-ins only, no error") {
         FakeFs fs;
@@ -223,21 +223,21 @@ TEST_CASE("load_config: where the files are") {
         CHECK(c.errors == std::vector<std::string>{
                               "/etc/sentinel/config.toml: permission denied",
                               "/home/u/.config/sentinel/config.toml:2:10: policy must be \"none\", \"yes\" or \"type-name\""});
-        CHECK(c.tier("production")->policy == Policy::type_name);
+        CHECK(c.spec(Tier("production"))->policy == Policy::type_name);
     }
 }
 
 TEST_CASE("config: grace periods and the audit policy, which a user file cannot weaken") {
     Config plain = build_config(std::nullopt, must_parse("audit = \"required\"\n[tiers.staging]\ngrace = 600\n"));
     CHECK(plain.audit_required);
-    CHECK(plain.tier("staging")->grace == 600);
-    CHECK(plain.tier("production")->grace == 0);  // off for production unless named
+    CHECK(plain.spec(Tier("staging"))->grace == 600);
+    CHECK(plain.spec(Tier("production"))->grace == 0);  // off for production unless named
     CHECK(must_fail("[tiers.staging]\ngrace = 90000\n") == "cfg.toml:2:9: grace must be seconds from 0 to 86400");
     CHECK(must_fail("audit = \"sometimes\"\n") == "cfg.toml:1:9: audit must be \"best-effort\" or \"required\"");
 
     ConfigFile sys = must_parse("audit = \"required\"\n[tiers.production]\nlocked = true\ngrace = 0\n", true);
     Config c = build_config(sys, must_parse("audit = \"best-effort\"\n[tiers.production]\ngrace = 3600\n"));
     CHECK(c.audit_required);
-    CHECK(c.tier("production")->grace == 0);
+    CHECK(c.spec(Tier("production"))->grace == 0);
     CHECK(c.notes.size() == 2);
 }

@@ -54,10 +54,10 @@ TEST_CASE("load_display_settings: user file over system file") {
 
 TEST_CASE("production_ranked and NO_COLOR") {
     Config config = build_config(std::nullopt, std::nullopt);
-    CHECK(production_ranked(config, "production"));
-    CHECK(production_ranked(config, "unknown"));
-    CHECK_FALSE(production_ranked(config, "staging"));
-    CHECK_FALSE(production_ranked(config, "none"));
+    CHECK(config.production_ranked(Tier("production")));
+    CHECK(config.production_ranked(Tier("unknown")));
+    CHECK_FALSE(config.production_ranked(Tier("staging")));
+    CHECK_FALSE(config.production_ranked(Tier("none")));
     CHECK(no_color({{"NO_COLOR", "1"}}));
     CHECK_FALSE(no_color({{"NO_COLOR", ""}}));
     CHECK_FALSE(no_color({}));

@@ -8,6 +8,7 @@
 #include "sentinel/core/guard/describe.hpp"
 #include "sentinel/core/guard/grace.hpp"
 #include "sentinel/core/guard/pin.hpp"
+#include "tests/builders.hpp"
 
 namespace sentinel {
 namespace {
@@ -89,7 +90,7 @@ TEST_CASE("decide: staging asks yes") {
 
 TEST_CASE("decide: unknown, dangling context and broken config count as production") {
     Decision unknown = decide(Snap().kube("mystery").s, act(Risk::write), true, std::nullopt);
-    CHECK(unknown.tier == "unknown");
+    CHECK(unknown.tier.name() == "unknown");
     CHECK(unknown.verdict == V::ask);
     CHECK(unknown.expected == "mystery");
     Decision dangling = decide(Snap().kube("dev-eu").problem("context names no cluster").s, act(Risk::write), true,
@@ -216,8 +217,8 @@ TEST_CASE("pin_psql: one conninfo, no service, password in the environment") {
 }
 
 TEST_CASE("pin_psql: the prompt shows the tier in colour") {
-    Tier t;
-    t.name = "production";
+    TierSpec t;
+    t.tier = Tier::production();
     t.label = "PROD%";
     t.color = Color::ansi(1);
     PinnedConnection conn;
@@ -329,6 +330,33 @@ TEST_CASE("runs_unasked: what the agent may answer for the guard (EVAL)") {
     CHECK(runs_unasked(Snap().kube("dev-eu").config_error("x:1:1: bad").s, {"kubectl", "get", "pods"}));
     CHECK_FALSE(runs_unasked(Snap().kube("dev-eu").config_error("x:1:1: bad").s, {"kubectl", "delete", "pod", "x"}));
     CHECK_FALSE(runs_unasked(Snapshot{}, {"kubectl", "delete", "pod", "x"}));
+}
+
+TEST_CASE("refusal: the confirmed target is named with its own tier when production ranks 200 (bug)") {
+    // Reproduced: `on production target "APP_ENV=weird"`; that target is unknown.
+    Snapshot s = test::Snap()
+                     .add(test::env("APP_ENV", "weird"))
+                     .add(test::env("AWS_PROFILE", "prod-eu"))
+                     .user_toml("[tiers.production]\nrank = 200\n");
+    Decision d = decide(s, act(Risk::write), false, std::nullopt);
+    REQUIRE(d.target >= 0);
+    CHECK(s.targets[static_cast<std::size_t>(d.target)].tier == d.tier);
+    CHECK(d.tier == Tier::unknown());
+    std::string refusal = format_refusal(d, act(Risk::write));
+    CHECK(refusal.find("on unknown target \"APP_ENV=weird\"") != std::string::npos);
+    // The chosen target's tier is the overall tier, in any order and at any rank.
+    for (const char* toml : {"", "[tiers.production]\nrank = 200\n", "[tiers.production]\nrank = 5\n"}) {
+        for (bool reversed : {false, true}) {
+            test::Snap snap;
+            snap.user_toml(toml);
+            if (reversed) snap.add(test::env("AWS_PROFILE", "prod-eu")).add(test::env("APP_ENV", "weird"));
+            else snap.add(test::env("APP_ENV", "weird")).add(test::env("AWS_PROFILE", "prod-eu"));
+            Snapshot t = snap;
+            CAPTURE(toml);
+            CAPTURE(reversed);
+            CHECK(t.targets[static_cast<std::size_t>(chosen_target(t))].tier == t.tier);
+        }
+    }
 }
 
 }  // namespace sentinel
