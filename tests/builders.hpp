@@ -17,6 +17,7 @@
 
 #include "sentinel/core/classify.hpp"
 #include "sentinel/core/config/config.hpp"
+#include "sentinel/core/display/model.hpp"
 #include "sentinel/core/snapshot.hpp"
 #include "sentinel/core/target.hpp"
 #include "sentinel/core/tier.hpp"
@@ -121,6 +122,27 @@ private:
     std::vector<std::string> errors_;
     std::string toml_;
 };
+
+/// A TargetView of `kind` named `name` (already sanitized), for sinks
+/// tested without a snapshot.
+inline TargetView view(Kind kind, const std::string& name) {
+    TargetView v;
+    v.kind = kind;
+    v.name = name;
+    return v;
+}
+
+/// The production display of one kube target "prod-eu/payments": label
+/// PROD, red, production-ranked.
+inline Display production_display() {
+    Display d;
+    d.tier = Tier::production();
+    d.label = "PROD";
+    d.color = Color::ansi(1);
+    d.dangerous = true;
+    d.targets = {view(Kind::kube, "prod-eu/payments")};
+    return d;
+}
 
 }  // namespace test
 }  // namespace sentinel

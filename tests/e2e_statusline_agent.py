@@ -107,6 +107,26 @@ def main():
         for bar in bars.values():
             tmux("kill-pane", "-t", bar, check_rc=False)
 
+        # One target, one name: the prompt, the reserved line, the tmux
+        # options and `sentinel bar` all call a pg service by its name
+        # (before, the prompt said "billing (bills@db1.example)").
+        services = os.path.join(WORK, "pg_service.conf")
+        with open(services, "w") as f:
+            f.write("[billing]\nhost=db1.example\ndbname=bills\n")
+        pg_env = e + ["-e", f"PGSERVICEFILE={services}", "-e", "PGSERVICE=billing"]
+        p4 = tmux("new-window", "-d", "-P", "-F", "#{pane_id}", *pg_env, shell).strip()
+        check("pg service: the reserved line names it 'billing'",
+              wait_for(lambda: last(p4).startswith(" PROD  kube prod-eu/payments \u00b7 pg billing")), rows(p4))
+        check("pg service: the prompt names it 'billing' too",
+              wait_for(lambda: any(r.startswith("PROD prod-eu/payments billing $") for r in rows(p4))), rows(p4))
+        check("pg service: @sentinel_text names it alike",
+              option(p4, "@sentinel_text") == "kube prod-eu/payments \u00b7 pg billing", option(p4, "@sentinel_text"))
+        bar = tmux("new-window", "-d", "-P", "-F", "#{pane_id}", *e, f"{BIN} bar --pane {p4}").strip()
+        check("pg service: `sentinel bar --pane` draws the same line",
+              wait_for(lambda: rows(bar)[0].startswith(" PROD  kube prod-eu/payments \u00b7 pg billing")), rows(bar)[:2])
+        tmux("kill-pane", "-t", bar, check_rc=False)
+        tmux("kill-pane", "-t", p4, check_rc=False)
+
         tmux("send-keys", "-t", p2, "vim -u NONE -N", "Enter")
         wait_for(lambda: any(r.startswith("~") for r in rows(p2)))
         tmux("send-keys", "-t", p2, ":q", "Enter")

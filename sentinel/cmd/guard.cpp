@@ -140,16 +140,10 @@ int guard_psql(const Invocation& inv, const Vars& vars, const std::vector<std::s
     req.evaluate = [&]() { return evaluate_psql(vars, eval_cmd, params, pinned); };
     ConfirmOutcome outcome = run_confirmation(req);
     if (!outcome.go) return outcome.exit_code;
-    const Snapshot& s = outcome.evaluated.snapshot;
-    const TierSpec* tier = s.config.spec(s.tier);
-    TierSpec fallback;
-    fallback.tier = s.tier;
-    fallback.label = "UNKNOWN";
-    fallback.color = Color::ansi(5);
-    if (!tier) tier = &fallback;
+    Display display = make_display(outcome.evaluated.snapshot);
     bool guarded = outcome.decision.policy != Policy::none;
     PinnedCommand pc = pin_psql(argv[0], cmd, pinned, interactive && guarded && !cmd.write,
-                                interactive && guarded ? tier : nullptr);
+                                interactive && guarded ? &display : nullptr);
     return exec_command(pc.argv, pc.set_env, pc.unset_env);
 }
 

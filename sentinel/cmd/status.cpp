@@ -100,8 +100,10 @@ int run_status(const Invocation& inv) {
     Snapshot s = evaluate_here(vars, inv.rest);
     report_config_errors(s);
     bool color = use_color(inv, vars);
-    std::string text = format == "json" ? format_json(s) : format == "prompt" ? format_prompt(s, color) + "\n"
-                                                                            : format_plain(s, color);
+    Display display = make_display(s);
+    std::string text = format == "json"     ? format_json(s, display)
+                       : format == "prompt" ? format_prompt(display, color) + "\n"
+                                            : format_plain(s, display, color);
     if (write_out(text) != 0) return 1;
     return exit_code(s);
 }
@@ -109,7 +111,7 @@ int run_status(const Invocation& inv) {
 int run_explain(const Invocation& inv) {
     Vars vars = environment_vars();
     Snapshot s = evaluate_here(vars, inv.rest);
-    if (write_out(format_explain(s, use_color(inv, vars))) != 0) return 1;
+    if (write_out(format_explain(s, make_display(s), use_color(inv, vars))) != 0) return 1;
     return exit_code(s);
 }
 

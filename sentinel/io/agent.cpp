@@ -248,11 +248,11 @@ void Agent::show(Session& s, bool prompt) {
     if (!display) {
         SessionTerminal terminal =
             reported_terminal(session_terminal(s.pid, s.tty, s.tmux, s.tmux_pane), s.vars, s.reported);
-        display = std::make_unique<SessionDisplay>(std::move(terminal), e.display, tmux_);
+        display = std::make_unique<SessionDisplay>(std::move(terminal), e.settings, tmux_);
         if (std::string notice = display->take_notice(); !notice.empty())
             log("session " + std::to_string(s.id) + ": " + notice.substr(0, notice.size() - 1));
     }
-    LineContent content = e.line;
+    Display content = e.display;
     if (!s.changed_from.empty()) content.note = "changed from " + s.changed_from;
     if (prompt) display->at_prompt(content);
     else display->on_change(content, s.idle);

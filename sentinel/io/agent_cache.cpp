@@ -62,9 +62,9 @@ const Evaluation& EvalCache::get(const Vars& vars) {
     Snapshot s = evaluate(vars, reader, {}, &kubeconfigs);
     ++evaluations_;
     Entry entry;
-    entry.eval.view = make_view(s);
-    entry.eval.line = line_content(s);
-    entry.eval.display = load_display_settings(vars, reader);
+    entry.eval.display = make_display(s);
+    entry.eval.view = make_view(s, entry.eval.display);
+    entry.eval.settings = load_display_settings(vars, reader);
     entry.eval.names = reported_names(s.config);
     for (const std::string& path : seen) {
         auto b = before.find(path);

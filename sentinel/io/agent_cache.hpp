@@ -38,10 +38,10 @@ FileIdentity identify(const std::string& path);
 /// One evaluation: what it shows, which variables shells must report under
 /// its config, and the files it depends on with their identities.
 struct Evaluation {
-    View view;
+    Display display;                              ///< make_display(): what every sink draws (core/display/model.hpp)
+    View view;                                    ///< the prompt's variables, drawn from `display`
     std::vector<std::string> names;               ///< reported_names(config)
-    LineContent line;                             ///< the status line's content (core/display/statusline.hpp)
-    DisplaySettings display;                      ///< `[display]` of the config files (core/config/display.hpp)
+    DisplaySettings settings;                     ///< `[display]` of the config files (core/config/display.hpp)
     std::map<std::string, FileIdentity> files;    ///< every file read or looked for
     bool stale = false;                           ///< a watched file changed
 };

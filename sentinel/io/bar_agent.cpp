@@ -6,9 +6,32 @@
 
 #include "sentinel/io/runtime_dir.hpp"
 #include "sentinel/io/socket.hpp"
-#include "sentinel/core/config/display.hpp"
+#include "sentinel/core/sanitize.hpp"
 
 namespace sentinel {
+namespace {
+
+// The <targets> field of a SESSION frame: lines "<kind> TAB <name>".
+std::vector<TargetView> targets_of(const std::string& field) {
+    std::vector<TargetView> out;
+    std::size_t start = 0;
+    while (start < field.size()) {
+        std::size_t end = field.find('\n', start);
+        if (end == std::string::npos) end = field.size();
+        std::string line = field.substr(start, end - start);
+        start = end + 1;
+        std::size_t tab = line.find('\t');
+        if (tab == std::string::npos) continue;
+        TargetView v;
+        std::string kind = line.substr(0, tab);
+        v.kind = kind == "pg" ? Kind::pg : kind == "env" ? Kind::env : Kind::kube;
+        v.name = line.substr(tab + 1);  // sanitized by the agent (make_display)
+        out.push_back(std::move(v));
+    }
+    return out;
+}
+
+}  // namespace
 
 Result<std::unique_ptr<AgentFeed>> AgentFeed::connect(const Vars& vars, BarFollow follow, Config config) {
     auto path = agent_socket_path(vars);
@@ -49,13 +72,17 @@ void AgentFeed::on_frame(const Frame& f) {
         s.label = f[10];
         s.text = f[11];
         s.changed_from = f[12];
+        s.color = f.size() >= 16 ? Color::parse(f[13]) : std::nullopt;
+        s.dangerous = f.size() >= 16 && f[14] == "1";
+        s.targets.clear();
+        if (s.color) s.targets = targets_of(f[15]);
         if (changed) s.activity = ++clock_;
     } else if (f[0] == "ERROR") {
         alive_ = false;
     }
 }
 
-LineContent AgentFeed::content() const {
+Display AgentFeed::content() const {
     const Seen* chosen = nullptr;
     for (const auto& [id, s] : sessions_) {
         bool match = follow_.by == BarFollow::By::pid    ? s.pid == follow_.value
@@ -63,28 +90,34 @@ LineContent AgentFeed::content() const {
                                                          : !chosen || s.activity > chosen->activity;
         if (match) chosen = &s;
     }
-    LineContent c;
+    Display c;
     if (!chosen) {
-        c.tier = Tier::none().name();
-        c.items.push_back(follow_.by == BarFollow::By::pid    ? "waiting for the shell with pid " + follow_.value
-                          : follow_.by == BarFollow::By::pane ? "waiting for a shell in pane " + follow_.value
-                                                              : "waiting for a shell with the integration");
+        c.note = follow_.by == BarFollow::By::pid    ? "waiting for the shell with pid " + sanitize(follow_.value)
+                 : follow_.by == BarFollow::By::pane ? "waiting for a shell in pane " + sanitize(follow_.value)
+                                                     : "waiting for a shell with the integration";
         return c;
     }
-    c.tier = chosen->tier;
+    c.tier = Tier(chosen->tier);
     c.label = chosen->label;
-    const TierSpec* tier = config_.spec(Tier(chosen->tier));
+    std::string changed = chosen->changed_from.empty() ? "" : "changed from " + chosen->changed_from;
+    if (chosen->color) {
+        c.color = *chosen->color;
+        c.dangerous = chosen->dangerous;
+        c.targets = chosen->targets;
+        c.note = changed;
+        return c;
+    }
+    const TierSpec* tier = config_.spec(c.tier);
     c.color = tier ? tier->color : Color{};
+    c.dangerous = config_.production_ranked(c.tier);
     std::string text = chosen->text;  // format_prompt without colour: "LABEL names..."
     if (!c.label.empty() && text.rfind(c.label, 0) == 0) text = text.substr(c.label.size());
     while (!text.empty() && text[0] == ' ') text.erase(0, 1);
-    if (!text.empty()) c.items.push_back(text);
-    if (!chosen->changed_from.empty()) c.note = "changed from " + chosen->changed_from;
-    c.production = config_.production_ranked(Tier(c.tier));
+    c.note = text.empty() ? changed : changed.empty() ? text : text + " \u00b7 " + changed;
     return c;
 }
 
-std::optional<LineContent> AgentFeed::next() {
+std::optional<Display> AgentFeed::next() {
     char buf[8192];
     for (;;) {
         ssize_t n = ::read(fd_, buf, sizeof buf);
@@ -102,7 +135,7 @@ std::optional<LineContent> AgentFeed::next() {
         if (frame) on_frame(*frame);
     }
     if (buffer_.overflowed()) alive_ = false;
-    LineContent now = content();
+    Display now = content();
     if (shown_ && *shown_ == now) return std::nullopt;
     shown_ = now;
     return now;

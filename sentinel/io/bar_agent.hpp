@@ -21,10 +21,13 @@ struct BarFollow {
 };
 
 /// A BarFeed fed by the agent's SUBSCRIBE stream (core/agent/protocol.hpp: SESSION and
-/// GONE frames). The followed session's tier, label, line text and
-/// "changed from" mark become the content; the tier's colour comes from
-/// `config`. While the session is not (or no longer) known the line says
-/// so. alive() turns false when the agent closes the connection.
+/// GONE frames). The followed session's display as the agent derived it
+/// (tier, label, colour, targets) and its "changed from" mark become the
+/// content, so the bar draws what the session's own status line draws.
+/// From an agent whose SESSION frames lack the display fields (an older
+/// one), the prompt text is shown and the colour comes from `config`.
+/// While the session is not (or no longer) known the line says so.
+/// alive() turns false when the agent closes the connection.
 class AgentFeed : public BarFeed {
 public:
     /// Connects to the agent socket of `vars` (io/runtime_dir.hpp), says
@@ -34,17 +37,20 @@ public:
     ~AgentFeed() override;
 
     int fd() const override { return fd_; }
-    std::optional<LineContent> next() override;
+    std::optional<Display> next() override;
     bool alive() const override { return alive_; }
 
 private:
     struct Seen {
         std::string pid, pane, tier, label, text, changed_from, gen;
+        std::optional<Color> color;  ///< the display fields; nullopt from an older agent
+        bool dangerous = false;
+        std::vector<TargetView> targets;
         long activity = 0;  ///< order of the last change or prompt, for `active`
     };
     AgentFeed(int fd, BarFollow follow, Config config);
     void on_frame(const Frame& frame);
-    LineContent content() const;
+    Display content() const;
 
     int fd_ = -1;
     BarFollow follow_;
@@ -53,7 +59,7 @@ private:
     std::map<std::string, Seen> sessions_;  ///< by session id
     long clock_ = 0;
     bool alive_ = true;
-    std::optional<LineContent> shown_;
+    std::optional<Display> shown_;
 };
 
 }  // namespace sentinel

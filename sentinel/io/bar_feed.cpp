@@ -8,7 +8,7 @@ namespace sentinel {
 
 LocalFeed::LocalFeed(Vars vars) : vars_(std::move(vars)) {}
 
-std::optional<LineContent> LocalFeed::next() {
+std::optional<Display> LocalFeed::next() {
     bool first = !shown_.has_value();
     if (!first && watcher_.read_changes().empty()) return std::nullopt;
     std::set<std::string> paths;
@@ -19,7 +19,7 @@ std::optional<LineContent> LocalFeed::next() {
         watcher_.watch(paths);
         watched_ = std::move(paths);
     }
-    LineContent content = line_content(s);
+    Display content = make_display(s);
     if (shown_ && *shown_ == content) return std::nullopt;
     shown_ = content;
     return content;

@@ -21,7 +21,7 @@ public:
     virtual int fd() const = 0;
     /// Called once at the start and whenever fd() is readable: the content
     /// to show now, or nullopt when it did not change.
-    virtual std::optional<LineContent> next() = 0;
+    virtual std::optional<Display> next() = 0;
     /// False once the source has ended (the agent went away); the bar exits.
     virtual bool alive() const { return true; }
 };
@@ -36,7 +36,7 @@ class LocalFeed : public BarFeed {
 public:
     explicit LocalFeed(Vars vars);
     int fd() const override { return watcher_.fd(); }
-    std::optional<LineContent> next() override;
+    std::optional<Display> next() override;
 
     /// The paths watched after the latest evaluation (tests).
     const std::set<std::string>& watched() const { return watched_; }
@@ -45,7 +45,7 @@ private:
     Vars vars_;
     FileWatcher watcher_;
     std::set<std::string> watched_;
-    std::optional<LineContent> shown_;
+    std::optional<Display> shown_;
 };
 
 }  // namespace sentinel

@@ -55,7 +55,7 @@ int run_inline_line(BarFeed& feed, const std::string& term, Placement placement,
         return 0;
     }
     install_handlers(true);
-    LineContent content;
+    Display content;
     if (auto first = feed.next()) content = *first;
     auto size = tty_size(tty);
     if (!size) {
@@ -67,7 +67,7 @@ int run_inline_line(BarFeed& feed, const std::string& term, Placement placement,
         std::fputs(line.take_notice().c_str(), stderr);
         return 0;
     }
-    if (!write_to_tty(tty, first_paint + tint.update(content.production, content.color.palette()))) return 1;
+    if (!write_to_tty(tty, first_paint + tint.update(content.dangerous, content.color.palette()))) return 1;
     while (!g_stop && feed.alive()) {
         bool input = wait_feed(feed);
         if (g_stop) break;
@@ -82,7 +82,7 @@ int run_inline_line(BarFeed& feed, const std::string& term, Placement placement,
             g_resized = 0;
             if (auto now = tty_size(tty))
                 write_to_tty(tty, line.on_change(content, *now, no_color) +
-                                      tint.update(content.production, content.color.palette()));
+                                      tint.update(content.dangerous, content.color.palette()));
         }
     }
     write_to_tty(tty, line.release() + tint.release());
@@ -92,11 +92,11 @@ int run_inline_line(BarFeed& feed, const std::string& term, Placement placement,
 int run_tmux_push(BarFeed& feed, const TmuxPane& pane, const TmuxSettings& settings, const std::string& tmux_binary) {
     install_handlers(false);
     TmuxControlPool tmux(tmux_binary);
-    auto push = [&](const LineContent& content) {
-        auto done = tmux.set(pane, tmux_pane_options(content, content.production, settings));
+    auto push = [&](const Display& content) {
+        auto done = tmux.set(pane, tmux_pane_options(content, settings));
         if (!done) std::fprintf(stderr, "sentinel: %s\n", sanitize(done.error().message).c_str());
     };
-    LineContent content;
+    Display content;
     if (auto first = feed.next()) content = *first;
     push(content);
     while (!g_stop && feed.alive()) {

@@ -67,29 +67,29 @@ void SessionDisplay::paint(const std::string& bytes) {
     if (!bytes.empty()) write_to_tty(terminal_.tty, bytes);
 }
 
-void SessionDisplay::push(const LineContent& content) {
+void SessionDisplay::push(const Display& content) {
     if (!pane_) return;
-    auto options = tmux_pane_options(content, content.production, tmux_settings_);
+    auto options = tmux_pane_options(content, tmux_settings_);
     if (options == pushed_) return;
     if (tmux_.set(*pane_, options)) pushed_ = std::move(options);
 }
 
-void SessionDisplay::at_prompt(const LineContent& content) {
+void SessionDisplay::at_prompt(const Display& content) {
     if (!terminal_.tty.empty()) {
         std::string bytes;
         if (line_.usable())
             if (auto size = tty_size(terminal_.tty)) bytes = line_.at_prompt(content, *size, terminal_.no_color);
-        paint(bytes + tint_.update(content.production, content.color.palette()));
+        paint(bytes + tint_.update(content.dangerous, content.color.palette()));
     }
     push(content);
 }
 
-void SessionDisplay::on_change(const LineContent& content, bool idle) {
+void SessionDisplay::on_change(const Display& content, bool idle) {
     if (idle && !terminal_.tty.empty()) {
         std::string bytes;
         if (line_.usable())
             if (auto size = tty_size(terminal_.tty)) bytes = line_.on_change(content, *size, terminal_.no_color);
-        paint(bytes + tint_.update(content.production, content.color.palette()));
+        paint(bytes + tint_.update(content.dangerous, content.color.palette()));
     }
     push(content);
 }

@@ -66,13 +66,13 @@ public:
     /// after the reply, with the cursor at column 0): reserves and paints the
     /// line again (this restores it after clear, reset, vim or a resize),
     /// applies the tint, and pushes the tmux options if they changed.
-    void at_prompt(const LineContent& content);
+    void at_prompt(const Display& content);
 
     /// The session's content changed (a file changed, another terminal):
     /// repaints the line only while the shell is `idle` (between PROMPT and
     /// BUSY; a running full-screen program must not be painted over), applies
     /// the tint likewise, and pushes the tmux options in any case.
-    void on_change(const LineContent& content, bool idle);
+    void on_change(const Display& content, bool idle);
 
     /// The shell exited or the session is dropped: gives the full screen
     /// back and restores the background. The tmux options stay (the pane
@@ -84,7 +84,7 @@ public:
 
 private:
     void paint(const std::string& bytes);
-    void push(const LineContent& content);
+    void push(const Display& content);
 
     SessionTerminal terminal_;
     ReservedLine line_;

@@ -51,7 +51,7 @@ private:
     std::map<std::pair<int, int>, int> pairs_;
 };
 
-void draw(const LineContent& content, const BarScreenOptions& options, Pairs& pairs) {
+void draw(const Display& content, const BarScreenOptions& options, Pairs& pairs) {
     erase();
     int width = COLS > 1 ? COLS - 1 : 0;
     StatusLine line = layout_status_line(content, static_cast<std::size_t>(width), options.no_color);
@@ -95,7 +95,7 @@ int run_bar_screen(BarFeed& feed, const BarScreenOptions& options) {
     if (colours) use_default_colors();
     Pairs pairs(colours);
 
-    LineContent content;
+    Display content;
     if (auto first = feed.next()) content = std::move(*first);
     draw(content, options, pairs);
 

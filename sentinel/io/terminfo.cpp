@@ -143,7 +143,7 @@ ReservedLine::ReservedLine(const std::string& term, Placement placement) : place
 
 std::string ReservedLine::take_notice() { return std::exchange(notice_, std::string()); }
 
-std::string ReservedLine::at_prompt(const LineContent& content, ScreenSize size, bool no_color) {
+std::string ReservedLine::at_prompt(const Display& content, ScreenSize size, bool no_color) {
     if (!caps_) return {};
     if (!can_reserve(size)) {
         std::string out = release();
@@ -160,7 +160,7 @@ std::string ReservedLine::at_prompt(const LineContent& content, ScreenSize size,
     return out + reserve_bytes(*caps_, painted_, placement_, size);
 }
 
-std::string ReservedLine::on_change(const LineContent& content, ScreenSize size, bool no_color) {
+std::string ReservedLine::on_change(const Display& content, ScreenSize size, bool no_color) {
     if (!caps_ || !reserved_) return {};
     if (!can_reserve(size)) return release();
     StatusLine line = layout_status_line(content, static_cast<std::size_t>(size.cols - 1), no_color);

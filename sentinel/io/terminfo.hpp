@@ -96,12 +96,12 @@ public:
     std::string take_notice();
 
     /// At a prompt (the shell's cursor at column 0): reserve (again) and paint.
-    std::string at_prompt(const LineContent& content, ScreenSize size, bool no_color);
+    std::string at_prompt(const Display& content, ScreenSize size, bool no_color);
 
     /// While the shell is idle: repaint when the line or the size changed
     /// (after a resize the region is set again without scrolling); "" when
     /// nothing changed or nothing was reserved yet.
-    std::string on_change(const LineContent& content, ScreenSize size, bool no_color);
+    std::string on_change(const Display& content, ScreenSize size, bool no_color);
 
     /// The shell exits or the line is turned off: release_bytes once, then "".
     std::string release();

@@ -343,7 +343,7 @@ ConfirmOutcome run_confirmation(const ConfirmRequest& req) {
             out.exit_code = 0;
             return out;
         }
-        tty->write(format_question(out.evaluated.snapshot, d, req.action, req.color));
+        tty->write(format_question(out.evaluated.snapshot, make_display(out.evaluated.snapshot), d, req.action, req.color));
         TtyAnswer answer = tty->ask(format_answer_prompt(d), req.timeout_seconds);
         if (answer.status != TtyAnswer::Status::line)
             return refused(std::move(out), req, answer_status_name(answer.status), true);

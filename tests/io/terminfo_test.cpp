@@ -6,6 +6,8 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/builders.hpp"
+
 #include <algorithm>
 
 using namespace sentinel;
@@ -15,11 +17,11 @@ namespace {
 const ScreenSize k24x80{24, 80};
 
 StatusLine prod_line() {
-    LineContent c;
-    c.tier = "production";
+    Display c;
+    c.tier = Tier("production");
     c.label = "PROD";
     c.color = Color::ansi(1);
-    c.items = {"kube prod-eu/payments"};
+    c.targets = {test::view(Kind::kube, "prod-eu/payments")};
     return layout_status_line(c, 79, false);
 }
 
@@ -74,10 +76,10 @@ TEST_CASE("screen-256color and tmux-256color: their own sgr0 and cuu1") {
 TEST_CASE("linux: 8 colours, 256-colour tiers brought down") {
     TermCaps c = caps("linux");
     CHECK(c.colors == 8);
-    LineContent content;
+    Display content;
     content.label = "PROD";
     content.color = *Color::parse("196");
-    content.items = {"x"};
+    content.targets = {test::view(Kind::env, "x")};
     std::string paint = paint_bytes(c, layout_status_line(content, 79, false), Placement::bottom, {25, 80});
     CHECK(paint == "\x1b" "7\x1b[25;1H"
                    "\x1b[m\x0f\x1b[1m\x1b[7m\x1b[31m PROD "
@@ -87,7 +89,7 @@ TEST_CASE("linux: 8 colours, 256-colour tiers brought down") {
 
 TEST_CASE("xterm-256color: bright and 256 colours as setaf expands them") {
     TermCaps c = caps("xterm-256color");
-    LineContent content;
+    Display content;
     content.label = "P";
     content.color = Color::ansi(9);
     CHECK(paint_bytes(c, layout_status_line(content, 79, false), Placement::bottom, k24x80).find("\x1b[91m P ") !=
@@ -125,7 +127,7 @@ TEST_CASE("ReservedLine: one-time notice, nothing painted") {
         CHECK_FALSE(line.usable());
         CHECK(line.take_notice().rfind("sentinel: no status line: ", 0) == 0);
         CHECK(line.take_notice() == "");
-        LineContent c;
+        Display c;
         c.label = "PROD";
         CHECK(line.at_prompt(c, k24x80, false) == "");
         CHECK(line.on_change(c, k24x80, false) == "");
@@ -138,7 +140,7 @@ TEST_CASE("ReservedLine: one-time notice, nothing painted") {
 
 TEST_CASE("ReservedLine: a 1x5 terminal gets no line") {
     ReservedLine line("xterm-256color", Placement::bottom);
-    LineContent c;
+    Display c;
     c.label = "PROD";
     CHECK(line.at_prompt(c, {1, 5}, false) == "");
     CHECK(line.take_notice() == "sentinel: no status line: the terminal is too small\n");
@@ -151,18 +153,18 @@ TEST_CASE("ReservedLine: a 1x5 terminal gets no line") {
 TEST_CASE("ReservedLine: prompt reserves, idle change repaints only what changed, exit releases once") {
     TermCaps c = caps("xterm-256color");
     ReservedLine line("xterm-256color", Placement::bottom);
-    LineContent prod;
-    prod.tier = "production";
+    Display prod;
+    prod.tier = Tier("production");
     prod.label = "PROD";
     prod.color = Color::ansi(1);
-    prod.items = {"kube prod-eu/payments"};
+    prod.targets = {test::view(Kind::kube, "prod-eu/payments")};
     CHECK(line.on_change(prod, k24x80, false) == "");  // nothing reserved before the first prompt
     CHECK(line.at_prompt(prod, k24x80, false) == reserve_bytes(c, prod_line(), Placement::bottom, k24x80));
     CHECK(line.on_change(prod, k24x80, false) == "");
-    LineContent dev = prod;
+    Display dev = prod;
     dev.label = "DEV";
     dev.color = Color::ansi(4);
-    dev.items = {"kube dev/default"};
+    dev.targets = {test::view(Kind::kube, "dev/default")};
     CHECK(line.on_change(dev, k24x80, false) ==
           paint_bytes(c, layout_status_line(dev, 79, false), Placement::bottom, k24x80));
     // Resized while idle: old row cleared, region set for the new size, no scrolling.
@@ -175,12 +177,12 @@ TEST_CASE("ReservedLine: prompt reserves, idle change repaints only what changed
 
 TEST_CASE("hostile names reach the terminal only as visible text (BAD_INPUTS row 3)") {
     TermCaps c = caps("xterm-256color");
-    LineContent benign, hostile;
+    Display benign, hostile;
     benign.label = hostile.label = "PROD";
     benign.color = hostile.color = Color::ansi(1);
-    benign.items = {"kube x"};
-    // What line_content() makes of "\e]0;title\a\e]52;c;AAAA\a\e[2J\x9b" "31m" "\x7f".
-    hostile.items = {"kube \\e]0;title\\a\\e]52;c;AAAA\\a\\e[2J\\u{009b}31m\\x7f"};
+    benign.targets = {test::view(Kind::kube, "x")};
+    // What make_display() makes of "\e]0;title\a\e]52;c;AAAA\a\e[2J\x9b" "31m" "\x7f".
+    hostile.targets = {test::view(Kind::kube, "\\e]0;title\\a\\e]52;c;AAAA\\a\\e[2J\\u{009b}31m\\x7f")};
     std::string a = paint_bytes(c, layout_status_line(benign, 79, false), Placement::bottom, k24x80);
     std::string b = paint_bytes(c, layout_status_line(hostile, 79, false), Placement::bottom, k24x80);
     CHECK(std::count(a.begin(), a.end(), '\x1b') == std::count(b.begin(), b.end(), '\x1b'));

@@ -5,6 +5,8 @@
 #include "sentinel/io/tmux_control.hpp"
 
 #include <doctest/doctest.h>
+
+#include "tests/builders.hpp"
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -73,13 +75,13 @@ std::string drain(int master) {
     return out;
 }
 
-LineContent prod() {
-    LineContent c;
-    c.tier = "production";
+Display prod() {
+    Display c;
+    c.tier = Tier("production");
     c.label = "PROD";
     c.color = Color::ansi(1);
-    c.items = {"kube #(touch /tmp/sentinel-unit-canary)/payments"};
-    c.production = true;
+    c.targets = {test::view(Kind::kube, "#(touch /tmp/sentinel-unit-canary)/payments")};
+    c.dangerous = true;
     return c;
 }
 
@@ -90,7 +92,7 @@ TEST_CASE("TmuxControlPool sets pane options through one control client") {
     REQUIRE_FALSE(server.socket.empty());
     TmuxPane pane{server.socket, "%0", "$0"};
     TmuxControlPool pool;
-    REQUIRE(pool.set(pane, tmux_pane_options(prod(), true, {})).ok());
+    REQUIRE(pool.set(pane, tmux_pane_options(prod(), {})).ok());
     CHECK(server.option_when("@sentinel_tier", "production") == "production");
     CHECK(server.option("@sentinel_text") == "kube ##(touch /tmp/sentinel-unit-canary)/payments");
     CHECK(server.option("window-style") == "bg=colour52");
@@ -122,11 +124,11 @@ TEST_CASE("SessionDisplay: prompt reserves, idle change repaints, busy does not,
     SessionDisplay display({.tty = tty, .term = "xterm-256color", .tmux = server.socket + ",1,0", .tmux_pane = "%0"},
                            settings, pool);
     TermCaps caps = load_term_caps("xterm-256color").value();
-    LineContent dev;
-    dev.tier = "development";
+    Display dev;
+    dev.tier = Tier("development");
     dev.label = "DEV";
     dev.color = Color::ansi(4);
-    dev.items = {"kube dev/default"};
+    dev.targets = {test::view(Kind::kube, "dev/default")};
 
     display.at_prompt(dev);
     CHECK(drain(master) == reserve_bytes(caps, layout_status_line(dev, 79, false), Placement::bottom, {24, 80}));

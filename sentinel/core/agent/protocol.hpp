@@ -22,7 +22,8 @@
 //   C: BUSY                                   the shell runs a command (preexec)
 //   C: SUBSCRIBE                              receive every session and change:
 //   A: SESSION <id> <pid> <shell> <tty> <tmux> <tmux-pane> <idle 0|1> <gen> <tier>
-//              <label> <text> <changed-from>
+//              <label> <text> <changed-from> <color> <dangerous 0|1> <targets>
+//      (<targets>: one line "<kind> TAB <name>" per target; see session_frame)
 //   A: GONE <id>
 //   C: LIST                                   SESSION frames for all, then END
 //   C: PING <token>   A: PONG <token>

@@ -36,14 +36,15 @@ std::string_view shell_name(Shell shell) {
     return "other";
 }
 
-View make_view(const Snapshot& s) {
+View make_view(const Snapshot& s, const Display& d) {
     View v;
-    v.tier = sanitize(s.tier.name());
-    const TierSpec* tier = s.config.spec(s.tier);
-    v.label = tier ? sanitize(tier->label) : "";
-    v.text = format_prompt(s, false);
-    v.colored = format_prompt(s, true);
-    for (const Target& t : s.targets) {
+    v.display = d;
+    v.tier = sanitize(d.tier.name());
+    v.label = d.label;
+    v.text = format_prompt(d, false);
+    v.colored = format_prompt(d, true);
+    for (std::size_t i = 0; i < s.targets.size() && i < d.targets.size(); ++i) {
+        const Target& t = s.targets[i];
         switch (t.kind) {
             case Kind::kube:
                 if (v.kube_context.empty()) {
@@ -51,17 +52,8 @@ View make_view(const Snapshot& s) {
                     v.kube_namespace = sanitize(t.get("namespace"));
                 }
                 break;
-            case Kind::pg: {
-                std::string host = t.get("host").empty() ? t.get("hostaddr") : t.get("host");
-                std::string one = sanitize(t.get("dbname")) + "@" + sanitize(host);
-                if (!t.get("port").empty() && t.get("port") != "5432") one += ":" + sanitize(t.get("port"));
-                if (!t.get("service").empty()) one = sanitize(t.get("service"));
-                append_word(v.pg, one);
-                break;
-            }
-            case Kind::env:
-                append_word(v.env, sanitize(t.get("name")) + "=" + sanitize(t.get("value")));
-                break;
+            case Kind::pg: append_word(v.pg, chain_text(d.targets[i])); break;
+            case Kind::env: append_word(v.env, chain_text(d.targets[i])); break;
         }
     }
     return v;

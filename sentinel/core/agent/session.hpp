@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sentinel/core/config/config.hpp"
+#include "sentinel/core/display/model.hpp"
 #include "sentinel/core/snapshot.hpp"
 #include "sentinel/core/vars.hpp"
 
@@ -23,9 +24,10 @@ Shell shell_from_name(std::string_view name);
 /// "bash", "zsh" or "other".
 std::string_view shell_name(Shell shell);
 
-/// What a terminal shows, derived from a snapshot. Every string is
-/// sanitized (core/sanitize.hpp) except `colored`, which holds sanitized names
-/// and sentinel's own ANSI SGR sequences.
+/// What a shell's prompt variables show, drawn from the display model
+/// (core/display/model.hpp). Every string is sanitized (core/sanitize.hpp)
+/// except `colored`, which holds sanitized names and sentinel's own ANSI
+/// SGR sequences.
 struct View {
     std::string tier;            ///< overall tier ("none" without targets)
     std::string label;           ///< the tier's label ("" for "none")
@@ -33,14 +35,15 @@ struct View {
     std::string colored;         ///< format_prompt with colour
     std::string kube_context;    ///< context of the kube target, "" when none
     std::string kube_namespace;  ///< its namespace
-    std::string pg;              ///< pg targets, "dbname@host[:port]" or "service (…)", space separated
-    std::string env;             ///< env targets as NAME=value, space separated
+    std::string pg;              ///< the pg targets' short names (short_name), space separated
+    std::string env;             ///< the env targets' short names (NAME=value), space separated
+    Display display;             ///< the display model it was drawn from (status line, tmux, SESSION frames)
 
     bool operator==(const View&) const = default;
 };
 
-/// The view of `snapshot`.
-View make_view(const Snapshot& snapshot);
+/// The view of `snapshot`, whose display is `display` (make_display).
+View make_view(const Snapshot& snapshot, const Display& display);
 
 /// One interactive shell known to the agent (DESIGN.md "Words": session).
 struct Session {

@@ -18,27 +18,27 @@ std::string pad(std::string s, std::size_t width) {
 
 }  // namespace
 
-std::string format_explain(const Snapshot& s, bool color) {
-    auto paint = [&](const std::string& text, const Tier& tier_name) {
-        const TierSpec* tier = s.config.spec(tier_name);
-        std::string sgr = tier ? tier->color.sgr(false) : "";
+std::string format_explain(const Snapshot& s, const Display& d, bool color) {
+    auto paint = [&](const std::string& text, const Color& c) {
+        std::string sgr = c.sgr(false);
         if (!color || sgr.empty()) return text;
         return "\x1b[1;" + sgr + "m" + text + "\x1b[0m";
     };
-    auto label = [&](const Tier& tier_name) {
-        const TierSpec* tier = s.config.spec(tier_name);
-        return sanitize(tier ? tier->label : tier_name.name()) + " (" + sanitize(tier_name.name()) + ")";
-    };
+    auto label = [&](const std::string& shown, const Tier& tier) { return shown + " (" + sanitize(tier.name()) + ")"; };
 
-    std::string out = "This terminal is " + paint(label(s.tier), s.tier);
+    std::string out = "This terminal is " + paint(label(d.shown_label(), s.tier), d.color);
     if (!s.config.errors.empty()) out += " because the configuration has errors (see below)";
     else if (s.targets.empty()) out += ": nothing here names a kube context, a PostgreSQL server or a configured variable";
     else if (s.tier == Tier::unknown() || s.tier == Tier::production())
         out += ", the most dangerous of its targets";
     out += ".\n";
 
-    for (const Target& t : s.targets) {
-        out += "\n" + std::string(kind_name(t.kind)) + " target: " + paint(label(t.tier), t.tier) + "\n";
+    for (std::size_t i = 0; i < s.targets.size(); ++i) {
+        const Target& t = s.targets[i];
+        const TargetView& v = d.targets[i];
+        std::string shown = v.label.empty() ? sanitize(v.tier.name()) : v.label;
+        out += "\n" + std::string(kind_name(t.kind)) + " target: " + paint(label(shown, t.tier), v.color) + "\n";
+        if (!v.via.empty()) out += "  reaches   " + chain_text(v) + "\n";
         out += "  decided by " + sanitize(t.rule) + "\n";
         for (const Field& f : t.fields) {
             out += "  " + pad(f.name, 10) + " " + pad(f.value.empty() ? "-" : sanitize(elide_middle(f.value, 200)), 28);
@@ -48,6 +48,7 @@ std::string format_explain(const Snapshot& s, bool color) {
         if (!t.files.empty()) out += "  files: " + join(t.files) + "\n";
         if (!t.sources.empty()) out += "  variables and flags: " + join(t.sources) + "\n";
         for (const std::string& p : t.problems) out += "  problem: " + sanitize(p) + "\n";
+        for (const std::string& line : v.lines) out += "  " + line + "\n";
     }
 
     out += "\nconfiguration: ";

@@ -1,9 +1,12 @@
 #pragma once
-// Turning a snapshot into text. Every name passes through sanitize() here;
+// `sentinel status` and `sentinel explain` as text: the snapshot's fields
+// and where they came from, drawn with the display model's labels, colours
+// and names (core/display/model.hpp). Every name passes through sanitize();
 // nothing raw from a file or variable reaches the output.
 
 #include <string>
 
+#include "sentinel/core/display/model.hpp"
 #include "sentinel/core/snapshot.hpp"
 
 namespace sentinel {
@@ -12,21 +15,25 @@ namespace sentinel {
 /// interface), ASCII-only (`\uXXXX` escapes), names sanitized:
 /// {"version":1,"tier","label","targets":[{"kind", <fields>, "files",
 /// "sources", "tier", "rule", "problems"}...],"warnings":[...]}.
-std::string format_json(const Snapshot& snapshot);
+/// `display` is make_display(snapshot).
+std::string format_json(const Snapshot& snapshot, const Display& display);
 
 /// Human-readable lines: the overall tier, then one line per target with
-/// its fields, tier and rule, then warnings. With `color`, ANSI SGR colours
-/// from the tier's colour.
-std::string format_plain(const Snapshot& snapshot, bool color);
+/// its fields, tier and rule (then its chain and extra lines, when it has
+/// them), then warnings. With `color`, ANSI SGR colours from the tier's
+/// colour. `display` is make_display(snapshot).
+std::string format_plain(const Snapshot& snapshot, const Display& display, bool color);
 
-/// A one-line prompt segment: the tier label and the short name of each
-/// target ("PROD prod-eu/payments orders@db1"), elided to `width` columns
-/// (0: no limit). Without targets, an empty string.
-std::string format_prompt(const Snapshot& snapshot, bool color, std::size_t width = 0);
+/// A one-line prompt segment: the tier label and each target's name with
+/// its chain, each once ("PROD prod-eu/payments orders@db1"), elided to
+/// `width` columns (0: no limit). Without targets, an empty string (unless
+/// the tier is unknown: a broken configuration shows).
+std::string format_prompt(const Display& display, bool color, std::size_t width = 0);
 
 /// `sentinel explain`: for each target, every field with the file, line,
 /// variable or flag it came from, the files and variables that took part,
 /// and the rule that decided its tier; then config files and warnings.
-std::string format_explain(const Snapshot& snapshot, bool color);
+/// `display` is make_display(snapshot).
+std::string format_explain(const Snapshot& snapshot, const Display& display, bool color);
 
 }  // namespace sentinel

@@ -14,12 +14,11 @@ nlohmann::ordered_json sanitized(const std::vector<std::string>& list) {
 
 }  // namespace
 
-std::string format_json(const Snapshot& snapshot) {
+std::string format_json(const Snapshot& snapshot, const Display& display) {
     nlohmann::ordered_json root;
     root["version"] = 1;
     root["tier"] = snapshot.tier.name();
-    const TierSpec* tier = snapshot.config.spec(snapshot.tier);
-    root["label"] = tier ? sanitize(tier->label) : "";
+    root["label"] = display.label;
     nlohmann::ordered_json targets = nlohmann::ordered_json::array();
     for (const Target& t : snapshot.targets) {
         nlohmann::ordered_json j;

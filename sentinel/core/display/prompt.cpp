@@ -1,6 +1,17 @@
 #include "sentinel/core/display/prompt.hpp"
 
 namespace sentinel {
+namespace {
+
+// The targets of a SESSION frame: kind and chain_text, one line each.
+std::string target_fields(const Display& display) {
+    std::string out;
+    for (const TargetView& t : display.targets)
+        out += std::string(kind_name(t.kind)) + "\t" + chain_text(t) + "\n";
+    return out;
+}
+
+}  // namespace
 
 std::string escape_for_prompt(std::string_view text, Shell shell) {
     std::string out;
@@ -61,7 +72,10 @@ Frame session_frame(std::string_view instance, const Session& session) {
             session.current.tier,
             session.current.label,
             session.current.text,
-            session.changed_from};
+            session.changed_from,
+            session.current.display.color.text(),
+            session.current.display.dangerous ? "1" : "0",
+            target_fields(session.current.display)};
 }
 
 }  // namespace sentinel

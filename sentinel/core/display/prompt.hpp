@@ -38,7 +38,10 @@ std::string prompt_segment(const Session& session);
 Frame state_frame(std::string_view seq, std::string_view known, std::string_view instance, const Session& session,
                   const std::vector<std::string>& names);
 
-/// A SESSION frame describing `session` for subscribers (core/agent/protocol.hpp).
+/// A SESSION frame describing `session` for subscribers (core/agent/protocol.hpp):
+/// after changed-from, the display's colour (Color::text), "1" when it is
+/// production-ranked, and its targets as one field of lines
+/// "<kind> TAB <chain_text>", so that `sentinel bar` draws the same line.
 Frame session_frame(std::string_view instance, const Session& session);
 
 }  // namespace sentinel

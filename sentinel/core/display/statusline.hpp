@@ -1,7 +1,8 @@
 #pragma once
-// The status line's content and layout, off-screen: what the reserved
-// terminal line (io_terminfo), `sentinel bar` (io_curses) and the tmux
-// options (sink_tmux) show. Pure: no terminal is touched here.
+// The status line's layout, off-screen: how the reserved terminal line
+// (io/terminfo.hpp), `sentinel bar` (io/curses.hpp) and the tmux options
+// (core/display/tmux.hpp) lay the display model (core/display/model.hpp)
+// out in a width. Pure: no terminal is touched here.
 
 #include <cstddef>
 #include <string>
@@ -9,27 +10,9 @@
 #include <vector>
 
 #include "sentinel/core/color.hpp"
-#include "sentinel/core/snapshot.hpp"
+#include "sentinel/core/display/model.hpp"
 
 namespace sentinel {
-
-/// What one status line says, every string already sanitized (core/sanitize.hpp).
-struct LineContent {
-    std::string tier;                ///< overall tier name ("none" without targets)
-    std::string label;               ///< the tier's label ("PROD"); "" for "none"
-    Color color;                     ///< the tier's colour (the default colour when none)
-    std::vector<std::string> items;  ///< "kube prod-eu/payments", "pg orders@db1", "APP_ENV=production"
-    std::string note;                ///< extra text shown last, e.g. "changed from staging"; "" for none
-    bool production = false;         ///< the tier ranks as production (production_ranked): tints apply
-
-    bool operator==(const LineContent&) const = default;
-};
-
-/// The content of `snapshot`: its overall tier, label and colour, then the
-/// kube context/namespace, pg targets and env values in target order
-/// (duplicates dropped). Names pass through sanitize(); secrets never reach a
-/// Snapshot's fields, so none can reach the line.
-LineContent line_content(const Snapshot& snapshot);
 
 /// The look of one run of text. Colours are palette indexes (-1: default).
 struct Style {
@@ -60,14 +43,17 @@ struct StatusLine {
     std::string text() const;
 };
 
-/// Lays `content` out in at most `width` columns:
+/// The text after the label: line_items() and the note, " · "-joined.
+std::string line_text(const Display& display);
+
+/// Lays `display` out in at most `width` columns:
 /// `" LABEL "` in the tier colour as background (bold), then
-/// `" item · item · note"` in the tier colour as foreground. Without a
-/// colour (or with `no_color`, the https://no-color.org convention) the
-/// label is in reverse video and the rest plain. The items are elided in the
-/// middle (elide_middle) to fit; the label is elided only when the width
-/// cannot hold it. Without targets: "sentinel: no target" plain. Width 0
-/// gives an empty line.
-StatusLine layout_status_line(const LineContent& content, std::size_t width, bool no_color);
+/// `" item · item · note"` (line_text) in the tier colour as foreground.
+/// Without a colour (or with `no_color`, the https://no-color.org
+/// convention) the label is in reverse video and the rest plain. The text
+/// is elided in the middle (elide_middle) to fit; the label is elided only
+/// when the width cannot hold it. With no label, target or note:
+/// "sentinel: no target" plain. Width 0 gives an empty line.
+StatusLine layout_status_line(const Display& display, std::size_t width, bool no_color);
 
 }  // namespace sentinel

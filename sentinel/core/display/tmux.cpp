@@ -39,23 +39,20 @@ PaletteIndex tint_of(PaletteIndex index) {
     return 16 + 36 * r + 6 * g + b;
 }
 
-std::vector<TmuxOption> tmux_pane_options(const LineContent& c, bool dangerous, const TmuxSettings& settings) {
+std::vector<TmuxOption> tmux_pane_options(const Display& c, const TmuxSettings& settings) {
     std::vector<TmuxOption> out;
     StatusLine line = layout_status_line(c, std::string::npos / 2, settings.no_color);
-    std::string text;
-    for (const std::string& item : c.items) text += (text.empty() ? "" : " \u00b7 ") + item;
-    if (!c.note.empty()) text += (text.empty() ? "" : " \u00b7 ") + c.note;
-    text = elide_middle(text, settings.max_width);
+    std::string text = elide_middle(line_text(c), settings.max_width);
     Style label_style = line.segments.empty() ? Style{} : line.segments.front().style;
     if (c.label.empty()) label_style = Style{};
 
-    out.push_back({"@sentinel_tier", tmux_escape(c.tier)});
+    out.push_back({"@sentinel_tier", tmux_escape(sanitize(c.tier.name()))});
     out.push_back({"@sentinel_label", tmux_escape(c.label)});
     out.push_back({"@sentinel_text", tmux_escape(text)});
     out.push_back({"@sentinel_fg", tmux_colour(settings.no_color ? -1 : c.color.palette())});
     out.push_back({"@sentinel_style", tmux_style(label_style)});
     PaletteIndex tint = tint_of(c.color.palette());
-    if (settings.tint && !settings.no_color && dangerous && tint >= 0)
+    if (settings.tint && !settings.no_color && c.dangerous && tint >= 0)
         out.push_back({"window-style", "bg=" + tmux_colour(tint)});
     else
         out.push_back({"window-style", "", true});

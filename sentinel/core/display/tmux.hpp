@@ -42,19 +42,19 @@ struct TmuxSettings {
     std::size_t max_width = 60; ///< columns of @sentinel_text before eliding in the middle (the plugin never truncates: a cut could split a doubled #)
 };
 
-/// The pane options for `content`, in this order:
+/// The pane options for `display`, in this order:
 /// - `@sentinel_tier`: the tier name, escaped;
 /// - `@sentinel_label`: the label, escaped ("" when there is no target);
-/// - `@sentinel_text`: the items and note, " · "-joined, elided to max_width, escaped;
+/// - `@sentinel_text`: line_text() (the status line's items and note), elided to max_width, escaped;
 /// - `@sentinel_fg`: the tier colour as "colourN" or "default";
 /// - `@sentinel_style`: the label block's style (tmux_style of the status
 ///   line's label segment), e.g. "fg=colour1,bold,reverse";
 /// - `window-style` (a pane option since tmux 3.0): "bg=colour52" (a dark
 ///   shade of the tier colour) when `tint` is on and the tier is
-///   production-ranked (`dangerous`) and colours are allowed (not NO_COLOR),
+///   production-ranked (Display::dangerous) and colours are allowed (not NO_COLOR),
 ///   else unset so the window's own style
 ///   shows through.
-std::vector<TmuxOption> tmux_pane_options(const LineContent& content, bool dangerous, const TmuxSettings& settings);
+std::vector<TmuxOption> tmux_pane_options(const Display& display, const TmuxSettings& settings);
 
 /// A dark shade of a palette colour for a background tint: the
 /// 256-colour cube entry with each channel at its lowest non-zero level

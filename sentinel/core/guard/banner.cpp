@@ -13,12 +13,10 @@ std::string show(const std::string& raw, std::size_t width = kFieldWidth) {
     return elide_middle(sanitize(raw), width);
 }
 
-std::string label_of(const Snapshot& snapshot, const Tier& tier_name, bool color) {
-    const TierSpec* tier = snapshot.config.spec(tier_name);
-    std::string label = tier && !tier->label.empty() ? tier->label : tier_name.name();
-    label = show(label, 20);
+std::string label_of(const Display& display, bool color) {
+    std::string label = elide_middle(display.shown_label(), 20);
     if (!color) return "[" + label + "]";
-    std::string bg = tier ? tier->color.sgr(true) : "";
+    std::string bg = display.color.sgr(true);
     if (bg.empty()) bg = "7";  // reverse video when the colour is unknown
     return "\033[1;" + bg + "m " + label + " \033[0m";
 }
@@ -34,8 +32,9 @@ std::string shell_quote(const std::string& value) {
     return out + "'";
 }
 
-std::string format_question(const Snapshot& snapshot, const Decision& decision, const Action& action, bool color) {
-    std::string out = label_of(snapshot, decision.tier, color) + " sentinel: " + show(decision.tier.name(), 30) +
+std::string format_question(const Snapshot& snapshot, const Display& display, const Decision& decision,
+                            const Action& action, bool color) {
+    std::string out = label_of(display, color) + " sentinel: " + show(decision.tier.name(), 30) +
                       " target, confirm before acting\n";
     if (decision.target >= 0) {
         const Target& t = snapshot.targets[static_cast<std::size_t>(decision.target)];
@@ -43,6 +42,11 @@ std::string format_question(const Snapshot& snapshot, const Decision& decision, 
         for (const Field& f : t.fields)
             if (!f.value.empty()) out += "  " + f.name + "=" + show(f.value);
         out += "\n";
+        if (static_cast<std::size_t>(decision.target) < display.targets.size()) {
+            const TargetView& v = display.targets[static_cast<std::size_t>(decision.target)];
+            if (!v.via.empty()) out += "  reaches " + elide_middle(chain_text(v), 200) + "\n";
+            for (const std::string& line : v.lines) out += "          " + elide_middle(line, 200) + "\n";
+        }
         if (!t.problems.empty()) {
             for (const std::string& p : t.problems) out += "  why     unknown: " + show(p, 200) + "\n";
         } else if (!t.rule.empty()) {

@@ -4,18 +4,22 @@
 
 #include <string>
 
+#include "sentinel/core/display/model.hpp"
 #include "sentinel/core/guard/guard.hpp"
 
 namespace sentinel {
 
-/// The banner shown on the terminal before asking: the tier label in the
-/// tier's colour (ANSI SGR when `color`, "[LABEL]" otherwise), the target
-/// (kind and every non-empty field: context, cluster, namespace, server,
-/// user; or service, host, hostaddr, port, dbname, user), the action (tool,
-/// verb, risk, and Action::detail when set, e.g. a destructive statement,
-/// elided to 300 columns), why the tier applies (the rule, or the problems that make the
-/// target unknown) and the question. Lines end with "\r\n"-free "\n".
-std::string format_question(const Snapshot& snapshot, const Decision& decision, const Action& action, bool color);
+/// The banner shown on the terminal before asking: the overall label in
+/// its colour from `display` (make_display(snapshot); ANSI SGR when
+/// `color`, "[LABEL]" otherwise), the target (kind and every non-empty
+/// field: context, cluster, namespace, server, user; or service, host,
+/// hostaddr, port, dbname, user), what it reaches when it has a chain
+/// (chain_text) and its extra lines, why the tier applies (the rule, or
+/// the problems that make the target unknown), config errors, then the
+/// action (tool, verb, risk, and Action::detail when set, e.g. a
+/// destructive statement, elided to 300 columns). Lines end with "\n".
+std::string format_question(const Snapshot& snapshot, const Display& display, const Decision& decision,
+                            const Action& action, bool color);
 
 /// The line that asks for the answer, without a newline:
 /// `Type the target name "prod" to go ahead: ` or `Type "yes" to go ahead: `.

@@ -61,12 +61,12 @@ std::string conninfo_quote(const std::string& value) {
 }
 
 PinnedCommand pin_psql(const std::string& program, const PsqlCommandLine& cmd, const PinnedConnection& connection,
-                       bool read_only, const TierSpec* prompt_tier) {
+                       bool read_only, const Display* prompt_tier) {
     PinnedCommand out;
     out.argv.push_back(program);
     if (prompt_tier) {
         std::string label;
-        for (char c : sanitize(prompt_tier->label.empty() ? prompt_tier->tier.name() : prompt_tier->label)) {
+        for (char c : prompt_tier->shown_label()) {
             label += c;
             if (c == '%') label += '%';  // psql prompt escape
         }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sentinel/core/config/config.hpp"
+#include "sentinel/core/display/model.hpp"
 #include "sentinel/core/kube/args.hpp"
 #include "sentinel/core/pg/resolve.hpp"
 #include "sentinel/core/snapshot.hpp"
@@ -65,10 +66,11 @@ struct PinnedCommand {
 /// reads no service file and nothing else can redirect it), gets
 /// PGPASSWORD when a password was supplied, and PGOPTIONS set to the
 /// settled options plus `-c default_transaction_read_only=on` when
-/// `read_only`. With `prompt_tier` (interactive psql on a guarded tier),
-/// PROMPT1 and PROMPT2 show the tier label in its colour (`-v`).
+/// `read_only`. With `prompt_tier` (interactive psql on a guarded tier: the
+/// display of the confirmed snapshot), PROMPT1 and PROMPT2 show its label
+/// in its colour (`-v`).
 PinnedCommand pin_psql(const std::string& program, const PsqlCommandLine& cmd, const PinnedConnection& connection,
-                       bool read_only, const TierSpec* prompt_tier);
+                       bool read_only, const Display* prompt_tier);
 
 /// True when `connection` is what the pg `targets` (from evaluate) show:
 /// same dbname and user, and per host the same host, hostaddr and port.

@@ -37,7 +37,8 @@ View view_for(const std::string& context) {
     text.replace(text.find("%CTX%"), 5, "\"" + context + "\"");
     test::FakeFs fs;
     fs.file("/h/.kube/config", text);
-    return make_view(evaluate({{"HOME", "/h"}}, fs, {}));
+    Snapshot s = evaluate({{"HOME", "/h"}}, fs, {});
+    return make_view(s, make_display(s));
 }
 
 Session session_with(const std::string& context, Shell shell = Shell::bash) {

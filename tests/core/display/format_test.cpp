@@ -47,6 +47,11 @@ Snapshot snapshot(std::vector<Target> targets, std::vector<std::string> warnings
     return s;
 }
 
+std::string json(const Snapshot& s) { return format_json(s, make_display(s)); }
+std::string prompt(const Snapshot& s, bool color, std::size_t width = 0) { return format_prompt(make_display(s), color, width); }
+std::string plain(const Snapshot& s, bool color) { return format_plain(s, make_display(s), color); }
+std::string explain(const Snapshot& s, bool color) { return format_explain(s, make_display(s), color); }
+
 bool ascii_only(const std::string& s) {
     for (unsigned char c : s)
         if (c >= 0x80 || (c < 0x20 && c != '\n')) return false;
@@ -57,7 +62,7 @@ bool ascii_only(const std::string& s) {
 
 TEST_CASE("format_json: the exact shape") {
     Snapshot s = snapshot({kube("prod-eu")}, {"/x: KUBECONFIG names a file that does not exist"});
-    CHECK(format_json(s) ==
+    CHECK(json(s) ==
           "{\"version\":1,\"tier\":\"production\",\"label\":\"PROD\",\"targets\":[{\"kind\":\"kube\","
           "\"context\":\"prod-eu\",\"cluster\":\"c1\",\"server\":\"https://10.1.2.3:6443\",\"namespace\":\"default\","
           "\"user\":\"admin\",\"files\":[\"/k\"],\"sources\":[\"KUBECONFIG\"],\"tier\":\"production\","
@@ -66,16 +71,16 @@ TEST_CASE("format_json: the exact shape") {
 }
 
 TEST_CASE("format_json: pg targets have no files; no targets") {
-    std::string j = format_json(snapshot({pg("", "localhost", "5432", "app")}));
+    std::string j = json(snapshot({pg("", "localhost", "5432", "app")}));
     CHECK(j.find("{\"kind\":\"pg\",\"service\":\"\",\"host\":\"localhost\",\"port\":\"5432\",\"dbname\":\"app\","
                  "\"user\":\"app\",\"sources\":[\"environment\",\"PGHOST\"],\"tier\":\"local\"") != std::string::npos);
-    CHECK(format_json(snapshot({})) == "{\"version\":1,\"tier\":\"none\",\"label\":\"\",\"targets\":[],\"warnings\":[]}\n");
+    CHECK(json(snapshot({})) == "{\"version\":1,\"tier\":\"none\",\"label\":\"\",\"targets\":[],\"warnings\":[]}\n");
 }
 
 TEST_CASE("format_json: ASCII only, hostile names escaped") {
     Target evil = kube("\x1b]0;pwn\x07");
     evil.problems.push_back("caf\u00e9 \u202e \x9b");
-    std::string j = format_json(snapshot({evil, kube("caf\u00e9")}, {"warn\x1b[2J"}));
+    std::string j = json(snapshot({evil, kube("caf\u00e9")}, {"warn\x1b[2J"}));
     CHECK(ascii_only(j));
     CHECK(j.find("\"context\":\"\\\\e]0;pwn\\\\a\"") != std::string::npos);
     CHECK(j.find("\"context\":\"caf\\u00e9\"") != std::string::npos);
@@ -86,61 +91,61 @@ TEST_CASE("format_json: ASCII only, hostile names escaped") {
 }
 
 TEST_CASE("format_prompt: exact bytes without colour") {
-    CHECK(format_prompt(snapshot({kube("prod-eu", "payments")}), false) == "PROD prod-eu/payments");
-    CHECK(format_prompt(snapshot({kube("kind-a"), pg("", "db1", "5432", "orders")}), false) ==
+    CHECK(prompt(snapshot({kube("prod-eu", "payments")}), false) == "PROD prod-eu/payments");
+    CHECK(prompt(snapshot({kube("kind-a"), pg("", "db1", "5432", "orders")}), false) ==
           "UNKNOWN kind-a/default orders@db1");
-    CHECK(format_prompt(snapshot({pg("", "localhost", "6432", "app")}), false) == "LOCAL app@localhost:6432");
-    CHECK(format_prompt(snapshot({pg("billing", "db.prod", "5432", "bills")}), false) == "PROD billing (bills@db.prod)");
-    CHECK(format_prompt(snapshot({kube("dev"), kube("dev")}), false) == "DEV dev/default");  // repeats shown once
-    CHECK(format_prompt(snapshot({}), false) == "");
+    CHECK(prompt(snapshot({pg("", "localhost", "6432", "app")}), false) == "LOCAL app@localhost:6432");
+    CHECK(prompt(snapshot({pg("billing", "db.prod", "5432", "bills")}), false) == "PROD billing");
+    CHECK(prompt(snapshot({kube("dev"), kube("dev")}), false) == "DEV dev/default");  // repeats shown once
+    CHECK(prompt(snapshot({}), false) == "");
     Target env;
     env.kind = Kind::env;
     env.set("name", "APP_ENV", "APP_ENV");
     env.set("value", "staging", "APP_ENV");
-    CHECK(format_prompt(snapshot({env}), false) == "STAGING APP_ENV=staging");
+    CHECK(prompt(snapshot({env}), false) == "STAGING APP_ENV=staging");
 }
 
 TEST_CASE("format_prompt: SGR colours") {
-    CHECK(format_prompt(snapshot({kube("prod-eu")}), true) == "\x1b[1;31mPROD\x1b[0m \x1b[31mprod-eu/default\x1b[0m");
-    CHECK(format_prompt(snapshot({kube("dev")}), true) == "\x1b[1;34mDEV\x1b[0m \x1b[34mdev/default\x1b[0m");
+    CHECK(prompt(snapshot({kube("prod-eu")}), true) == "\x1b[1;31mPROD\x1b[0m \x1b[31mprod-eu/default\x1b[0m");
+    CHECK(prompt(snapshot({kube("dev")}), true) == "\x1b[1;34mDEV\x1b[0m \x1b[34mdev/default\x1b[0m");
     // A tier with colour "default" gets bold only.
-    CHECK(format_prompt(snapshot({kube("x-1")}, {}, "[tiers.mine]\ncolor = \"default\"\n[[rules]]\ntier = \"mine\"\ncontext = \"x-*\"\n"),
+    CHECK(prompt(snapshot({kube("x-1")}, {}, "[tiers.mine]\ncolor = \"default\"\n[[rules]]\ntier = \"mine\"\ncontext = \"x-*\"\n"),
                         true) == "\x1b[1mmine\x1b[0m x-1/default");
 }
 
 TEST_CASE("format_prompt: hostile names and labels are escaped") {
-    std::string p = format_prompt(snapshot({kube("\x1b]0;pwn\x07")}), true);
+    std::string p = prompt(snapshot({kube("\x1b]0;pwn\x07")}), true);
     CHECK(p == "\x1b[1;35mUNKNOWN\x1b[0m \x1b[35m\\e]0;pwn\\a/default\x1b[0m");
-    std::string l = format_prompt(snapshot({kube("x-1")}, {}, "[tiers.mine]\nlabel = \"L\\u001b[5m\"\n[[rules]]\ntier = \"mine\"\ncontext = \"x-*\"\n"),
+    std::string l = prompt(snapshot({kube("x-1")}, {}, "[tiers.mine]\nlabel = \"L\\u001b[5m\"\n[[rules]]\ntier = \"mine\"\ncontext = \"x-*\"\n"),
                                   false);
     CHECK(l == "L\\e[5m x-1/default");
 }
 
 TEST_CASE("format_prompt: elided to the width") {
     Snapshot s = snapshot({kube("prod-eu")});  // "PROD prod-eu/default"
-    CHECK(format_prompt(s, false, 0) == "PROD prod-eu/default");
-    CHECK(format_prompt(s, false, 20) == "PROD prod-eu/default");
-    CHECK(format_prompt(s, false, 19) == "PROD prod-eu\u2026efault");
-    CHECK(format_prompt(s, false, 12) == "PROD pro\u2026ult");
-    CHECK(format_prompt(s, false, 6) == "PROD \u2026");
-    CHECK(format_prompt(s, false, 5) == "PROD");
+    CHECK(prompt(s, false, 0) == "PROD prod-eu/default");
+    CHECK(prompt(s, false, 20) == "PROD prod-eu/default");
+    CHECK(prompt(s, false, 19) == "PROD prod-eu\u2026efault");
+    CHECK(prompt(s, false, 12) == "PROD pro\u2026ult");
+    CHECK(prompt(s, false, 6) == "PROD \u2026");
+    CHECK(prompt(s, false, 5) == "PROD");
     std::string huge(100000, 'a');
-    CHECK(display_width(format_prompt(snapshot({kube("prod-" + huge)}), false, 40)) == 40);
+    CHECK(display_width(prompt(snapshot({kube("prod-" + huge)}), false, 40)) == 40);
 }
 
 TEST_CASE("format_plain: tier, targets with rule, warnings") {
-    std::string p = format_plain(snapshot({kube("prod-eu")}, {"w\x1b"}), false);
+    std::string p = plain(snapshot({kube("prod-eu")}, {"w\x1b"}), false);
     CHECK(p == "tier: PROD (production)\n"
                "kube  context=prod-eu  cluster=c1  server=https://10.1.2.3:6443  namespace=default  user=admin  PROD"
                "  by built-in: production names (prod, production, prd, live)\n"
                "warning: w\\e\n");
-    CHECK(format_plain(snapshot({}), false) ==
+    CHECK(plain(snapshot({}), false) ==
           "tier: none (none)\nno targets: no kube context, PostgreSQL variables or configured env variables\n");
-    CHECK(format_plain(snapshot({kube("prod-eu")}), true).find("tier: \x1b[1;31mPROD\x1b[0m (production)") == 0);
+    CHECK(plain(snapshot({kube("prod-eu")}), true).find("tier: \x1b[1;31mPROD\x1b[0m (production)") == 0);
 }
 
 TEST_CASE("format_explain: rule, origins, files and sources") {
-    std::string e = format_explain(snapshot({kube("prod-eu", "payments")}, {"w1"}), false);
+    std::string e = explain(snapshot({kube("prod-eu", "payments")}, {"w1"}), false);
     CHECK(e.rfind("This terminal is PROD (production), the most dangerous of its targets.\n", 0) == 0);
     CHECK(e.find("kube target: PROD (production)\n  decided by built-in: production names (prod, production, prd, live)\n") !=
           std::string::npos);
@@ -153,7 +158,7 @@ TEST_CASE("format_explain: rule, origins, files and sources") {
 
     Target broken = kube("x\x1b");
     broken.problems.push_back("cluster \"c1\" has no server");
-    e = format_explain(snapshot({broken}), false);
+    e = explain(snapshot({broken}), false);
     CHECK(e.find("  problem: cluster \"c1\" has no server\n") != std::string::npos);
     CHECK(e.find("x\\e") != std::string::npos);
     CHECK(e.find('\x1b') == std::string::npos);

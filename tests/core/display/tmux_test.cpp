@@ -2,18 +2,14 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/builders.hpp"
+
 using namespace sentinel;
+using test::view;
 
 namespace {
 
-LineContent prod() {
-    LineContent c;
-    c.tier = "production";
-    c.label = "PROD";
-    c.color = Color::ansi(1);
-    c.items = {"kube prod-eu/payments"};
-    return c;
-}
+Display prod() { return test::production_display(); }
 
 std::string value_of(const std::vector<TmuxOption>& options, const std::string& name) {
     for (const TmuxOption& o : options)
@@ -46,7 +42,7 @@ TEST_CASE("tmux colours and styles are built from numbers and fixed words") {
 }
 
 TEST_CASE("pane options for production: tier, label, text, colours, tint") {
-    auto options = tmux_pane_options(prod(), true, TmuxSettings{});
+    auto options = tmux_pane_options(prod(), TmuxSettings{});
     CHECK(options == std::vector<TmuxOption>{
                          {"@sentinel_tier", "production"},
                          {"@sentinel_label", "PROD"},
@@ -58,23 +54,24 @@ TEST_CASE("pane options for production: tier, label, text, colours, tint") {
 }
 
 TEST_CASE("pane options: no tint when not production, off, or NO_COLOR") {
-    LineContent dev = prod();
-    dev.tier = "development";
+    Display dev = prod();
+    dev.tier = Tier("development");
     dev.label = "DEV";
     dev.color = Color::ansi(4);
-    CHECK(value_of(tmux_pane_options(dev, false, {}), "window-style") == "<unset>");
-    CHECK(value_of(tmux_pane_options(prod(), true, {.tint = false}), "window-style") == "<unset>");
-    auto plain = tmux_pane_options(prod(), true, {.no_color = true});
+    dev.dangerous = false;
+    CHECK(value_of(tmux_pane_options(dev, {}), "window-style") == "<unset>");
+    CHECK(value_of(tmux_pane_options(prod(), {.tint = false}), "window-style") == "<unset>");
+    auto plain = tmux_pane_options(prod(), {.no_color = true});
     CHECK(value_of(plain, "window-style") == "<unset>");
     CHECK(value_of(plain, "@sentinel_fg") == "default");
     CHECK(value_of(plain, "@sentinel_style") == "bold,reverse");
 }
 
 TEST_CASE("pane options: hostile names are escaped, never styles (BAD_INPUTS rows 3 and 6)") {
-    LineContent c = prod();
+    Display c = prod();
     c.label = "#[fg=red]##";
-    c.items = {"kube #(touch /tmp/canary)/#{pane_title}", "\\e]0;x\\a"};
-    auto options = tmux_pane_options(c, true, {});
+    c.targets = {view(Kind::kube, "#(touch /tmp/canary)/#{pane_title}"), view(Kind::env, "\\e]0;x\\a")};
+    auto options = tmux_pane_options(c, {});
     CHECK(value_of(options, "@sentinel_label") == "##[fg=red]####");
     CHECK(value_of(options, "@sentinel_text") == "kube ##(touch /tmp/canary)/##{pane_title} \u00b7 \\e]0;x\\a");
     for (const TmuxOption& o : options)
@@ -82,9 +79,9 @@ TEST_CASE("pane options: hostile names are escaped, never styles (BAD_INPUTS row
 }
 
 TEST_CASE("pane options: long text elided to max_width") {
-    LineContent c = prod();
-    c.items = {std::string(500, 'x')};
-    CHECK(value_of(tmux_pane_options(c, true, {.max_width = 20}), "@sentinel_text") == std::string(10, 'x') + "\u2026" + std::string(9, 'x'));
+    Display c = prod();
+    c.targets = {view(Kind::env, std::string(500, 'x'))};
+    CHECK(value_of(tmux_pane_options(c, {.max_width = 20}), "@sentinel_text") == std::string(10, 'x') + "\u2026" + std::string(9, 'x'));
 }
 
 TEST_CASE("tmux_argv_value: a trailing ; cannot end the command") {

@@ -159,14 +159,14 @@ TEST_CASE("banner: target, action, rule; names sanitized") {
     Action a = act(Risk::destructive);
     a.detail = "DELETE FROM users";
     Decision d = decide(s, a, true, std::nullopt);
-    std::string text = format_question(s, d, a, false);
+    std::string text = format_question(s, make_display(s), d, a, false);
     CHECK(text.find("[UNKNOWN]") == 0);
     CHECK(text.find("\x1b") == std::string::npos);
     CHECK(text.find("\\e]0;pwn\\a") != std::string::npos);
     CHECK(text.find("action  kubectl delete (destructive)") != std::string::npos);
     CHECK(text.find("DELETE FROM users") != std::string::npos);
     Snapshot p = Snap().kube("prod-eu", "gke-prod", "payments").s;
-    std::string prod = format_question(p, decide(p, a, true, std::nullopt), a, true);
+    std::string prod = format_question(p, make_display(p), decide(p, a, true, std::nullopt), a, true);
     CHECK(prod.find("\033[1;41m PROD \033[0m") == 0);
     CHECK(prod.find("context=prod-eu  cluster=gke-prod  namespace=payments") != std::string::npos);
     CHECK(prod.find("why     production by built-in: production names") != std::string::npos);
@@ -217,7 +217,7 @@ TEST_CASE("pin_psql: one conninfo, no service, password in the environment") {
 }
 
 TEST_CASE("pin_psql: the prompt shows the tier in colour") {
-    TierSpec t;
+    Display t;
     t.tier = Tier::production();
     t.label = "PROD%";
     t.color = Color::ansi(1);
