@@ -13,7 +13,7 @@
 #include "sentinel/io/curses.hpp"
 #include "sentinel/io/fs.hpp"
 #include "sentinel/core/sanitize.hpp"
-#include "sentinel/core/config/display.hpp"
+#include "sentinel/core/config/config.hpp"
 
 namespace sentinel {
 namespace {
@@ -55,14 +55,15 @@ int run_bar(const Invocation& inv) {
     }
     Vars vars = environment_vars();
     PosixFileReader files;
-    DisplaySettings display = load_display_settings(vars, files);
+    Config config = load_config(vars, files);
+    const DisplaySettings& display = config.display;
     for (const std::string& e : display.errors) std::fprintf(stderr, "sentinel: error: %s\n", sanitize(e).c_str());
     std::unique_ptr<BarFeed> followed;
     if (inv.has("session") || inv.has("pane") || inv.has("active")) {
         BarFollow follow;
         if (auto it = inv.options.find("session"); it != inv.options.end()) follow = {BarFollow::By::pid, it->second};
         else if (auto p = inv.options.find("pane"); p != inv.options.end()) follow = {BarFollow::By::pane, p->second};
-        auto agent = AgentFeed::connect(vars, follow, load_config(vars, files));
+        auto agent = AgentFeed::connect(vars, follow, config);
         if (!agent) {
             std::fprintf(stderr, "sentinel: error: bar: %s\n", sanitize(agent.error().message).c_str());
             return 1;

@@ -18,6 +18,13 @@ inline std::optional<std::string> get(const Vars& vars, const std::string& name)
     return it->second;
 }
 
+/// True when `NO_COLOR` is set to a non-empty value (https://no-color.org):
+/// sinks draw in reverse video instead of colours.
+inline bool no_color(const Vars& vars) {
+    auto value = get(vars, "NO_COLOR");
+    return value && !value->empty();
+}
+
 /// What reading one file gave: its bytes, or why there are none.
 struct FileRead {
     enum class Status {

@@ -64,7 +64,7 @@ const Evaluation& EvalCache::get(const Vars& vars) {
     Entry entry;
     entry.eval.display = make_display(s);
     entry.eval.view = make_view(s, entry.eval.display);
-    entry.eval.settings = load_display_settings(vars, reader);
+    entry.eval.settings = s.config.display;
     entry.eval.names = reported_names(s.config);
     for (const std::string& path : seen) {
         auto b = before.find(path);

@@ -14,7 +14,7 @@
 
 #include "sentinel/core/agent/session.hpp"
 #include "sentinel/core/vars.hpp"
-#include "sentinel/core/config/display.hpp"
+#include "sentinel/core/config/config.hpp"
 #include "sentinel/core/display/statusline.hpp"
 
 namespace sentinel {
@@ -41,7 +41,7 @@ struct Evaluation {
     Display display;                              ///< make_display(): what every sink draws (core/display/model.hpp)
     View view;                                    ///< the prompt's variables, drawn from `display`
     std::vector<std::string> names;               ///< reported_names(config)
-    DisplaySettings settings;                     ///< `[display]` of the config files (core/config/display.hpp)
+    DisplaySettings settings;                     ///< `[display]` of the same config (Config::display)
     std::map<std::string, FileIdentity> files;    ///< every file read or looked for
     bool stale = false;                           ///< a watched file changed
 };

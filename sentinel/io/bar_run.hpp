@@ -9,7 +9,7 @@
 
 #include "sentinel/io/bar_feed.hpp"
 #include "sentinel/io/tmux.hpp"
-#include "sentinel/core/config/display.hpp"
+#include "sentinel/core/config/config.hpp"
 
 namespace sentinel {
 

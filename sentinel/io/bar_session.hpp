@@ -12,7 +12,7 @@
 #include "sentinel/io/terminfo.hpp"
 #include "sentinel/io/tmux.hpp"
 #include "sentinel/io/tmux_control.hpp"
-#include "sentinel/core/config/display.hpp"
+#include "sentinel/core/config/config.hpp"
 #include "sentinel/core/display/osc.hpp"
 #include "sentinel/core/display/statusline.hpp"
 #include "sentinel/core/display/tmux.hpp"

@@ -13,7 +13,7 @@
 #include <string>
 
 #include "sentinel/core/result.hpp"
-#include "sentinel/core/config/display.hpp"
+#include "sentinel/core/config/config.hpp"
 #include "sentinel/core/display/statusline.hpp"
 
 namespace sentinel {

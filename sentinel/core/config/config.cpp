@@ -81,6 +81,33 @@ Result<TierPatch> parse_tier(const std::string& path, const std::string& name, c
     return t;
 }
 
+std::string where(const std::string& path, const toml::source_region& source) {
+    return position(path, source) + ": ";
+}
+
+// The keys of `[display]`. A bad value is reported and the key keeps its
+// default: the file's tiers and rules still count.
+void parse_display(const std::string& path, const toml::table& display, ConfigFile& file) {
+    // toml++ keeps a table's keys sorted; errors come in that order.
+    for (const auto& [key, value] : display) {
+        std::string_view k = key.str();
+        if (k == "statusline") {
+            auto s = value.is_string() ? value.value<std::string>() : std::nullopt;
+            if (s && *s == "bottom") file.display.statusline = Placement::bottom;
+            else if (s && *s == "top") file.display.statusline = Placement::top;
+            else if (s && *s == "off") file.display.statusline = Placement::off;
+            else file.display_errors.push_back(where(path, value.source()) + "statusline must be \"bottom\", \"top\" or \"off\"");
+        } else if (k == "tmux_tint" || k == "osc_tint") {
+            auto b = value.is_boolean() ? value.value<bool>() : std::nullopt;
+            if (!b) file.display_errors.push_back(where(path, value.source()) + std::string(k) + " must be true or false");
+            else (k == "tmux_tint" ? file.display.tmux_tint : file.display.osc_tint) = *b;
+        } else {
+            file.display_errors.push_back(where(path, key.source()) + "unknown key \"" + std::string(k) +
+                                          "\" in [display] (expected statusline, tmux_tint, osc_tint)");
+        }
+    }
+}
+
 Result<Condition> parse_condition(const std::string& path, const std::string& field, const toml::node& value) {
     Pattern::Type type = Pattern::Type::glob;
     std::optional<std::string> text = value.value<std::string>();
@@ -137,6 +164,15 @@ Result<Rule> parse_rule(const std::string& path, const toml::node& node, bool sy
 }
 
 }  // namespace
+
+std::string_view placement_name(Placement placement) {
+    switch (placement) {
+        case Placement::bottom: return "bottom";
+        case Placement::top: return "top";
+        case Placement::off: break;
+    }
+    return "off";
+}
 
 std::string_view policy_name(Policy policy) {
     switch (policy) {
@@ -203,8 +239,8 @@ Result<ConfigFile> parse_config(std::string_view text, const std::string& path, 
             }
             file.env = std::move(env);
         } else if (k == "display") {
-            // Read by core/config/display.cpp (statusline, tmux_tint, osc_tint).
             if (!value.as_table()) return error_at(path, value, "\"display\" must be a table");
+            parse_display(path, *value.as_table(), file);
         } else if (k == "audit") {
             auto a = value.value<std::string>();
             if (!a || (*a != "required" && *a != "best-effort"))
@@ -296,19 +332,32 @@ Config build_config(const std::optional<ConfigFile>& system, const std::optional
         else config.audit_required = *user->audit_required;
     }
 
+    for (const ConfigFile* file : {system ? &*system : nullptr, user ? &*user : nullptr}) {
+        if (!file) continue;
+        if (file->display.statusline) config.display.statusline = *file->display.statusline;
+        if (file->display.tmux_tint) config.display.tmux_tint = *file->display.tmux_tint;
+        if (file->display.osc_tint) config.display.osc_tint = *file->display.osc_tint;
+        for (const std::string& e : file->display_errors) config.display.errors.push_back(e);
+    }
+
     config.env = *builtin.env;
     if (system && system->env) config.env = *system->env;
     if (user && user->env) config.env = *user->env;
     return config;
 }
 
-Config load_config(const Vars& vars, const FileReader& files) {
-    std::string system_path = get(vars, "SENTINEL_SYSTEM_CONFIG").value_or("/etc/sentinel/config.toml");
-    std::string user_path;
+ConfigPaths config_paths(const Vars& vars) {
+    ConfigPaths paths;
+    paths.system = get(vars, "SENTINEL_SYSTEM_CONFIG").value_or("/etc/sentinel/config.toml");
     if (auto xdg = get(vars, "XDG_CONFIG_HOME"); xdg && !xdg->empty() && (*xdg)[0] == '/')
-        user_path = *xdg + "/sentinel/config.toml";
+        paths.user = *xdg + "/sentinel/config.toml";
     else if (auto home = get(vars, "HOME"); home && !home->empty())
-        user_path = *home + "/.config/sentinel/config.toml";
+        paths.user = *home + "/.config/sentinel/config.toml";
+    return paths;
+}
+
+Config load_config(const Vars& vars, const FileReader& files) {
+    ConfigPaths paths = config_paths(vars);
 
     std::vector<std::string> errors, read;
     auto load = [&](const std::string& path, bool system) -> std::optional<ConfigFile> {
@@ -327,8 +376,8 @@ Config load_config(const Vars& vars, const FileReader& files) {
         }
         return std::move(parsed.value());
     };
-    auto system = load(system_path, true);
-    auto user = load(user_path, false);
+    auto system = load(paths.system, true);
+    auto user = load(paths.user, false);
     Config config = build_config(system, user);
     config.files = read;
     config.errors.insert(config.errors.begin(), errors.begin(), errors.end());

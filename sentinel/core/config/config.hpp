@@ -1,6 +1,11 @@
 #pragma once
-// sentinel's configuration: tiers, ordered rules and env variables, read
-// from TOML with toml++.
+// sentinel's configuration: tiers, ordered rules, env variables and the
+// `[display]` table, read once from TOML with toml++.
+//
+//   [display]
+//   statusline = "bottom"   # "bottom" (default), "top" or "off": the line reserved in the terminal
+//   tmux_tint = true        # tint production panes' background in tmux (default on)
+//   osc_tint = false        # tint the terminal's background (OSC 11) on production outside tmux (default off)
 
 #include <optional>
 #include <string>
@@ -68,6 +73,29 @@ struct TierPatch {
     std::string origin;
 };
 
+/// Where the reserved status line sits.
+enum class Placement { bottom, top, off };
+
+/// "bottom", "top" or "off".
+std::string_view placement_name(Placement placement);
+
+/// The `[display]` table: only the keys a file sets.
+struct DisplayPatch {
+    std::optional<Placement> statusline;
+    std::optional<bool> tmux_tint, osc_tint;
+};
+
+/// The effective `[display]` settings, with their defaults.
+struct DisplaySettings {
+    Placement statusline = Placement::bottom;  ///< `statusline`
+    bool tmux_tint = true;                     ///< `tmux_tint`
+    bool osc_tint = false;                     ///< `osc_tint`
+    /// "path:line:col: message" for a bad value or an unknown key inside
+    /// `[display]`: the default is kept and, unlike Config::errors, the
+    /// terminal's tier does not change (a look, not a target, is wrong).
+    std::vector<std::string> errors;
+};
+
 /// One parsed config file.
 struct ConfigFile {
     std::string path;
@@ -76,6 +104,8 @@ struct ConfigFile {
     std::optional<std::vector<std::string>> env;      ///< `env = [...]`
     std::optional<bool> builtin_rules;                ///< `builtin_rules = false` drops the built-ins
     std::optional<bool> audit_required;               ///< `audit = "required"` or `"best-effort"`
+    DisplayPatch display;                             ///< `[display]`
+    std::vector<std::string> display_errors;          ///< bad `[display]` values (DisplaySettings::errors)
 };
 
 /// The effective configuration.
@@ -87,6 +117,7 @@ struct Config {
     std::vector<std::string> files;    ///< config files that were read
     std::vector<std::string> errors;   ///< "path:line:col: message"; any error makes the terminal unknown
     std::vector<std::string> notes;    ///< ignored settings (a user file trying to weaken a locked tier)
+    DisplaySettings display;           ///< `[display]`: the system file's, then the user file's keys
 
     /// How `tier` looks and what the guard asks for it; nullptr for a tier
     /// the configuration does not define (Tier::none() among them).
@@ -112,7 +143,9 @@ struct Config {
 /// position, or the position of the offending key: unknown keys, unknown
 /// tiers (a rule may name a tier the same file or a built-in defines; a
 /// user rule may also name a system tier, checked in build_config), bad
-/// policies, colours and patterns.
+/// policies, colours and patterns, a `display` that is not a table. A bad
+/// value inside `[display]` is not an error of the file: it goes to
+/// ConfigFile::display_errors and the key keeps its default.
 Result<ConfigFile> parse_config(std::string_view text, const std::string& path, bool system);
 
 /// The built-in tiers (production, staging, development, local, unknown)
@@ -130,11 +163,20 @@ ConfigFile builtin_config();
 /// locked system rules, user rules, other system rules, built-in rules.
 Config build_config(const std::optional<ConfigFile>& system, const std::optional<ConfigFile>& user);
 
-/// Reads and combines the config files: the system file
-/// (`$SENTINEL_SYSTEM_CONFIG`, default /etc/sentinel/config.toml) and the
-/// user file (`$XDG_CONFIG_HOME/sentinel/config.toml`, default
-/// `$HOME/.config/sentinel/config.toml`). A missing file is not an error;
-/// an unreadable or invalid one is recorded in Config::errors and ignored.
+/// Where the config files are.
+struct ConfigPaths {
+    std::string system;  ///< `$SENTINEL_SYSTEM_CONFIG`, default /etc/sentinel/config.toml
+    std::string user;    ///< `$XDG_CONFIG_HOME/sentinel/config.toml` (an absolute XDG_CONFIG_HOME), else
+                         ///< `$HOME/.config/sentinel/config.toml`; "" when HOME is unset or empty
+};
+
+/// The config file paths for the environment `vars`; the only place that
+/// names them.
+ConfigPaths config_paths(const Vars& vars);
+
+/// Reads and combines the config files (config_paths). A missing file is
+/// not an error; an unreadable or invalid one is recorded in
+/// Config::errors and ignored.
 Config load_config(const Vars& vars, const FileReader& files);
 
 }  // namespace sentinel

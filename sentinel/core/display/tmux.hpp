@@ -35,7 +35,7 @@ struct TmuxOption {
     bool operator==(const TmuxOption&) const = default;
 };
 
-/// How the tmux sink behaves (config `[display]`, core/config/display.hpp).
+/// How the tmux sink behaves (config `[display]`, Config::display).
 struct TmuxSettings {
     bool tint = true;           ///< tint production panes' background (pane `window-style`)
     bool no_color = false;      ///< NO_COLOR: reverse video instead of colours

@@ -241,3 +241,60 @@ TEST_CASE("config: grace periods and the audit policy, which a user file cannot 
     CHECK(c.spec(Tier("production"))->grace == 0);
     CHECK(c.notes.size() == 2);
 }
+
+TEST_CASE("[display] defaults: bottom line, tmux tint on, OSC tint off") {
+    DisplaySettings s = build_config(std::nullopt, must_parse("")).display;
+    CHECK(s.statusline == Placement::bottom);
+    CHECK(s.tmux_tint);
+    CHECK_FALSE(s.osc_tint);
+    CHECK(s.errors.empty());
+}
+
+TEST_CASE("[display] keys") {
+    DisplaySettings s =
+        build_config(std::nullopt, must_parse("[display]\nstatusline = \"top\"\ntmux_tint = false\nosc_tint = true\n")).display;
+    CHECK(s.statusline == Placement::top);
+    CHECK_FALSE(s.tmux_tint);
+    CHECK(s.osc_tint);
+    CHECK(build_config(std::nullopt, must_parse("[display]\nstatusline = \"off\"\n")).display.statusline == Placement::off);
+    CHECK(placement_name(Placement::top) == "top");
+}
+
+TEST_CASE("[display] errors carry file:line:col, keep the defaults and leave the file's rules in force") {
+    ConfigFile f = must_parse("[display]\nstatusline = \"left\"\nosc_tint = 1\ncolour = 3\n"
+                              "[[rules]]\ntier = \"production\"\ncontext = \"blue\"\n");
+    Config c = build_config(std::nullopt, f);
+    CHECK(c.display.statusline == Placement::bottom);
+    CHECK(c.errors.empty());
+    CHECK(c.rules.front().tier == Tier::production());
+    REQUIRE(c.display.errors.size() == 3);
+    CHECK(c.display.errors[0] == "cfg.toml:4:1: unknown key \"colour\" in [display] (expected statusline, tmux_tint, osc_tint)");
+    CHECK(c.display.errors[1] == "cfg.toml:3:12: osc_tint must be true or false");
+    CHECK(c.display.errors[2] == "cfg.toml:2:14: statusline must be \"bottom\", \"top\" or \"off\"");
+    CHECK(must_fail("display = 3\n") == "cfg.toml:1:11: \"display\" must be a table");
+}
+
+TEST_CASE("[display]: the user file over the system file, read in the same pass as the rules") {
+    test::FakeFs fs;
+    fs.file("/etc/s.toml", "[display]\nstatusline = \"top\"\nosc_tint = true\n");
+    fs.file("/home/u/.config/sentinel/config.toml", "[display]\nosc_tint = false\n");
+    Config c = load_config({{"HOME", "/home/u"}, {"SENTINEL_SYSTEM_CONFIG", "/etc/s.toml"}}, fs);
+    CHECK(c.display.statusline == Placement::top);
+    CHECK_FALSE(c.display.osc_tint);
+    CHECK(fs.reads == 2);  // each file once
+}
+
+TEST_CASE("config_paths: the one place that names the config files") {
+    CHECK(config_paths({{"HOME", "/home/u"}}).system == "/etc/sentinel/config.toml");
+    CHECK(config_paths({{"HOME", "/home/u"}}).user == "/home/u/.config/sentinel/config.toml");
+    CHECK(config_paths({{"HOME", "/home/u"}, {"XDG_CONFIG_HOME", "/x"}}).user == "/x/sentinel/config.toml");
+    CHECK(config_paths({{"HOME", "/home/u"}, {"XDG_CONFIG_HOME", "rel"}}).user == "/home/u/.config/sentinel/config.toml");
+    CHECK(config_paths({}).user.empty());
+    CHECK(config_paths({{"SENTINEL_SYSTEM_CONFIG", "/s.toml"}}).system == "/s.toml");
+}
+
+TEST_CASE("NO_COLOR counts when set and not empty") {
+    CHECK(no_color({{"NO_COLOR", "1"}}));
+    CHECK_FALSE(no_color({{"NO_COLOR", ""}}));
+    CHECK_FALSE(no_color({}));
+}
