@@ -1,5 +1,8 @@
 #include "sentinel/cmd/cli.hpp"
 
+#include <cstdio>
+#include <cstdlib>
+
 namespace sentinel {
 
 Result<Invocation> parse_invocation(const CommandSpec& spec, const std::vector<std::string>& args) {
@@ -59,6 +62,17 @@ std::string usage(std::span<const CommandSpec* const> commands) {
     for (const CommandSpec* c : commands) out += "  sentinel " + std::string(c->synopsis) + "\n";
     out += "\n'sentinel COMMAND --help' describes one command. Exit codes: 0 ok, 64 usage, 77 refused, 78 config error.\n";
     return out;
+}
+
+std::optional<int> question_timeout(const Invocation& inv) {
+    if (!inv.has("timeout")) return 60;
+    char* end = nullptr;
+    long t = std::strtol(inv.options.at("timeout").c_str(), &end, 10);
+    if (!end || *end || t < 1 || t > 86400) {
+        std::fprintf(stderr, "sentinel: error: --timeout must be 1 to 86400 seconds\n");
+        return std::nullopt;
+    }
+    return static_cast<int>(t);
 }
 
 }  // namespace sentinel

@@ -8,17 +8,12 @@
 #include <string_view>
 #include <vector>
 
+#include <optional>
+
+#include "sentinel/core/exit_codes.hpp"
 #include "sentinel/core/result.hpp"
 
 namespace sentinel {
-
-/// sysexits(3) codes used by every command.
-enum ExitCode : int {
-    kExitOk = 0,
-    kExitUsage = 64,      ///< EX_USAGE: bad command line
-    kExitRefused = 77,    ///< EX_NOPERM: the guard refused
-    kExitConfig = 78,     ///< EX_CONFIG: a config file has errors
-};
 
 /// One option of a command. `value` names its argument ("FORMAT"), or is
 /// empty for a flag.
@@ -61,5 +56,10 @@ std::string command_help(const CommandSpec& spec);
 
 /// The top-level usage: every command with its synopsis.
 std::string usage(std::span<const CommandSpec* const> commands);
+
+/// The `--timeout=SECONDS` of `sentinel guard` and `sentinel confirm`: how
+/// long a question waits for an answer. 60 when absent, else 1 to 86400;
+/// anything else prints an error to stderr and gives nullopt (exit 64).
+std::optional<int> question_timeout(const Invocation& inv);
 
 }  // namespace sentinel

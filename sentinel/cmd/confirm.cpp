@@ -7,6 +7,7 @@
 #include "sentinel/core/classify.hpp"
 #include "sentinel/cmd/commands.hpp"
 #include "sentinel/io/fs.hpp"
+#include "sentinel/io/confirmation.hpp"
 #include "sentinel/io/tty.hpp"
 #include "sentinel/core/env/resolve.hpp"
 #include "sentinel/core/sanitize.hpp"
@@ -66,7 +67,7 @@ int run_confirm(const Invocation& inv) {
     req.action.verb = redact_url_password(inv.options.at("action"));
     req.action.risk = Risk::write;
     req.timeout_seconds = *timeout;
-    req.evaluate = [&]() -> Result<Evaluated> {
+    req.evaluate = [&]() -> Result<PinnedSnapshot> {
         Snapshot s = evaluate(vars, PosixFileReader(), {});
         if (kind) {
             std::vector<Target> kept;
@@ -75,7 +76,7 @@ int run_confirm(const Invocation& inv) {
             s.targets = std::move(kept);
             s.tier = overall_tier(s.targets, s.config);
         }
-        return Evaluated{std::move(s), ""};
+        return PinnedSnapshot{std::move(s), ""};
     };
     ConfirmOutcome outcome = run_confirmation(req);
     return outcome.go ? kExitOk : outcome.exit_code;

@@ -12,8 +12,8 @@
 #include "sentinel/core/guard/pin.hpp"
 #include "sentinel/io/agent_ask.hpp"
 #include "sentinel/io/exec.hpp"
-#include "sentinel/io/exec_pg.hpp"
 #include "sentinel/io/fs.hpp"
+#include "sentinel/io/confirmation.hpp"
 #include "sentinel/io/tty.hpp"
 #include "sentinel/core/kube/verbs.hpp"
 #include "sentinel/core/pg/args.hpp"
@@ -59,26 +59,18 @@ const CommandSpec kGuardCommand = {
 
 namespace {
 
-// argv without a psql `--write` (before any "--").
-std::vector<std::string> without_write(const std::vector<std::string>& argv) {
-    std::vector<std::string> out;
-    bool options = true;
-    for (std::size_t i = 0; i < argv.size(); ++i) {
-        if (argv[i] == "--") options = false;
-        if (i > 0 && options && argv[i] == "--write") continue;
-        out.push_back(argv[i]);
-    }
-    return out;
-}
-
 // The pg targets of a psql snapshot match the settled connection, or
 // (after a few tries) an error.
-Result<Evaluated> evaluate_psql(const Vars& vars, const std::vector<std::string>& eval_cmd, const ConnParams& params,
+Result<PinnedSnapshot> evaluate_psql(const Vars& vars, const std::vector<std::string>& eval_cmd, const ConnParams& params,
                                 PinnedConnection& pinned) {
     std::string error;
     for (int i = 0; i < kAttempts; ++i) {
-        PinnedConnection conn;
-        if (!settle_pg_connection(params, conn, error)) continue;
+        auto settled = settle_connection(vars, params);
+        if (!settled) {
+            error = settled.error().message;
+            continue;
+        }
+        PinnedConnection conn = std::move(settled.value());
         Snapshot s = evaluate(vars, PosixFileReader(), eval_cmd);
         if (!pin_matches(s.targets, conn)) {
             error = "the connection changed while it was being resolved";
@@ -88,7 +80,7 @@ Result<Evaluated> evaluate_psql(const Vars& vars, const std::vector<std::string>
         for (const auto& [k, v] : conn.params) pin += std::to_string(k.size()) + k + std::to_string(v.size()) + v;
         pin += "|" + conn.options + "|" + (conn.password ? "p" + *conn.password : "-");
         pinned = std::move(conn);
-        return Evaluated{std::move(s), std::move(pin)};
+        return PinnedSnapshot{std::move(s), std::move(pin)};
     }
     return Error{"", 0, 0, "psql connection: " + error};
 }
@@ -106,7 +98,8 @@ int guard_psql(const Invocation& inv, const Vars& vars, const std::vector<std::s
     std::vector<std::string> args(argv.begin() + 1, argv.end());
     PsqlCommandLine cmd = parse_psql_command_line(args);
     cmd.write = cmd.write || inv.has("write");
-    std::vector<std::string> plain = without_write(argv);
+    std::vector<std::string> plain = {argv[0]};
+    plain.insert(plain.end(), cmd.args.begin(), cmd.args.end());
     if (cmd.info_only) return exec_plain(plain);
 
     std::vector<std::string> eval_cmd = plain;
@@ -135,7 +128,7 @@ int guard_psql(const Invocation& inv, const Vars& vars, const std::vector<std::s
     };
     req.action = psql_action(cmd, interactive, read_file, stdin_sql);
 
-    ConnParams params = psql_params(parse_psql_args(std::vector<std::string>(plain.begin() + 1, plain.end())));
+    ConnParams params = psql_params(cmd.conn);
     PinnedConnection pinned;
     req.evaluate = [&]() { return evaluate_psql(vars, eval_cmd, params, pinned); };
     ConfirmOutcome outcome = run_confirmation(req);
@@ -153,7 +146,7 @@ int guard_kube(Tool tool, const Vars& vars, const std::vector<std::string>& argv
     eval_cmd[0] = tool == Tool::helm ? "helm" : "kubectl";
     if (agent_says_run(eval_cmd, vars)) return exec_plain(argv);
     req.action = kube_action(tool, args);
-    req.evaluate = [&]() -> Result<Evaluated> { return Evaluated{evaluate(vars, PosixFileReader(), eval_cmd), ""}; };
+    req.evaluate = [&]() -> Result<PinnedSnapshot> { return PinnedSnapshot{evaluate(vars, PosixFileReader(), eval_cmd), ""}; };
     ConfirmOutcome outcome = run_confirmation(req);
     if (!outcome.go) return outcome.exit_code;
     if (outcome.decision.verdict == Decision::Verdict::run) return exec_plain(argv);
@@ -199,7 +192,7 @@ int run_guard(const Invocation& inv) {
     }
     if (agent_says_run(argv, vars)) return exec_plain(argv);
     req.action = other_action(argv);
-    req.evaluate = [&]() -> Result<Evaluated> { return Evaluated{evaluate(vars, PosixFileReader(), argv), ""}; };
+    req.evaluate = [&]() -> Result<PinnedSnapshot> { return PinnedSnapshot{evaluate(vars, PosixFileReader(), argv), ""}; };
     ConfirmOutcome outcome = run_confirmation(req);
     if (!outcome.go) return outcome.exit_code;
     return exec_plain(argv);

@@ -2,13 +2,8 @@
 // Asking a person on the controlling terminal (/dev/tty), never on stdin,
 // so that piped input (`yes |`) cannot answer (BAD_INPUTS.md row 25).
 
-#include <functional>
 #include <optional>
 #include <string>
-
-#include "sentinel/cmd/cli.hpp"
-#include "sentinel/core/guard/guard.hpp"
-#include "sentinel/core/result.hpp"
 
 namespace sentinel {
 
@@ -63,57 +58,5 @@ std::string controlling_tty_name();
 
 /// True when standard input is a terminal.
 bool stdin_is_tty();
-
-/// One evaluation for the confirmation loop: the snapshot, and a string
-/// standing for anything else the command is pinned to (the settled psql
-/// connection), compared before and after the question.
-struct Evaluated {
-    Snapshot snapshot;
-    std::string pin;
-};
-
-/// What the confirmation loop needs.
-struct ConfirmRequest {
-    Action action;
-    std::function<Result<Evaluated>()> evaluate;  ///< fresh each call; an error ends with 78
-    std::optional<std::string> override_value;    ///< SENTINEL_CONFIRM, when set and non-empty
-    int timeout_seconds = 60;
-    bool color = true;                             ///< banner colours on the terminal
-    Vars vars;                                     ///< for the audit log's location and policy
-};
-
-/// A ConfirmRequest for a command run in environment `vars` (the whole
-/// process environment): override_value from SENTINEL_CONFIRM when set and
-/// not empty; colour unless NO_COLOR is set and not empty (no-color.org) or
-/// TERM is "dumb"; `vars` kept for the audit log and grace keys. The caller
-/// sets action, evaluate and timeout_seconds.
-ConfirmRequest confirm_request(const Vars& vars);
-
-/// The `--timeout=SECONDS` of `sentinel guard` and `sentinel confirm`: 60
-/// when absent, else 1 to 86400; anything else prints an error to stderr
-/// and gives nullopt (exit 64).
-std::optional<int> question_timeout(const Invocation& inv);
-
-/// How the loop ended. `go` means run; otherwise exit with `exit_code`.
-struct ConfirmOutcome {
-    bool go = false;
-    int exit_code = 77;
-    Evaluated evaluated;  ///< the evaluation the person confirmed (or that decided)
-    Decision decision;
-};
-
-/// The guard's question loop (DESIGN.md Guard, issue 5 item 2): evaluates,
-/// decides (decide()), and when asking shows the banner on /dev/tty, reads
-/// the answer, evaluates again and compares fingerprint() and the pin: a
-/// target that changed while asking is refused (audited) and asked again,
-/// up to three times. With a grace period for the tier (its `grace` in
-/// config.toml; core/guard/grace.hpp), a confirmation stored for the same uid,
-/// terminal, session and exact target within the period skips the question
-/// (audited as confirmed, reason "grace period"). Audits every question,
-/// confirmation, refusal and override (io_audit); a record that cannot be
-/// written refuses when config.toml says `audit = "required"`. Refusals print `sentinel: refused: ...` on
-/// stderr and give 77; an evaluation error prints `sentinel: error: ...`
-/// and gives 78.
-ConfirmOutcome run_confirmation(const ConfirmRequest& request);
 
 }  // namespace sentinel

@@ -18,39 +18,6 @@ std::string param(const ConnParams& params, const std::string& key) {
 
 }  // namespace
 
-PsqlCommandLine parse_psql_command_line(const std::vector<std::string>& args) {
-    PsqlCommandLine out;
-    std::vector<std::string> rest;
-    for (std::size_t i = 0; i < args.size(); ++i) {
-        if (args[i] == "--write" && std::find(args.begin(), args.begin() + static_cast<long>(i), "--") ==
-                                        args.begin() + static_cast<long>(i)) {
-            out.write = true;  // sentinel's option, not psql's
-            continue;
-        }
-        rest.push_back(args[i]);
-    }
-    for (const PsqlToken& t : tokenize_psql_args(rest)) {
-        if (t.kind == PsqlToken::Kind::positional) continue;  // dbname, user: replaced by the pinned conninfo
-        if (t.kind == PsqlToken::Kind::unknown) {
-            out.kept.push_back(t.text);  // psql reports it
-            continue;
-        }
-        if (t.name == "host" || t.name == "port" || t.name == "username" || t.name == "dbname") continue;
-        if (t.name == "command") out.sql.push_back({false, t.value});
-        if (t.name == "file") out.sql.push_back({true, t.value});
-        if (t.name == "list") out.list = true;
-        if (t.name == "version" || t.name == "help") out.info_only = true;
-        if (!t.takes_value) out.kept.push_back(t.spelled_short ? std::string("-") + t.short_name : "--" + t.name);
-        else if (t.spelled_short) out.kept.insert(out.kept.end(), {std::string("-") + t.short_name, t.value});
-        else out.kept.push_back("--" + t.name + "=" + t.value);
-    }
-    return out;
-}
-
-bool psql_interactive(const PsqlCommandLine& cmd, bool stdin_tty) {
-    return cmd.sql.empty() && !cmd.list && !cmd.info_only && stdin_tty;
-}
-
 std::string conninfo_quote(const std::string& value) {
     std::string out = "'";
     for (char c : value) {

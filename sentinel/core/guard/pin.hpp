@@ -16,41 +16,8 @@
 
 namespace sentinel {
 
-/// One source of SQL on a psql command line, in order.
-struct PsqlSql {
-    bool file = false;  ///< -f: `text` is a path ("-" is stdin); -c: `text` is the command
-    std::string text;
-};
-
-/// A psql command line split into what the guard needs.
-struct PsqlCommandLine {
-    std::vector<std::string> kept;  ///< the arguments without connection options (-h, -p, -U, -d, positionals) and --write
-    std::vector<PsqlSql> sql;       ///< -c and -f in order
-    bool list = false;              ///< -l
-    bool info_only = false;         ///< --version, -V, --help, -?: psql connects nowhere
-    bool write = false;             ///< --write (a sentinel option psql does not have): interactive write access
-};
-
-/// Parses psql's arguments (without the program name) with psql 15's
-/// option table (getopt_long rules as in parse_psql_args): clustered short
-/// options, attached values, `--long=value`, unambiguous long prefixes,
-/// `--` ending options.
-PsqlCommandLine parse_psql_command_line(const std::vector<std::string>& args);
-
-/// True when psql would read commands from the terminal: no -c, no -f, not
-/// -l, not --version/--help, and stdin is a terminal (`stdin_tty`).
-bool psql_interactive(const PsqlCommandLine& cmd, bool stdin_tty);
-
 /// `value` as a conninfo value: single-quoted, `\\` and `'` escaped.
 std::string conninfo_quote(const std::string& value);
-
-/// The connection libpq settled on, as keyword/value pairs, ready to pin.
-/// `password` is kept apart so that it goes to the environment, never argv.
-struct PinnedConnection {
-    ConnParams params;                    ///< every non-empty option except service, password and options
-    std::string options;                  ///< the settled `options` (PGOPTIONS) value
-    std::optional<std::string> password;  ///< one the user supplied (conninfo, service, PGPASSWORD)
-};
 
 /// How to run psql pinned: its argv and the environment changes.
 struct PinnedCommand {

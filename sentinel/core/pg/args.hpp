@@ -54,4 +54,32 @@ std::vector<PsqlToken> tokenize_psql_args(const std::vector<std::string>& args);
 /// PostgreSQL 15.
 PsqlConnArgs parse_psql_args(const std::vector<std::string>& args);
 
+/// One source of SQL on a psql command line, in order.
+struct PsqlSql {
+    bool file = false;  ///< -f: `text` is a path ("-" is stdin); -c: `text` is the command
+    std::string text;
+};
+
+/// A psql command line split into what the guard needs.
+struct PsqlCommandLine {
+    std::vector<std::string> args;  ///< the arguments without --write: what psql itself accepts
+    PsqlConnArgs conn;              ///< parse_psql_args(args): the connection they ask for
+    std::vector<std::string> kept;  ///< `args` without connection options (-h, -p, -U, -d, positionals)
+    std::vector<PsqlSql> sql;       ///< -c and -f in order
+    bool list = false;              ///< -l
+    bool info_only = false;         ///< --version, -V, --help, -?: psql connects nowhere
+    bool write = false;             ///< --write (a sentinel option psql does not have): interactive write access
+};
+
+/// Parses psql's arguments (without the program name) with psql 15's
+/// option table (tokenize_psql_args, as parse_psql_args does): clustered
+/// short options, attached values, `--long=value`, unambiguous long
+/// prefixes, `--` ending options. `--write` before `--` is sentinel's own
+/// option and is taken out.
+PsqlCommandLine parse_psql_command_line(const std::vector<std::string>& args);
+
+/// True when psql would read commands from the terminal: no -c, no -f, not
+/// -l, not --version/--help, and stdin is a terminal (`stdin_tty`).
+bool psql_interactive(const PsqlCommandLine& cmd, bool stdin_tty);
+
 }  // namespace sentinel

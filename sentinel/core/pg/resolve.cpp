@@ -1,112 +1,51 @@
 #include "sentinel/core/pg/resolve.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
-#include <memory>
 
-#include "sentinel/core/pg/libpq.hpp"
-
-extern char** environ;
+#include "sentinel/core/pg/settle.hpp"
 
 namespace sentinel {
 namespace {
 
-// libpq never connects with this sslmode: connectOptions2 rejects it after it
-// has settled every value we read.
-constexpr const char* kStopMarker = "sentinel-resolve-only";
-// Keeps libpq from reading ~/.pgpass: resolution must not touch secrets.
-constexpr const char* kPlaceholderPassword = "sentinel-placeholder";
-
-// Replaces the process environment with `vars` until destroyed.
-class ScopedEnviron {
-public:
-    explicit ScopedEnviron(const Vars& vars) : saved_(environ) {
-        strings_.reserve(vars.size());
-        for (const auto& [k, v] : vars) strings_.push_back(k + "=" + v);
-        for (std::string& s : strings_) pointers_.push_back(s.data());
-        pointers_.push_back(nullptr);
-        environ = pointers_.data();
-    }
-    ~ScopedEnviron() { environ = saved_; }
-    ScopedEnviron(const ScopedEnviron&) = delete;
-    ScopedEnviron& operator=(const ScopedEnviron&) = delete;
-
-private:
-    char** saved_;
-    std::vector<std::string> strings_;
-    std::vector<char*> pointers_;
-};
-
-struct ConnDeleter {
-    void operator()(PGconn* c) const { libpq()->finish(c); }
-};
-struct OptionsDeleter {
-    void operator()(PQconninfoOption* o) const { libpq()->conninfo_free(o); }
-};
-
-struct Settled {
+// What resolve_pg reads of a settling pass.
+struct Resolved {
     bool ok = false;
-    std::string error;  // libpq's message when !ok
+    std::string error;  // libpq's message when !ok, raw
     std::string host, hostaddr, port, dbname, user;
     std::string first_host;  // PQhost(): the default socket directory when no host is set
 };
 
-// Runs libpq's option processing on `params` in environment `vars`.
-Settled settle(const Vars& vars, const ConnParams& params) {
-    std::vector<const char*> keywords, values;
-    for (const auto& [k, v] : params) {
-        keywords.push_back(k.c_str());
-        values.push_back(v.c_str());
+// Runs libpq's option processing on `params` in environment `vars`. The
+// placeholder password comes last, so that it overrides any password,
+// empty ones included: libpq reads the password file whenever the password
+// is empty.
+Resolved settle(const Vars& vars, const ConnParams& params) {
+    Resolved r;
+    auto s = settle_options(vars, params, {.before = {}, .after = {{"password", kPlaceholderPassword}}, .stop_key = "sslmode"});
+    if (!s) {
+        r.error = s.error().message;
+        return r;
     }
-    // Last, so that it overrides any password, empty ones included: libpq
-    // reads the password file whenever the password is empty.
-    keywords.push_back("password");
-    values.push_back(kPlaceholderPassword);
-    keywords.push_back("sslmode");
-    values.push_back(kStopMarker);
-    keywords.push_back(nullptr);
-    values.push_back(nullptr);
-
-    Settled s;
-    const Libpq* pq = libpq(&s.error);
-    if (!pq) return s;
-    std::unique_ptr<PGconn, ConnDeleter> conn;
-    {
-        ScopedEnviron env(vars);
-        conn.reset(pq->connect_start_params(keywords.data(), values.data(), 1));
-    }
-    if (!conn) {
-        s.error = "out of memory";
-        return s;
-    }
-    std::string message = pq->error_message(conn.get());
-    if (pq->status(conn.get()) != CONNECTION_BAD || message.find(kStopMarker) == std::string::npos) {
-        s.error = message.empty() ? "libpq did not resolve the connection" : message;
-        return s;
-    }
-    std::unique_ptr<PQconninfoOption, OptionsDeleter> options(pq->conninfo(conn.get()));
-    for (PQconninfoOption* o = options.get(); o && o->keyword; ++o) {
-        std::string value = o->val ? o->val : "";
-        std::string_view key = o->keyword;
-        if (key == "host") s.host = value;
-        else if (key == "hostaddr") s.hostaddr = value;
-        else if (key == "port") s.port = value;
-        else if (key == "dbname") s.dbname = value;
-        else if (key == "user") s.user = value;
-    }
-    const char* first = pq->host(conn.get());
-    s.first_host = first ? first : "";
-    s.ok = true;
-    return s;
+    auto value = [&](const char* key) {
+        auto it = s->options.find(key);
+        return it == s->options.end() ? std::string() : it->second;
+    };
+    r.host = value("host");
+    r.hostaddr = value("hostaddr");
+    r.port = value("port");
+    r.dbname = value("dbname");
+    r.user = value("user");
+    r.first_host = s->first_host;
+    r.ok = true;
+    return r;
 }
 
 // The Unix socket directory libpq uses when no host is given (its
 // DEFAULT_PGSOCKET_DIR, /var/run/postgresql on Debian), as PQhost reports it.
 const std::string& default_socket_dir() {
     static const std::string dir = [] {
-        Settled s = settle({}, {});
+        Resolved s = settle({}, {});
         return s.ok ? s.first_host : std::string("/var/run/postgresql");
     }();
     return dir;
@@ -134,40 +73,14 @@ bool valid_port(const std::string& port) {
     return i == port.size();
 }
 
-// libpq messages quote what they did not like, which could be a password in
-// a malformed URI. Keep quoted text only when it is known not to be secret.
-std::string redact(std::string message, const std::vector<std::string>& safe) {
-    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
-    if (auto nl = message.find('\n'); nl != std::string::npos) message.resize(nl);
-    std::string out;
-    std::size_t i = 0;
-    while (i < message.size()) {
-        std::size_t open = message.find('"', i);
-        if (open == std::string::npos) {
-            out += message.substr(i);
-            break;
-        }
-        std::size_t close = message.find('"', open + 1);
-        if (close == std::string::npos) {
-            out += message.substr(i, open - i) + "\"…\"";
-            break;
-        }
-        std::string quoted = message.substr(open + 1, close - open - 1);
-        bool keep = std::find(safe.begin(), safe.end(), quoted) != safe.end();
-        out += message.substr(i, open - i) + "\"" + (keep ? quoted : "…") + "\"";
-        i = close + 1;
-    }
-    return out;
-}
-
 // Where a settled value came from. `explicit_keys` were passed by the caller,
 // `no_env` is the same resolution without PG* connection variables and
 // `bare` is the one with neither those variables nor a service.
 std::string origin_of(const std::string& key, const std::string& value, const std::vector<std::string>& explicit_keys,
-                      const std::string& explicit_origin, const Settled& no_env, const Settled& bare,
+                      const std::string& explicit_origin, const Resolved& no_env, const Resolved& bare,
                       const std::string& service, const Vars& vars) {
     if (std::find(explicit_keys.begin(), explicit_keys.end(), key) != explicit_keys.end()) return explicit_origin;
-    auto pick = [&](const Settled& s) {
+    auto pick = [&](const Resolved& s) {
         if (key == "host") return s.host;
         if (key == "hostaddr") return s.hostaddr;
         if (key == "port") return s.port;
@@ -230,7 +143,7 @@ std::vector<Target> resolve_pg(const Vars& vars, const ConnParams& params, const
                              "PGDATABASE", "PGUSER"})
         if (get(vars, name)) base.sources.push_back(name);
 
-    Settled full = settle(vars, params);
+    Resolved full = settle(vars, params);
     for (const auto& [k, v] : params) {
         if (k == "dbname" && uri_hides_userinfo(v)) {
             full.ok = false;
@@ -245,7 +158,7 @@ std::vector<Target> resolve_pg(const Vars& vars, const ConnParams& params, const
         if (auto home = get(vars, "HOME")) safe.push_back(*home + "/.pg_service.conf");
         for (const auto& [k, v] : params)
             if (k == "service") safe.push_back(v);
-        std::string why = "libpq: " + redact(full.error, safe);
+        std::string why = "libpq: " + scrub_libpq_message(full.error, safe);
         warnings.push_back("pg (" + source + "): " + why);
         base.problems.push_back(why);
         for (const char* key : {"service", "host", "port", "dbname", "user"}) base.set(key, "", "");
@@ -264,23 +177,21 @@ std::vector<Target> resolve_pg(const Vars& vars, const ConnParams& params, const
         if (k == "dbname" && (v.find('=') != std::string::npos || v.rfind("postgres://", 0) == 0 ||
                               v.rfind("postgresql://", 0) == 0)) {
             dbname_is_conninfo = true;
-            std::unique_ptr<PQconninfoOption, OptionsDeleter> parsed(libpq()->conninfo_parse(v.c_str(), nullptr));
-            for (PQconninfoOption* o = parsed.get(); o && o->keyword; ++o) {
-                if (!o->val) continue;
-                explicit_keys.push_back(o->keyword);
-                if (std::string_view(o->keyword) == "service") explicit_service = o->val;
+            for (const auto& [key, value] : conninfo_keywords(v)) {
+                explicit_keys.push_back(key);
+                if (key == "service") explicit_service = value;
             }
         }
     }
     Vars no_env_vars = vars;
     for (const std::string& name : pg_connection_variables()) no_env_vars.erase(name);
-    Settled no_env = settle(no_env_vars, params);
+    Resolved no_env = settle(no_env_vars, params);
     Vars bare_vars = no_env_vars;
     bare_vars.erase("PGSERVICE");
     ConnParams bare_params;
     for (const auto& p : params)
         if (p.first != "service" && !(p.first == "dbname" && dbname_is_conninfo)) bare_params.push_back(p);
-    Settled bare = settle(bare_vars, bare_params);
+    Resolved bare = settle(bare_vars, bare_params);
     std::string explicit_origin = source;
     // PQconninfo does not report the service in libpq 15: take it where
     // libpq does, a service= given by the caller first, then PGSERVICE.

@@ -8,15 +8,11 @@
 #include <vector>
 
 #include "sentinel/core/pg/args.hpp"
+#include "sentinel/core/pg/settle.hpp"
 #include "sentinel/core/target.hpp"
 #include "sentinel/core/vars.hpp"
 
 namespace sentinel {
-
-/// Connection keywords and values in the order a client passes them to
-/// PQconnectdbParams (later ones override earlier ones; a dbname holding a
-/// conninfo string or URI is expanded in place).
-using ConnParams = std::vector<std::pair<std::string, std::string>>;
 
 /// A libpq host, hostaddr or port list split at commas, keeping empty
 /// entries ("a,,b" is three; "" is one empty entry). Source: libpq docs,
@@ -36,11 +32,8 @@ const std::vector<std::string>& pg_connection_variables();
 /// libpq's own errors (service not found, bad service file, malformed
 /// conninfo) give a single target with a problem (tier unknown) and a
 /// warning; quoted text that could be a secret is removed from them.
-/// How: PQconnectStartParams runs libpq's option processing and is stopped
-/// by an invalid sslmode before any connection attempt (libpq checks it
-/// after defaults, services and the per-host lists are settled); PQconninfo
-/// then reports what libpq settled on. Not thread-safe: it swaps `environ`
-/// for the duration of the call.
+/// How: settle_options (core/pg/settle.hpp), stopped by an invalid sslmode.
+/// Not thread-safe: it swaps `environ` for the duration of the call.
 std::vector<Target> resolve_pg(const Vars& vars, const ConnParams& params, const std::string& source,
                                const std::vector<std::string>& flags, std::vector<std::string>& warnings);
 
