@@ -20,7 +20,7 @@ const sentinel::CommandSpec* const kCommands[] = {
     &sentinel::kAuditCommand,
     &sentinel::kInitCommand,
     &sentinel::kAgentCommand,
-    &sentinel::kClientCommand,
+    &sentinel::kRelayCommand,
     &sentinel::kBarCommand,
 };
 
@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
     }
     for (const sentinel::CommandSpec* spec : kCommands) {
         const sentinel::CommandSpec& command = *spec;
-        if (args[0] != command.name) continue;
+        if (!command.named(args[0])) continue;
         auto inv = sentinel::parse_invocation(command, {args.begin() + 1, args.end()});
         if (!inv) {
             std::fprintf(stderr, "sentinel: error: %s\n%s", sentinel::sanitize(inv.error().message).c_str(),

@@ -5,7 +5,7 @@
 # sentinel: shows in the prompt what a command typed here would act on.
 # Printed by `sentinel init bash`; in ~/.bashrc:  eval "$(sentinel init bash)"
 #
-# How a prompt costs no fork: once per shell, a relay (`sentinel client`) is
+# How a prompt costs no fork: once per shell, a relay (`sentinel relay`) is
 # started through a process substitution; the shell keeps two descriptors
 # to it (a FIFO it writes, a pipe it reads). Each prompt writes one line
 # with the builtin printf and reads one short line with `read -t`; the
@@ -105,7 +105,7 @@ _sentinel_stop() {
 _sentinel_start() {
   _sentinel_stop
   _sentinel_started=$SECONDS
-  exec {_sentinel_rfd}< <(exec "$_sentinel_bin" client --shell=bash --pid="$$" </dev/null 2>/dev/null)
+  exec {_sentinel_rfd}< <(exec "$_sentinel_bin" relay --shell=bash --pid="$$" </dev/null 2>/dev/null)
   local -a f
   if IFS=$'\x1f' read -r -t 2 -u "$_sentinel_rfd" -a f && [[ ${f[0]-} == FIFO && -p ${f[1]-} ]]; then
     exec {_sentinel_wfd}<>"${f[1]}"

@@ -1,7 +1,7 @@
 # sentinel: shows in the prompt what a command typed here would act on.
 # Printed by `sentinel init zsh`; in ~/.zshrc:  eval "$(sentinel init zsh)"
 #
-# How a prompt costs no fork: once per shell, a relay (`sentinel client`) is
+# How a prompt costs no fork: once per shell, a relay (`sentinel relay`) is
 # started through a process substitution; the shell keeps two descriptors
 # to it (a FIFO it writes, a pipe it reads with sysread). Each prompt writes
 # one line with the builtin print and reads one short line; the variables
@@ -116,7 +116,7 @@ _sentinel_start() {
   typeset -g _sentinel_started=$SECONDS
   local line sep=$'\x1f'
   local -a f
-  exec {_sentinel_rfd}< <(exec "$_sentinel_bin" client --shell=zsh --pid="$$" </dev/null 2>/dev/null)
+  exec {_sentinel_rfd}< <(exec "$_sentinel_bin" relay --shell=zsh --pid="$$" </dev/null 2>/dev/null)
   if read -r -t 2 -u $_sentinel_rfd line; then f=("${(@ps:$sep:)line}"); fi
   if [[ ${f[1]-} == FIFO && -p ${f[2]-} ]]; then
     exec {_sentinel_wfd}<>"${f[2]}"

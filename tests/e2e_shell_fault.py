@@ -116,7 +116,7 @@ def relay_killed(kind, c):
     try:
         sh = box.shell(kind, SENTINEL_TIMEOUT_MS="10")
         raw, _, _ = sh.run("ps -o pid=,args= --ppid $$")
-        relay = [int(l.split()[0]) for l in raw.decode().splitlines() if "client --shell" in l]
+        relay = [int(l.split()[0]) for l in raw.decode().splitlines() if "relay --shell" in l]
         c.check(len(relay) == 1, "%s: one relay" % kind)
         os.kill(relay[0], signal.SIGKILL)
         time.sleep(0.05)
@@ -138,7 +138,7 @@ def keys_at_prompt(kind, c):
         sh.run("true")
         def relays():
             raw, _, _ = sh.run("ps -o pid=,args= --ppid $$")
-            return [l.split()[0] for l in raw.decode(errors="replace").splitlines() if "client --shell" in l]
+            return [l.split()[0] for l in raw.decode(errors="replace").splitlines() if "relay --shell" in l]
         before = relays()
         for key in (b"\x03", b"\x1a", b"\x1c"):
             sh.send(key)

@@ -300,7 +300,7 @@ def hooks(kind, c):
             pf = sh.value("precmd_functions")
             c.check(pf is not None and pf.split().count("_sentinel_precmd") == 1, "zsh: hook installed once when sourced twice (%r)" % pf)
         raw, _, _ = sh.run("ps -o pid=,args= --ppid $$")
-        relays = [l for l in raw.decode(errors="replace").splitlines() if "client --shell" in l]
+        relays = [l for l in raw.decode(errors="replace").splitlines() if "relay --shell" in l]
         c.check(len(relays) == 1, "%s: one relay per shell after two evals (%d)" % (kind, len(relays)))
         show = "type" if kind == "bash" else "functions"
         raw, _, _ = sh.run(show + " psql kubectl helm sentinel_confirm 2>&1 | head -20")

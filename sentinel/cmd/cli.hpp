@@ -44,6 +44,12 @@ struct CommandSpec {
     /// How many arguments may stand before options without "--" (`sentinel
     /// init bash`); they are put in Invocation::rest. 0: none.
     std::size_t positional = 0;
+    /// An earlier name the command still answers to, unlisted (shells
+    /// started before an upgrade run `sentinel client`); "" for none.
+    std::string_view old_name = {};
+
+    /// True when `word` (argv[1]) names this command.
+    bool named(std::string_view word) const { return word == name || (!old_name.empty() && word == old_name); }
 };
 
 /// Parses `args` (after the command name) against `spec`: `--name`,

@@ -1,5 +1,5 @@
 #pragma once
-// The subcommands. Each cmd_*.cpp defines its CommandSpec (options, help and
+// The subcommands. Each cmd/*.cpp defines its CommandSpec (options, help and
 // entry point together); main.cpp lists them.
 
 #include "sentinel/cmd/cli.hpp"
@@ -21,9 +21,10 @@ extern const CommandSpec kAuditCommand;
 /// `sentinel agent`: the per-user resident agent (socket, sessions, inotify);
 /// exits 0 at once when one already runs, 78 in an unsafe runtime dir. cmd/agent.cpp
 extern const CommandSpec kAgentCommand;
-/// `sentinel client --shell=S --pid=N`: the per-shell relay to the agent that
-/// `sentinel init` starts; answers each prompt within its timeout. cmd/client.cpp
-extern const CommandSpec kClientCommand;
+/// `sentinel relay --shell=S --pid=N`: the per-shell relay to the agent that
+/// `sentinel init` starts; answers each prompt within its timeout. Also runs
+/// as `sentinel client`, its earlier name. cmd/relay.cpp
+extern const CommandSpec kRelayCommand;
 /// `sentinel init --shell=bash|zsh`: prints shell/sentinel.{bash,zsh} with this
 /// binary's path filled in; 64 for an unknown shell. cmd/init.cpp
 extern const CommandSpec kInitCommand;

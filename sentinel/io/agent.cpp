@@ -20,7 +20,7 @@
 
 #include "sentinel/core/guard/describe.hpp"
 #include "sentinel/io/agent_cache.hpp"
-#include "sentinel/io/bar_session.hpp"
+#include "sentinel/io/session_display.hpp"
 #include "sentinel/io/fs.hpp"
 #include "sentinel/io/kube_cache.hpp"
 #include "sentinel/io/inotify.hpp"

@@ -153,7 +153,7 @@ bool Relay::connect_agent(std::string& why) {
     std::string cwd = read_link("/proc/" + std::to_string(opt_.shell_pid) + "/cwd");
     const char* tmux = std::getenv("TMUX");
     const char* pane = std::getenv("TMUX_PANE");
-    send_agent({"HELLO", std::to_string(kProtocolVersion), "sentinel-client"});
+    send_agent({"HELLO", std::to_string(kProtocolVersion), "sentinel-relay"});
     send_agent({"REGISTER", std::to_string(opt_.shell_pid), opt_.shell, tty, tmux ? tmux : "", pane ? pane : "", cwd});
     if (last_report_) send_agent(*last_report_);
     return agent_fd_ >= 0;

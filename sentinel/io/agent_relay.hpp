@@ -1,5 +1,5 @@
 #pragma once
-// The per-shell relay (`sentinel client`): one long-lived process per
+// The per-shell relay (`sentinel relay`): one long-lived process per
 // interactive shell, started once by the shell integration, so that a
 // prompt costs one write and one read on descriptors the shell keeps open
 // and never a fork. The relay owns the agent connection: it says hello,

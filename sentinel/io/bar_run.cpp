@@ -10,7 +10,7 @@
 
 #include "sentinel/io/terminfo.hpp"
 #include "sentinel/io/terminfo_tty.hpp"
-#include "sentinel/io/bar_session.hpp"
+#include "sentinel/io/session_display.hpp"
 #include "sentinel/core/sanitize.hpp"
 #include "sentinel/core/display/osc.hpp"
 

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "sentinel/cmd/commands.hpp"
+
 using namespace sentinel;
 
 namespace {
@@ -67,4 +69,14 @@ TEST_CASE("cli: help and usage come from the table") {
     std::string u = usage(commands);
     CHECK(u.find("  sentinel status [--format=F] [-- CMD ARGS...]\n") != std::string::npos);
     CHECK(u.find("64 usage, 77 refused, 78 config error") != std::string::npos);
+}
+
+TEST_CASE("a command answers to its earlier name, which usage does not list") {
+    CHECK(kRelayCommand.named("relay"));
+    CHECK(kRelayCommand.named("client"));  // shells started before the rename
+    CHECK_FALSE(kRelayCommand.named(""));
+    CHECK_FALSE(kStatusCommand.named(""));
+    const CommandSpec* commands[] = {&kRelayCommand};
+    CHECK(usage(commands).find("sentinel relay") != std::string::npos);
+    CHECK(usage(commands).find("client") == std::string::npos);
 }

@@ -18,7 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "sentinel/io/bar_session.hpp"
+#include "sentinel/io/session_display.hpp"
 
 using namespace sentinel;
 

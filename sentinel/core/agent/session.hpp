@@ -69,7 +69,7 @@ struct Session {
 /// Variables a shell reports in REPORT: HOME, KUBECONFIG, XDG_CONFIG_HOME,
 /// XDG_CACHE_HOME (the kubeconfig cache, io/kube_cache.hpp),
 /// SENTINEL_SYSTEM_CONFIG, TERM and NO_COLOR (the status line,
-/// reported_terminal in io/bar_session.hpp), DATABASE_URL, PGSERVICE, PGSERVICEFILE,
+/// reported_terminal in io/session_display.hpp), DATABASE_URL, PGSERVICE, PGSERVICEFILE,
 /// PGSYSCONFDIR, the pg connection variables (core/pg/resolve.hpp) and the env
 /// variables `config` names. Only valid shell identifiers (is_variable_name)
 /// and never a secret (is_secret_variable).

@@ -1,4 +1,4 @@
-#include "sentinel/io/bar_session.hpp"
+#include "sentinel/io/session_display.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
