@@ -24,9 +24,17 @@
 #   SENTINEL_SEGMENT  the coloured segment, escaped for PS1
 #   SENTINEL_TIER SENTINEL_LABEL SENTINEL_KUBE_CONTEXT SENTINEL_KUBE_NAMESPACE
 #   SENTINEL_PG SENTINEL_ENV SENTINEL_CHANGED  (sanitized text)
-#   SENTINEL_STATE    ok, stale (agent slow or stopped) or down
+#   SENTINEL_STATE    ok, stale (agent slow or stopped), down, or restart
+#                     (sentinel was upgraded under this shell: start a new one)
 
 _sentinel_bin='@SENTINEL_BIN@'
+
+# The shell protocol version this file speaks (kShellProtocolVersion in
+# sentinel/core/agent/protocol.hpp), and the variables a `new` reply sets,
+# in order (state_fields() in sentinel/core/display/prompt.hpp). A unit test
+# checks both lines against the binary that embeds this file.
+_sentinel_protocol=2
+_sentinel_fields=(_sentinel_gen SENTINEL_TIER SENTINEL_LABEL _sentinel_segment SENTINEL_CHANGED SENTINEL_KUBE_CONTEXT SENTINEL_KUBE_NAMESPACE SENTINEL_PG SENTINEL_ENV _sentinel_names_text)
 
 # sentinel_confirm ACTION...: asks as the guard does; exit 0 to go ahead.
 sentinel_confirm() {
@@ -101,17 +109,23 @@ _sentinel_stop() {
   _sentinel_wfd='' _sentinel_rfd=''
 }
 
-# Starts the relay (a fork, once per shell or after the relay died).
+# Starts the relay (a fork, once per shell or after the relay died). It
+# opens with HELLO and its protocol version; another version than this
+# file's means the binary was upgraded under this shell: its replies cannot
+# be read, so the prompt says to restart the shell and no relay is started
+# again.
 _sentinel_start() {
   _sentinel_stop
   _sentinel_started=$SECONDS
-  exec {_sentinel_rfd}< <(exec "$_sentinel_bin" relay --shell=bash --pid="$$" </dev/null 2>/dev/null)
+  exec {_sentinel_rfd}< <(exec "$_sentinel_bin" relay --shell=bash --pid="$$" --protocol="$_sentinel_protocol" </dev/null 2>/dev/null)
   local -a f
-  if IFS=$'\x1f' read -r -t 2 -u "$_sentinel_rfd" -a f && [[ ${f[0]-} == FIFO && -p ${f[1]-} ]]; then
-    exec {_sentinel_wfd}<>"${f[1]}"
+  if IFS=$'\x1f' read -r -t 2 -u "$_sentinel_rfd" -a f && [[ ${f[0]-} == HELLO && ${f[1]-} == "$_sentinel_protocol" && -p ${f[2]-} ]]; then
+    exec {_sentinel_wfd}<>"${f[2]}"
     _sentinel_sent_fp='' _sentinel_first=1
   else
-    if [[ ${f[0]-} == ERROR ]]; then
+    if [[ ${f[0]-} == HELLO ]]; then
+      _sentinel_restart=1
+    elif [[ ${f[0]-} == ERROR ]]; then
       # Say it once; try again a minute later, not at every prompt.
       [[ -n ${_sentinel_said-} ]] || printf 'sentinel: %s\n' "${f[1]-}" >&2
       _sentinel_said=1 _sentinel_started=$(( SECONDS + 58 ))
@@ -126,6 +140,7 @@ _sentinel_paint() {
   case $SENTINEL_STATE in
     stale) mark=$'\001\e[1;7;35m\002[sentinel: stale]\001\e[0m\002' ;;
     down) mark=$'\001\e[1;7;35m\002[sentinel: agent down]\001\e[0m\002' ;;
+    restart) mark=$'\001\e[1;7;35m\002[sentinel: restart your shell]\001\e[0m\002' _sentinel_segment='' ;;
   esac
   SENTINEL_SEGMENT=$mark${mark:+${_sentinel_segment:+ }}$_sentinel_segment
 }
@@ -133,9 +148,11 @@ _sentinel_paint() {
 _sentinel_precmd() {
   local status=$?
   local -a f
-  if [[ -z ${_sentinel_rfd-} ]] && (( SECONDS - ${_sentinel_started:--10} >= 2 )); then _sentinel_start; fi
+  local i
+  if [[ -z ${_sentinel_rfd-} && -z ${_sentinel_restart-} ]] && (( SECONDS - ${_sentinel_started:--10} >= 2 )); then _sentinel_start; fi
   if [[ -z ${_sentinel_rfd-} ]]; then
     SENTINEL_STATE=down
+    [[ -n ${_sentinel_restart-} ]] && SENTINEL_STATE=restart
     _sentinel_paint
     return $status
   fi
@@ -181,12 +198,11 @@ _sentinel_precmd() {
           rest=${rest#*$'\x1f'}
         done
         f+=("$rest")
-        _sentinel_gen=${f[0]-}
-        SENTINEL_TIER=${f[1]-} SENTINEL_LABEL=${f[2]-} _sentinel_segment=${f[3]-}
-        SENTINEL_CHANGED=${f[4]-} SENTINEL_KUBE_CONTEXT=${f[5]-} SENTINEL_KUBE_NAMESPACE=${f[6]-}
-        SENTINEL_PG=${f[7]-} SENTINEL_ENV=${f[8]-}
-        if [[ ${f[9]-} != "${_sentinel_names[*]}" ]]; then
-          read -r -a _sentinel_names <<<"${f[9]-}"
+        for i in "${!_sentinel_fields[@]}"; do
+          printf -v "${_sentinel_fields[i]}" '%s' "${f[i]-}"
+        done
+        if [[ $_sentinel_names_text != "${_sentinel_names[*]}" ]]; then
+          read -r -a _sentinel_names <<<"$_sentinel_names_text"
           _sentinel_define_collect
         fi
         ;;
@@ -292,7 +308,7 @@ _sentinel_install() {
   fi
   [[ -n ${_sentinel_installed-} ]] && return 0
   _sentinel_installed=1
-  SENTINEL_STATE=down SENTINEL_SEGMENT='' _sentinel_segment='' _sentinel_seq=0
+  SENTINEL_STATE=down SENTINEL_SEGMENT='' _sentinel_segment='' _sentinel_seq=0 _sentinel_names_text=''
   if [[ -n ${bash_preexec_imported-}${__bp_imported-} ]]; then
     precmd_functions=(_sentinel_precmd "${precmd_functions[@]}" _sentinel_ps1)
     preexec_functions+=(_sentinel_preexec_bp)

@@ -22,9 +22,18 @@
 #   SENTINEL_SEGMENT  the coloured segment, escaped for PROMPT
 #   SENTINEL_TIER SENTINEL_LABEL SENTINEL_KUBE_CONTEXT SENTINEL_KUBE_NAMESPACE
 #   SENTINEL_PG SENTINEL_ENV SENTINEL_CHANGED  (sanitized text)
-#   SENTINEL_STATE    ok, stale (agent slow or stopped) or down
+#   SENTINEL_STATE    ok, stale (agent slow or stopped), down, or restart
+#                     (sentinel was upgraded under this shell: start a new one)
 
 typeset -g _sentinel_bin='@SENTINEL_BIN@'
+
+# The shell protocol version this file speaks (kShellProtocolVersion in
+# sentinel/core/agent/protocol.hpp), and the variables a `new` reply sets,
+# in order (state_fields() in sentinel/core/display/prompt.hpp). A unit test
+# checks both lines against the binary that embeds this file.
+typeset -g _sentinel_protocol=2
+typeset -ga _sentinel_fields
+_sentinel_fields=(_sentinel_gen SENTINEL_TIER SENTINEL_LABEL _sentinel_segment SENTINEL_CHANGED SENTINEL_KUBE_CONTEXT SENTINEL_KUBE_NAMESPACE SENTINEL_PG SENTINEL_ENV _sentinel_names_text)
 
 # sentinel_confirm ACTION...: asks as the guard does; exit 0 to go ahead.
 sentinel_confirm() {
@@ -109,20 +118,26 @@ _sentinel_stop() {
   typeset -g _sentinel_wfd='' _sentinel_rfd='' _sentinel_buf=''
 }
 
-# Starts the relay (a fork, once per shell or after the relay died).
+# Starts the relay (a fork, once per shell or after the relay died). It
+# opens with HELLO and its protocol version; another version than this
+# file's means the binary was upgraded under this shell: its replies cannot
+# be read, so the prompt says to restart the shell and no relay is started
+# again.
 _sentinel_start() {
   emulate -L zsh
   _sentinel_stop
   typeset -g _sentinel_started=$SECONDS
   local line sep=$'\x1f'
   local -a f
-  exec {_sentinel_rfd}< <(exec "$_sentinel_bin" relay --shell=zsh --pid="$$" </dev/null 2>/dev/null)
+  exec {_sentinel_rfd}< <(exec "$_sentinel_bin" relay --shell=zsh --pid="$$" --protocol="$_sentinel_protocol" </dev/null 2>/dev/null)
   if read -r -t 2 -u $_sentinel_rfd line; then f=("${(@ps:$sep:)line}"); fi
-  if [[ ${f[1]-} == FIFO && -p ${f[2]-} ]]; then
-    exec {_sentinel_wfd}<>"${f[2]}"
+  if [[ ${f[1]-} == HELLO && ${f[2]-} == "$_sentinel_protocol" && -p ${f[3]-} ]]; then
+    exec {_sentinel_wfd}<>"${f[3]}"
     typeset -g _sentinel_sent_fp='' _sentinel_first=1
   else
-    if [[ ${f[1]-} == ERROR ]]; then
+    if [[ ${f[1]-} == HELLO ]]; then
+      typeset -g _sentinel_restart=1
+    elif [[ ${f[1]-} == ERROR ]]; then
       # Say it once; try again a minute later, not at every prompt.
       [[ -n ${_sentinel_said-} ]] || print -ru2 -- "sentinel: ${f[2]-}"
       typeset -g _sentinel_said=1 _sentinel_started=$(( SECONDS + 58 ))
@@ -135,11 +150,12 @@ _sentinel_start() {
 _sentinel_precmd() {
   local ret=$?
   emulate -L zsh
-  local line chunk sep=$'\x1f' rc mark
+  local line chunk sep=$'\x1f' rc mark i
   local -a f
-  if [[ -z ${_sentinel_rfd-} ]] && (( SECONDS - ${_sentinel_started:--10} >= 2 )); then _sentinel_start; fi
+  if [[ -z ${_sentinel_rfd-} && -z ${_sentinel_restart-} ]] && (( SECONDS - ${_sentinel_started:--10} >= 2 )); then _sentinel_start; fi
   typeset -g _sentinel_req='' _sentinel_fp=''
   [[ -n ${_sentinel_rfd-} ]] || SENTINEL_STATE=down
+  [[ -n ${_sentinel_restart-} ]] && SENTINEL_STATE=restart
   [[ -n ${_sentinel_rfd-} ]] && eval "$_sentinel_collect"
   if [[ -n ${_sentinel_rfd-} && $_sentinel_fp != "${_sentinel_sent_fp-}" ]]; then
     _sentinel_report
@@ -170,13 +186,13 @@ _sentinel_precmd() {
     case ${f[2]-} in
       same) typeset -g SENTINEL_STATE=ok ;;
       new)
-        typeset -g SENTINEL_STATE=ok _sentinel_gen=${f[3]-}
-        typeset -g SENTINEL_TIER=${f[4]-} SENTINEL_LABEL=${f[5]-} _sentinel_segment=${f[6]-}
-        typeset -g SENTINEL_CHANGED=${f[7]-} SENTINEL_KUBE_CONTEXT=${f[8]-} SENTINEL_KUBE_NAMESPACE=${f[9]-}
-        typeset -g SENTINEL_PG=${f[10]-} SENTINEL_ENV=${f[11]-}
-        if [[ ${f[12]-} != "${(j: :)_sentinel_names}" ]]; then
+        typeset -g SENTINEL_STATE=ok
+        for (( i = 1; i <= $#_sentinel_fields; i++ )); do
+          typeset -g -- "${_sentinel_fields[i]}=${f[i+2]-}"
+        done
+        if [[ $_sentinel_names_text != "${(j: :)_sentinel_names}" ]]; then
           typeset -ga _sentinel_names
-          _sentinel_names=(${(s: :)f[12]})
+          _sentinel_names=(${(s: :)_sentinel_names_text})
           _sentinel_define_collect
         fi
         ;;
@@ -190,6 +206,7 @@ _sentinel_precmd() {
   case $SENTINEL_STATE in
     stale) mark='%{'$'\e''[1;7;35m%}[sentinel: stale]%{'$'\e''[0m%}' ;;
     down) mark='%{'$'\e''[1;7;35m%}[sentinel: agent down]%{'$'\e''[0m%}' ;;
+    restart) mark='%{'$'\e''[1;7;35m%}[sentinel: restart your shell]%{'$'\e''[0m%}' _sentinel_segment='' ;;
   esac
   typeset -g SENTINEL_SEGMENT=$mark${mark:+${_sentinel_segment:+ }}$_sentinel_segment
   if [[ ${SENTINEL_AUTO_PROMPT-1} != 0 && $PROMPT != *'${SENTINEL_SEGMENT'* ]]; then
@@ -276,7 +293,7 @@ _sentinel_install() {
   _sentinel_define_collect
   _sentinel_wrap
   [[ -n ${_sentinel_installed-} ]] && return 0
-  typeset -g _sentinel_installed=1 SENTINEL_STATE=down SENTINEL_SEGMENT='' _sentinel_segment=''
+  typeset -g _sentinel_installed=1 SENTINEL_STATE=down SENTINEL_SEGMENT='' _sentinel_segment='' _sentinel_names_text=''
   typeset -gi _sentinel_seq=0
   zmodload -F zsh/system b:sysread
   setopt prompt_subst

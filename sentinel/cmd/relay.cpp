@@ -19,6 +19,7 @@ constexpr OptionSpec kRelayOptions[] = {
     {.name = "shell", .value = "SHELL", .help = "bash or zsh: how the prompt segment is escaped"},
     {.name = "pid", .value = "PID", .help = "the shell's pid; the relay exits with it"},
     {.name = "no-autostart", .value = "", .help = "never start the agent (when systemd runs it)"},
+    {.name = "protocol", .value = "N", .help = "the shell integration's protocol version (1 when absent: a shell started before versions)"},
     {.name = "help", .value = "", .help = "print this help"},
 };
 
@@ -32,6 +33,13 @@ int run_relay_command(const Invocation& inv) {
     }
     options.shell = shell->second;
     options.shell_pid = std::atol(pid->second.c_str());
+    if (auto protocol = inv.options.find("protocol"); protocol != inv.options.end()) {
+        options.protocol = std::atoi(protocol->second.c_str());
+        if (options.protocol < 1) {
+            std::fprintf(stderr, "sentinel: error: relay --protocol must be a version number\n");
+            return kExitUsage;
+        }
+    }
     const char* autostart = std::getenv("SENTINEL_AUTOSTART");
     options.autostart = !inv.has("no-autostart") && !(autostart && std::string(autostart) == "0");
     return run_relay(options);
@@ -41,7 +49,7 @@ int run_relay_command(const Invocation& inv) {
 
 const CommandSpec kRelayCommand = {
     .name = "relay",
-    .synopsis = "relay --shell=bash|zsh --pid=PID [--no-autostart]",
+    .synopsis = "relay --shell=bash|zsh --pid=PID --protocol=N [--no-autostart]",
     .help = "The relay between one interactive shell and the agent, started once per shell\n"
             "by `sentinel init`. It answers each prompt within the timeout the shell gives,\n"
             "even when the agent is stopped or gone, starts the agent when none runs\n"

@@ -1,7 +1,8 @@
 #pragma once
-// The resident agent's event loop: one thread, poll(2) on the listening
-// socket, the clients, inotify, a signalfd and (only while no client is
-// connected) the idle-exit timer. Nothing wakes it while idle.
+// The resident agent, as the `sentinel agent` command runs it (implemented
+// by io/agent_server.hpp): one thread, poll(2) on the listening socket, the
+// clients, inotify, a signalfd and (only while no client is connected) the
+// idle-exit timer. Nothing wakes it while idle.
 
 #include <cstdio>
 #include <string>

@@ -22,6 +22,7 @@
 #include "sentinel/io/runtime_dir.hpp"
 #include "sentinel/io/socket.hpp"
 #include "sentinel/core/agent/protocol.hpp"
+#include "sentinel/core/display/prompt.hpp"
 
 namespace sentinel {
 namespace {
@@ -70,6 +71,7 @@ private:
         if (shell_out_.size() > 65536) shell_out_.clear();  // the shell stopped reading
     }
     void from_shell(const std::string& line);
+    void legacy_from_shell(const Frame& f);
     void from_agent(const std::string& line);
     bool connect_agent(std::string& why);
     void disconnect(const std::string& why);
@@ -103,6 +105,7 @@ private:
     std::int64_t outstanding_since_ = 0;
     std::int64_t last_spawn_ = -100000;
     bool shell_gone_ = false;
+    bool legacy_ = false;  // a version 1 shell: it only gets the restart mark
 };
 
 void Relay::disconnect(const std::string& why) {
@@ -167,6 +170,7 @@ void Relay::from_shell(const std::string& line) {
     auto frame = decode_frame(line);
     if (!frame) return;
     Frame& f = *frame;
+    if (legacy_) return legacy_from_shell(f);
     if (f[0] == "REPORT") {
         last_report_ = f;
         send_agent(f);
@@ -205,6 +209,17 @@ void Relay::from_shell(const std::string& line) {
         if (!outstanding_) outstanding_since_ = now_ms();
         outstanding_ = true;
     }
+}
+
+// A shell integration of protocol version 1 runs in a shell started before
+// an upgrade: its prompt shows the restart mark, its wrapped tools go
+// through `sentinel guard`. The fields are version 1's STATE layout.
+void Relay::legacy_from_shell(const Frame& f) {
+    if (f[0] == "GUARD" && f.size() >= 2) return reply(f[1], "ask", {Tier::unknown().name()});
+    if (f[0] != "PROMPT" || f.size() < 3) return;
+    if (f[2] == "restart") return reply(f[1], "same");
+    Shell shell = shell_from_name(opt_.shell);
+    reply(f[1], "new", {"restart", Tier::unknown().name(), "UNKNOWN", restart_mark(shell), "", "", "", "", "", ""});
 }
 
 void Relay::from_agent(const std::string& line) {
@@ -247,6 +262,12 @@ int Relay::run() {
         to_shell(std::string("ERROR") + kSep + clean_field(dir.error().to_string()));
         return 1;
     }
+    if (opt_.protocol != 1 && opt_.protocol != kShellProtocolVersion) {
+        // A shell integration of another version: say ours, serve nothing.
+        to_shell(std::string("HELLO") + kSep + std::to_string(kShellProtocolVersion));
+        return 0;
+    }
+    legacy_ = opt_.protocol == 1;
     socket_path_ = *dir + "/agent.sock";
     fifo_path_ = *dir + "/relay." + std::to_string(::getpid()) + ".fifo";
     ::unlink(fifo_path_.c_str());
@@ -256,7 +277,8 @@ int Relay::run() {
         ::unlink(fifo_path_.c_str());
         return 1;
     }
-    to_shell(std::string("FIFO") + kSep + clean_field(fifo_path_));
+    if (legacy_) to_shell(std::string("FIFO") + kSep + clean_field(fifo_path_));
+    else to_shell(std::string("HELLO") + kSep + std::to_string(kShellProtocolVersion) + kSep + clean_field(fifo_path_));
 
     while (!shell_gone_) {
         pollfd fds[4] = {{fifo_fd_, POLLIN, 0}, {agent_fd_, POLLIN, 0}, {pid_fd_, POLLIN, 0}, {STDOUT_FILENO, 0, 0}};

@@ -16,13 +16,21 @@
 //   BUSY                               forwarded
 // Relay to shell, on the relay's standard output (a pipe the shell reads),
 // fields separated by 0x1F (no field can hold 0x1F or LF: values are
-// sanitized and the relay replaces any other control byte). First, one line:
-//   FIFO <path>                         where to write
+// sanitized and the relay replaces any other control byte). The shell
+// starts the relay with `--protocol=N`, the version it speaks; the relay
+// opens with one line:
+//   HELLO <version> <path>              its own version (kShellProtocolVersion,
+//                                       core/agent/protocol.hpp) and where to write;
+//                                       without <path>, and the relay exits, when
+//                                       the shell spoke another version: the shell
+//                                       shows "restart your shell"
 //   ERROR <message>                     instead, when it cannot run
 // Then one reply per PROMPT:
 //   <seq> same                          nothing changed
-//   <seq> new <gen> <tier> <label> <segment> <changed-from> <kube-context>
-//         <kube-namespace> <pg> <env> <names>
+//   <seq> new <field>...                the fields of state_fields() in order
+//                                       (core/display/prompt.hpp): gen, tier, label,
+//                                       segment, changed-from, kube-context,
+//                                       kube-namespace, pg, env, names
 //   <seq> stale                         the agent did not answer in time
 //   <seq> down <reason>                 no agent (it is being started)
 // and one per GUARD (or stale/down as above):
@@ -35,6 +43,12 @@
 // many bytes to read (`read -N`), so each reply costs it two reads. A reply
 // is written with one write(2) of less than PIPE_BUF bytes, so a shell that
 // gave up waiting never finds half of one.
+//
+// Version 1, the shells started before versions existed (no --protocol, and
+// `sentinel client`): the relay opens with `FIFO <path>` and answers every
+// PROMPT with the version 1 layout of `new` (the same fields as version 2)
+// holding tier unknown and the restart mark (restart_mark) as the segment,
+// and every GUARD with `ask`; it never contacts the agent.
 
 #include <string>
 #include <vector>
@@ -46,6 +60,7 @@ struct RelayOptions {
     long shell_pid = 0;        ///< the shell it serves; the relay exits with it
     std::string shell;         ///< "bash" or "zsh"
     bool autostart = true;     ///< start `sentinel agent` when none answers
+    int protocol = 1;          ///< the shell's protocol version (`--protocol`; 1 when it gave none)
 };
 
 /// Runs the relay until its shell exits. Returns the exit code.

@@ -50,6 +50,16 @@ namespace sentinel {
 /// Version spoken in HELLO. A peer with another version is refused.
 inline constexpr int kProtocolVersion = 1;
 
+/// Version of the shell<->relay protocol (io/agent_relay.hpp): the relay's
+/// opening line and the layout of its replies, STATE's fields among them
+/// (state_fields, core/display/prompt.hpp). A shell says which version it
+/// speaks when it starts the relay; the relay opens with its own, and a
+/// shell that finds another one shows "restart your shell" instead of
+/// reading replies it does not know. Version 1 is the unversioned protocol
+/// of shells started before versions existed: the relay still answers them,
+/// with that mark.
+inline constexpr int kShellProtocolVersion = 2;
+
 /// Largest frame, bytes, LF included (a KUBECONFIG of 256 long paths fits).
 inline constexpr std::size_t kMaxFrame = 64 * 1024;
 

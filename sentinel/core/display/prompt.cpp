@@ -48,15 +48,39 @@ std::string prompt_segment(const Session& session) {
     return escape_for_prompt(text, session.shell);
 }
 
+std::span<const StateField> state_fields() {
+    static constexpr StateField kStateFields[] = {
+        {"token", "_sentinel_gen", [](const StateSource& s) { return std::string(s.token); }},
+        {"tier", "SENTINEL_TIER", [](const StateSource& s) { return s.session.current.tier; }},
+        {"label", "SENTINEL_LABEL", [](const StateSource& s) { return s.session.current.label; }},
+        {"segment", "_sentinel_segment", [](const StateSource& s) { return prompt_segment(s.session); }},
+        {"changed-from", "SENTINEL_CHANGED", [](const StateSource& s) { return s.session.changed_from; }},
+        {"kube-context", "SENTINEL_KUBE_CONTEXT", [](const StateSource& s) { return s.session.current.kube_context; }},
+        {"kube-namespace", "SENTINEL_KUBE_NAMESPACE", [](const StateSource& s) { return s.session.current.kube_namespace; }},
+        {"pg", "SENTINEL_PG", [](const StateSource& s) { return s.session.current.pg; }},
+        {"env", "SENTINEL_ENV", [](const StateSource& s) { return s.session.current.env; }},
+        {"names", "_sentinel_names_text",
+         [](const StateSource& s) {
+             std::string list;
+             for (const std::string& n : s.names) list += (list.empty() ? "" : " ") + n;
+             return list;
+         }},
+    };
+    return kStateFields;
+}
+
 Frame state_frame(std::string_view seq, std::string_view known, std::string_view instance, const Session& session,
                   const std::vector<std::string>& names) {
     std::string token = gen_token(instance, session);
     if (known == token) return {"STATE", std::string(seq), token};
-    std::string list;
-    for (const std::string& n : names) list += (list.empty() ? "" : " ") + n;
-    const View& v = session.current;
-    return {"STATE", std::string(seq), token, v.tier, v.label, prompt_segment(session), session.changed_from,
-            v.kube_context, v.kube_namespace, v.pg, v.env, list};
+    Frame f = {"STATE", std::string(seq)};
+    StateSource source{session, token, names};
+    for (const StateField& field : state_fields()) f.push_back(field.value(source));
+    return f;
+}
+
+std::string restart_mark(Shell shell) {
+    return escape_for_prompt("\x1b[1;7;35m[sentinel: restart your shell]\x1b[0m", shell);
 }
 
 Frame session_frame(std::string_view instance, const Session& session) {

@@ -2,6 +2,7 @@
 // The prompt segment a shell receives, escaped for that shell, and the
 // STATE frame that carries it (core/agent/protocol.hpp). Pure.
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,13 +31,46 @@ std::string escape_for_prompt(std::string_view text, Shell shell);
 /// from X)", escaped for its shell. "" when the view has no text.
 std::string prompt_segment(const Session& session);
 
+/// What a STATE field is drawn from.
+struct StateSource {
+    const Session& session;
+    std::string_view token;                 ///< gen_token()
+    const std::vector<std::string>& names;  ///< the variables to report (reported_names)
+};
+
+/// One field of a full STATE frame, after `STATE <seq>`: what it carries
+/// and the shell variable the integration sets from it.
+struct StateField {
+    std::string_view name;      ///< for documentation and tests
+    std::string_view variable;  ///< the shell variable (bash, zsh and fish alike)
+    std::string (*value)(const StateSource&);
+};
+
+/// The fields of a full STATE frame, in order; the one definition of their
+/// order. The relay forwards them to the shell in the same order (io/agent_relay.hpp),
+/// and each shell file lists the variables on one line, checked against
+/// this table by a unit test (tests/cmd/shell_files_test.cpp):
+///   bash, zsh:  _sentinel_fields=(_sentinel_gen SENTINEL_TIER ...)
+///   fish:       set -g _sentinel_fields _sentinel_gen SENTINEL_TIER ...
+/// Changing the table changes the STATE frame of the agent protocol and the
+/// replies of the shell protocol: raise kProtocolVersion and
+/// kShellProtocolVersion (core/agent/protocol.hpp) with it, so that a shell
+/// or relay of the old layout is refused instead of misreading it.
+std::span<const StateField> state_fields();
+
 /// The reply to `PROMPT <seq> <known>`: `STATE <seq> <token>` when `known`
-/// equals the session's token, else the full frame
-/// `STATE seq token tier label segment changed-from kube-context
-/// kube-namespace pg env names` where `names` is the space-separated list
-/// of variables to report (reported_names).
+/// equals the session's token, else the full frame `STATE <seq>` followed
+/// by state_fields(): token, tier, label, segment, changed-from,
+/// kube-context, kube-namespace, pg, env and names (the space-separated
+/// list of variables to report, reported_names).
 Frame state_frame(std::string_view seq, std::string_view known, std::string_view instance, const Session& session,
                   const std::vector<std::string>& names);
+
+/// The mark a shell shows instead of a target when it runs an older shell
+/// integration than the relay it started (a binary upgraded under a running
+/// shell): "[sentinel: restart your shell]" in reverse magenta, escaped for
+/// `shell` as escape_for_prompt does.
+std::string restart_mark(Shell shell);
 
 /// A SESSION frame describing `session` for subscribers (core/agent/protocol.hpp):
 /// after changed-from, the display's colour (Color::text), "1" when it is

@@ -1,0 +1,284 @@
+#include "sentinel/io/agent_server.hpp"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <exception>
+#include <map>
+#include <memory>
+#include <random>
+#include <set>
+
+#include "sentinel/core/sanitize.hpp"
+#include "sentinel/io/socket.hpp"
+
+namespace sentinel {
+namespace {
+
+constexpr std::size_t kMaxClients = 1024;
+constexpr std::size_t kMaxWaitingHello = 64;   // clients that connected and said nothing yet
+constexpr std::size_t kMaxOutput = 1u << 20;    // a subscriber that does not read is dropped
+
+std::int64_t monotonic_ms() {
+    timespec ts;
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<std::int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000;
+}
+
+}  // namespace
+
+AgentServer::AgentServer(const AgentOptions& options, int listen_fd) : opt_(options), listen_fd_(listen_fd) {
+    std::random_device rd;
+    instance_ = std::to_string(::getpid()) + "-" + std::to_string(rd() % 100000);
+}
+
+void AgentServer::log(const std::string& text) {
+    if (!opt_.log) return;
+    char stamp[32];
+    time_t now = ::time(nullptr);
+    struct tm tm;
+    ::localtime_r(&now, &tm);
+    std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
+    std::fprintf(opt_.log, "%s sentinel agent[%d]: %s\n", stamp, ::getpid(), sanitize(text).c_str());
+    std::fflush(opt_.log);
+}
+
+void AgentServer::send(AgentClient& c, const Frame& f) {
+    if (c.closing) return;
+    c.out += encode_frame(f);
+    if (c.out.size() > kMaxOutput) {
+        log("dropping a client that does not read its messages");
+        c.out.clear();
+        c.closing = true;
+    }
+}
+
+void AgentServer::fail(AgentClient& c, const std::string& code, const std::string& text) {
+    send(c, {"ERROR", code, text});
+    c.closing = true;
+}
+
+void AgentServer::broadcast(const Frame& f) {
+    for (auto& [fd, c] : clients_)
+        if (c.subscriber) send(c, f);
+}
+
+void AgentServer::accept_clients() {
+    for (;;) {
+        int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno == EINTR) continue;
+            return;
+        }
+        auto uid = peer_uid(fd);
+        if (!uid || *uid != ::getuid()) {
+            std::string refusal = encode_frame({"ERROR", "peer", "connection refused: another user"});
+            (void)!::send(fd, refusal.data(), refusal.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+            ::close(fd);
+            log("refused a connection from uid " + (uid ? std::to_string(*uid) : std::string("unknown")));
+            continue;
+        }
+        if (clients_.size() >= kMaxClients) {
+            ::close(fd);
+            log("refused a connection: too many clients");
+            continue;
+        }
+        // A client that connects and says nothing costs a descriptor only;
+        // past kMaxWaitingHello of them, those silent for 2 s are dropped
+        // (measured when a connection arrives: no timer).
+        std::int64_t now = monotonic_ms();
+        std::size_t waiting = 0;
+        for (auto& [cfd, c] : clients_) waiting += !c.hello;
+        if (waiting >= kMaxWaitingHello) {
+            std::vector<int> stale;
+            for (auto& [cfd, c] : clients_)
+                if (!c.hello && now - c.since > 2000) stale.push_back(cfd);
+            for (int cfd : stale) drop(cfd);
+        }
+        AgentClient& c = clients_[fd];
+        c.fd = fd;
+        c.since = now;
+        arm_idle_timer(false);
+    }
+}
+
+void AgentServer::read_client(AgentClient& c) {
+    char buf[16384];
+    for (;;) {
+        ssize_t n = ::recv(c.fd, buf, sizeof buf, MSG_DONTWAIT);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) break;
+        if (n <= 0) {
+            c.closing = true;
+            c.out.clear();
+            return;
+        }
+        c.in.feed({buf, static_cast<std::size_t>(n)});
+        std::string line;
+        while (!c.closing && c.in.next(line)) {
+            auto frame = decode_frame(line);
+            if (!frame) {
+                fail(c, "frame", frame.error().message);
+                break;
+            }
+            // The core reports errors as values; anything thrown (a library
+            // exception, an allocation failure) costs this client, not the agent.
+            try {
+                handle(c, *frame);
+            } catch (const std::exception& e) {
+                log(std::string("error while handling a frame: ") + e.what());
+                fail(c, "internal", "internal error");
+            }
+        }
+        if (c.in.overflowed()) {
+            fail(c, "frame", "frame longer than " + std::to_string(kMaxFrame) + " bytes");
+            log("dropped a client that sent an oversized frame");
+        }
+        if (c.closing) return;
+        if (static_cast<std::size_t>(n) < sizeof buf) return;  // drained; poll reports what comes later
+    }
+}
+
+void AgentServer::update_watches() {
+    std::set<Vars> in_use;
+    for (auto& [id, s] : sessions_)
+        if (s.reported) in_use.insert(s.vars);
+    cache_.retain(in_use);
+    watcher_.watch(cache_.files());
+}
+
+void AgentServer::on_files_changed(const std::set<std::string>& paths) {
+    if (!cache_.invalidate(paths)) return;
+    std::size_t changed = 0;
+    for (auto& [id, s] : sessions_) {
+        if (!s.reported || !cache_.depends(s.vars, paths)) continue;
+        const Evaluation& e = cache_.get(s.vars);
+        s.names = e.names;
+        if (apply_view(s, e.view)) {
+            ++changed;
+            show(s, false);
+            publish(s);
+        }
+    }
+    update_watches();
+    log(std::to_string(paths.size()) + " file(s) changed; " + std::to_string(changed) + " session(s) changed");
+}
+
+void AgentServer::drop(int fd) {
+    auto it = clients_.find(fd);
+    if (it == clients_.end()) return;
+    if (it->second.session) {
+        std::uint64_t id = it->second.session;
+        if (auto d = displays_.find(id); d != displays_.end()) {
+            d->second->on_exit();
+            displays_.erase(d);
+        }
+        sessions_.erase(id);
+        log("session " + std::to_string(id) + " gone");
+        clients_.erase(it);
+        ::close(fd);
+        broadcast({"GONE", std::to_string(id)});
+        update_watches();
+    } else {
+        clients_.erase(it);
+        ::close(fd);
+    }
+    if (clients_.empty()) arm_idle_timer(true);
+}
+
+void AgentServer::arm_idle_timer(bool on) {
+    if (timer_fd_ < 0 || opt_.idle_exit_seconds <= 0 || on == timer_armed_) return;
+    itimerspec spec{};
+    if (on) spec.it_value.tv_sec = opt_.idle_exit_seconds;
+    ::timerfd_settime(timer_fd_, 0, &spec, nullptr);
+    timer_armed_ = on;
+}
+
+int AgentServer::run() {
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGINT);
+    sigaddset(&mask, SIGHUP);
+    sigprocmask(SIG_BLOCK, &mask, nullptr);
+    ::signal(SIGPIPE, SIG_IGN);
+    signal_fd_ = ::signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+    timer_fd_ = ::timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+    arm_idle_timer(true);
+    log("listening on " + opt_.socket_path);
+    std::vector<pollfd> fds;
+    while (!stop_) {
+        fds.clear();
+        fds.push_back({listen_fd_, POLLIN, 0});
+        fds.push_back({signal_fd_, POLLIN, 0});
+        fds.push_back({watcher_.fd(), POLLIN, 0});
+        fds.push_back({timer_fd_, POLLIN, 0});
+        for (auto& [fd, c] : clients_)
+            fds.push_back({fd, static_cast<short>((c.closing ? 0 : POLLIN) | (c.out.empty() ? 0 : POLLOUT)), 0});
+        int n = ::poll(fds.data(), fds.size(), -1);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            log(std::string("poll: ") + std::strerror(errno));
+            break;
+        }
+        if (fds[1].revents) {
+            signalfd_siginfo si;
+            while (::read(signal_fd_, &si, sizeof si) == sizeof si) {
+                log("signal " + std::to_string(si.ssi_signo) + ": exiting");
+                stop_ = true;
+            }
+        }
+        if (fds[3].revents) {
+            std::uint64_t ticks;
+            (void)!::read(timer_fd_, &ticks, sizeof ticks);
+            timer_armed_ = false;
+            if (clients_.empty()) {
+                log("no client for " + std::to_string(opt_.idle_exit_seconds) + " s: exiting");
+                stop_ = true;
+            }
+        }
+        if (fds[2].revents) {
+            auto changed = watcher_.read_changes();
+            try {
+                if (!changed.empty()) on_files_changed(changed);
+            } catch (const std::exception& e) {
+                log(std::string("error while re-evaluating: ") + e.what());
+            }
+        }
+        for (std::size_t i = 4; i < fds.size(); ++i) {
+            auto it = clients_.find(fds[i].fd);
+            if (it == clients_.end() || !fds[i].revents) continue;
+            if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) read_client(it->second);
+        }
+        if (fds[0].revents) accept_clients();
+        std::vector<int> done;
+        for (auto& [fd, c] : clients_) {
+            if (!c.out.empty() && !flush_some(fd, c.out)) c.out.clear(), c.closing = true;
+            if (c.closing && c.out.empty()) done.push_back(fd);
+        }
+        for (int fd : done) drop(fd);
+    }
+    // Remove the socket only while it is still ours (we hold the lock, so it is).
+    ::unlink(opt_.socket_path.c_str());
+    ::close(listen_fd_);
+    for (auto& [fd, c] : clients_) ::close(fd);
+    clients_.clear();
+    log("stopped");
+    return 0;
+}
+
+int run_agent(const AgentOptions& options, int listen_fd) {
+    AgentServer agent(options, listen_fd);
+    return agent.run();
+}
+
+}  // namespace sentinel
