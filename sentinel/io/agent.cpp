@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -200,7 +201,7 @@ void Agent::read_client(Client& c) {
 }
 
 void Agent::evaluate_session(Session& s) {
-    const Evaluation& e = cache_.get(s.vars);
+    const Evaluation& e = cache_.get(s.vars, s.cwd);
     s.names = e.names;
     apply_view(s, e.view);
 }
@@ -214,9 +215,13 @@ std::pair<std::string, Tier> Agent::verdict(const std::string& cwd, const std::v
     if (command.empty() || cwd.empty() || cwd[0] != '/' || ::chdir(cwd.c_str()) != 0) return {"ask", Tier::unknown()};
     PosixFileReader files;
     CachingKubeconfigLoader kubeconfigs(files, kube_cache_dir(vars));
-    Snapshot s = evaluate(vars, files, command, &kubeconfigs);
+    Snapshot s = evaluate(vars, files, command, &kubeconfigs, cwd);
     if (::chdir("/") != 0) log("chdir /: " + std::string(std::strerror(errno)));
-    std::string answer = runs_unasked(s, command) ? "run" : "ask";
+    // A dotenv value expanding a variable this agent was not told about may
+    // mean something else in the caller's environment: it decides itself.
+    bool complete = std::all_of(s.referenced.begin(), s.referenced.end(),
+                                [&](const std::string& name) { return vars.count(name) > 0; });
+    std::string answer = complete && runs_unasked(s, command) ? "run" : "ask";
     log(asker + " asked: " + answer + " (tier " + sanitize(s.tier.name()) + ")");
     return {answer, s.tier};
 }
@@ -234,7 +239,7 @@ bool command_of(const Frame& f, std::size_t first, std::vector<std::string>& com
 }
 
 void Agent::show(Session& s, bool prompt) {
-    const Evaluation& e = cache_.get(s.vars);
+    const Evaluation& e = cache_.get(s.vars, s.cwd);
     std::unique_ptr<SessionDisplay>& display = displays_[s.id];
     if (display) {
         // The shell exported another TERM or NO_COLOR: give the line back
@@ -259,9 +264,9 @@ void Agent::show(Session& s, bool prompt) {
 }
 
 void Agent::update_watches() {
-    std::set<Vars> in_use;
+    std::set<EvalKey> in_use;
     for (auto& [id, s] : sessions_)
-        if (s.reported) in_use.insert(s.vars);
+        if (s.reported) in_use.insert(EvalKey{s.vars, s.cwd});
     cache_.retain(in_use);
     watcher_.watch(cache_.files());
 }
@@ -359,8 +364,8 @@ void Agent::on_files_changed(const std::set<std::string>& paths) {
     if (!cache_.invalidate(paths)) return;
     std::size_t changed = 0;
     for (auto& [id, s] : sessions_) {
-        if (!s.reported || !cache_.depends(s.vars, paths)) continue;
-        const Evaluation& e = cache_.get(s.vars);
+        if (!s.reported || !cache_.depends(s.vars, paths, s.cwd)) continue;
+        const Evaluation& e = cache_.get(s.vars, s.cwd);
         s.names = e.names;
         if (apply_view(s, e.view)) {
             ++changed;

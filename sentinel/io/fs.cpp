@@ -75,4 +75,11 @@ Vars environment_vars() {
     return vars;
 }
 
+std::string current_directory() {
+    std::string buf(4096, '\0');
+    if (!::getcwd(buf.data(), buf.size())) return {};
+    buf.resize(std::strlen(buf.c_str()));
+    return buf;
+}
+
 }  // namespace sentinel

@@ -63,6 +63,7 @@ ConfigFile builtin_config() {
                            {{"any", regex(word_regex("dev|devel|develop|development|test|testing|qa|sandbox"))}}));
     c.env = std::vector<std::string>{"APP_ENV",     "ENVIRONMENT", "RAILS_ENV",           "NODE_ENV",
                                      "AWS_PROFILE", "AWS_VAULT",   "GOOGLE_CLOUD_PROJECT", "CLOUDSDK_CORE_PROJECT"};
+    c.dotenv = std::vector<std::string>{".env", ".env.local"};
     return c;
 }
 
