@@ -1,0 +1,41 @@
+// The shell files start with the agent's list of reported variables, so that
+// the first REPORT of a new shell already carries every variable that counts
+// (the agent's STATE replaces the list later; core/agent/session.hpp).
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "sentinel/core/agent/session.hpp"
+#include "sentinel/core/config/config.hpp"
+
+namespace sentinel {
+extern const unsigned char kShell_bash[];
+extern const unsigned long kShell_bash_size;
+extern const unsigned char kShell_zsh[];
+extern const unsigned long kShell_zsh_size;
+}  // namespace sentinel
+
+using namespace sentinel;
+
+namespace {
+
+std::string first_names(const unsigned char* bytes, unsigned long size) {
+    std::string text(reinterpret_cast<const char*>(bytes), size);
+    std::string marker = "  _sentinel_names=(HOME ";
+    auto at = text.find(marker);
+    if (at == std::string::npos) return "";
+    at += marker.size() - 5;
+    return text.substr(at, text.find(')', at) - at);
+}
+
+}  // namespace
+
+TEST_CASE("init: the bash and zsh files start with reported_names of the built-in config") {
+    std::string expected;
+    for (const std::string& n : reported_names(build_config(std::nullopt, std::nullopt)))
+        expected += (expected.empty() ? "" : " ") + n;
+    CHECK(first_names(kShell_bash, kShell_bash_size) == expected);
+    CHECK(first_names(kShell_zsh, kShell_zsh_size) == expected);
+}
