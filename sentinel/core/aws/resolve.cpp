@@ -271,9 +271,22 @@ std::optional<Target> resolve_aws(const Vars& vars, const std::string& cwd, cons
         t.set("account", account->value, account->where + " (sso_account_id)");
         if (const Setting* role = find(p, "sso_role_name")) t.set("role", role->value, role->where + " (sso_role_name)");
     }
-    if (const Setting* session = find(p, "sso_session"); session && !all.sso_sessions.count(session->value))
-        t.problems.push_back("The profile \"" + name + "\" is configured to use the SSO token provider but the \"" +
-                             session->value + "\" sso_session configuration does not exist.");
+    if (const Setting* session = find(p, "sso_session")) {
+        auto s = all.sso_sessions.find(session->value);
+        if (s == all.sso_sessions.end()) {
+            t.problems.push_back("The specified sso-session does not exist: \"" + session->value + "\"");
+        } else {
+            // botocore's SSO provider: a key set in both must agree.
+            for (const auto& [key, setting] : s->second) {
+                const Setting* mine = find(p, key);
+                if (mine && !mine->secret && !setting.secret && mine->value != setting.value) {
+                    t.problems.push_back("The value for " + key + " is inconsistent between profile (" + mine->value +
+                                         ") and sso-session (" + setting.value + ").");
+                    break;
+                }
+            }
+        }
+    }
     return t;
 }
 
