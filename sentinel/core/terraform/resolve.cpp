@@ -34,7 +34,8 @@ std::string text(const Json& config, const char* key) {
 std::string backend_summary(const std::string& type, const Json& config, const std::string& workspace) {
     bool other = workspace != "default";
     if (type == "s3") {
-        std::string prefix = config.contains("workspace_key_prefix") ? text(config, "workspace_key_prefix") : "env:";
+        std::string prefix = text(config, "workspace_key_prefix");  // null when not set: the default
+        if (prefix.empty()) prefix = "env:";
         std::string key = text(config, "key");
         return "s3 " + text(config, "bucket") + "/" + (other ? prefix + "/" + workspace + "/" : "") + key;
     }
@@ -135,6 +136,14 @@ std::optional<Target> resolve_terraform(const Vars& vars, const std::string& dir
     if (root.is_discarded() || !root.is_object()) {
         t.set("backend", "", "");
         t.problems.push_back(state + ": not a terraform backend state file (invalid JSON)");
+        warnings.push_back(t.problems.back());
+        return t;
+    }
+    // workdir.ParseBackendStateFile: only format version 3 is read.
+    auto version = root.find("version");
+    if (version == root.end() || !version->is_number_integer() || version->get<long long>() != 3) {
+        t.set("backend", "", "");
+        t.problems.push_back(state + ": unsupported backend state version (terraform reads version 3 only)");
         warnings.push_back(t.problems.back());
         return t;
     }

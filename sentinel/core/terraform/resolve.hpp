@@ -28,7 +28,8 @@ namespace sentinel {
 ///   acme-tf/app/prod.tfstate", "remote acme/app-prod", "cloud acme/app";
 ///   "local" without that file. Credentials in the config (access keys,
 ///   tokens, passwords, connection strings) are never copied. A file that
-///   is not such JSON is a problem (terraform fails on it too).
+///   is not such JSON, or of another format version, is a problem
+///   (terraform fails on it too: workdir.ParseBackendStateFile).
 std::optional<Target> resolve_terraform(const Vars& vars, const std::string& dir, bool initialised_only,
                                         const FileReader& files, std::vector<std::string>& warnings);
 
