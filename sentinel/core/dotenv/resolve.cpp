@@ -94,6 +94,9 @@ DotenvOverlay resolve_dotenv(const Vars& vars, const std::string& cwd, const std
             std::string path = join(dir, *name);
             FileRead r = files.read(path);
             if (r.status == FileRead::Status::missing) continue;
+            // python-dotenv takes regular files only: a virtualenv called
+            // `.env` (a directory) or a FIFO is not a dotenv file.
+            if (r.status == FileRead::Status::error && r.reason == "not a regular file") continue;
             out.files.push_back(path);
             if (r.status == FileRead::Status::error || !valid_utf8(r.data)) {
                 std::string why = r.status == FileRead::Status::error ? r.reason : "not valid UTF-8";

@@ -46,7 +46,9 @@ std::vector<std::string> dotenv_directories(const Vars& vars, const std::string&
 /// Values are parsed and expanded as python-dotenv's load_dotenv() does
 /// (core/dotenv/parse.hpp) against `vars`. Statements python-dotenv cannot
 /// parse add a `path:line` warning; a file that cannot be read or is not
-/// UTF-8 gives an unreadable target (tier unknown).
+/// UTF-8 gives an unreadable target (tier unknown). A directory or another
+/// file that is not regular (a virtualenv named `.env`) is not a dotenv
+/// file and is skipped, as python-dotenv's find_dotenv skips it.
 DotenvOverlay resolve_dotenv(const Vars& vars, const std::string& cwd, const std::vector<std::string>& file_names,
                              const std::vector<std::string>& wanted, const FileReader& files,
                              std::vector<std::string>& warnings);

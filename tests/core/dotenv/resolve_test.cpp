@@ -57,6 +57,18 @@ TEST_CASE("resolve_dotenv: secret names are never taken, bad files are unknown t
     CHECK(resolve_dotenv({}, "/w", {".env.local"}, {"A"}, fs, warnings).unreadable.size() == 1);
 }
 
+TEST_CASE("resolve_dotenv: a virtualenv called .env is not a dotenv file") {
+    FakeFs fs;
+    fs.error("/w/.env", "not a regular file");
+    fs.file("/w/.env.local", "APP_ENV=dev\n");
+    std::vector<std::string> warnings;
+    auto o = resolve_dotenv({}, "/w", {".env", ".env.local"}, {"APP_ENV"}, fs, warnings);
+    CHECK(o.unreadable.empty());
+    CHECK(warnings.empty());
+    REQUIRE(o.values.size() == 1);
+    CHECK(o.values[0].value == "dev");
+}
+
 TEST_CASE("redact_passwords: URL userinfo and password= words") {
     CHECK(redact_passwords("postgres://u:p@h/d") == "postgres://u:***@h/d");
     CHECK(redact_passwords("host=h password=secret dbname=d") == "host=h password=*** dbname=d");
