@@ -170,6 +170,48 @@ bool load(const FileReader& files, const std::string& path, bool config, Profile
     return true;
 }
 
+// The account and role the profile acts as: from its role_arn (the chain
+// behind it checked), else its SSO account and role.
+void account_and_role(Target& t, const Profiles& all, const std::string& name, const Profile& p) {
+    if (const Setting* arn = find(p, "role_arn")) {
+        std::vector<std::string> parts = arn_parts(arn->value);
+        const std::string& resource = parts.size() == 6 ? parts[5] : std::string();
+        if (parts.size() == 6 && parts[0] == "arn" && parts[2] == "iam" && resource.rfind("role/", 0) == 0) {
+            t.set("account", parts[4], arn->where + " (role_arn)");
+            t.set("role", resource.substr(resource.rfind('/') + 1), arn->where + " (role_arn)");
+        } else {
+            t.problems.push_back(arn->where + ": role_arn is not an IAM role ARN");
+        }
+        if (assume_role(p)) {
+            std::vector<std::string> visited = {name};
+            if (std::string why = check_role_chain(all, name, visited); !why.empty()) t.problems.push_back(why);
+        }
+    } else if (const Setting* account = find(p, "sso_account_id")) {
+        t.set("account", account->value, account->where + " (sso_account_id)");
+        if (const Setting* role = find(p, "sso_role_name")) t.set("role", role->value, role->where + " (sso_role_name)");
+    }
+}
+
+// botocore's SSO provider: the sso-session must exist, and a key set both
+// in it and in the profile must agree.
+void check_sso_session(Target& t, const Profiles& all, const Profile& p) {
+    const Setting* session = find(p, "sso_session");
+    if (!session) return;
+    auto s = all.sso_sessions.find(session->value);
+    if (s == all.sso_sessions.end()) {
+        t.problems.push_back("The specified sso-session does not exist: \"" + session->value + "\"");
+        return;
+    }
+    for (const auto& [key, setting] : s->second) {
+        const Setting* mine = find(p, key);
+        if (mine && !mine->secret && !setting.secret && mine->value != setting.value) {
+            t.problems.push_back("The value for " + key + " is inconsistent between profile (" + mine->value +
+                                 ") and sso-session (" + setting.value + ").");
+            return;
+        }
+    }
+}
+
 }  // namespace
 
 bool aws_secret_key(std::string_view name) {
@@ -254,39 +296,8 @@ std::optional<Target> resolve_aws(const Vars& vars, const std::string& cwd, cons
     else if (const Setting* r = find(p, "region")) t.set("region", r->value, r->where);
     t.set("credentials", credentials_kind(p), "");
 
-    if (const Setting* arn = find(p, "role_arn")) {
-        std::vector<std::string> parts = arn_parts(arn->value);
-        const std::string& resource = parts.size() == 6 ? parts[5] : std::string();
-        if (parts.size() == 6 && parts[0] == "arn" && parts[2] == "iam" && resource.rfind("role/", 0) == 0) {
-            t.set("account", parts[4], arn->where + " (role_arn)");
-            t.set("role", resource.substr(resource.rfind('/') + 1), arn->where + " (role_arn)");
-        } else {
-            t.problems.push_back(arn->where + ": role_arn is not an IAM role ARN");
-        }
-        if (assume_role(p)) {
-            std::vector<std::string> visited = {name};
-            if (std::string why = check_role_chain(all, name, visited); !why.empty()) t.problems.push_back(why);
-        }
-    } else if (const Setting* account = find(p, "sso_account_id")) {
-        t.set("account", account->value, account->where + " (sso_account_id)");
-        if (const Setting* role = find(p, "sso_role_name")) t.set("role", role->value, role->where + " (sso_role_name)");
-    }
-    if (const Setting* session = find(p, "sso_session")) {
-        auto s = all.sso_sessions.find(session->value);
-        if (s == all.sso_sessions.end()) {
-            t.problems.push_back("The specified sso-session does not exist: \"" + session->value + "\"");
-        } else {
-            // botocore's SSO provider: a key set in both must agree.
-            for (const auto& [key, setting] : s->second) {
-                const Setting* mine = find(p, key);
-                if (mine && !mine->secret && !setting.secret && mine->value != setting.value) {
-                    t.problems.push_back("The value for " + key + " is inconsistent between profile (" + mine->value +
-                                         ") and sso-session (" + setting.value + ").");
-                    break;
-                }
-            }
-        }
-    }
+    account_and_role(t, all, name, p);
+    check_sso_session(t, all, p);
     return t;
 }
 

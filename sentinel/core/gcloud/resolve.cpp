@@ -55,6 +55,57 @@ std::optional<std::string> interpolate(const IniSection& section, const std::str
     return out;
 }
 
+// The active configuration's name (and its origin) in `dir`, as
+// named_configs.py decides it; `named` tells that something named one.
+std::string active_configuration(const Vars& vars, const std::string& dir, const FileReader& files, Target& t,
+                                 bool& named) {
+    named = false;
+    std::string activator = dir + "/active_config";
+    if (auto v = get(vars, "CLOUDSDK_ACTIVE_CONFIG_NAME"); v && !v->empty()) {
+        named = true;
+        t.set("configuration", *v, "CLOUDSDK_ACTIVE_CONFIG_NAME");
+        return *v;
+    }
+    if (FileRead r = files.read(activator); r.status == FileRead::Status::ok) {
+        named = true;
+        if (valid_config_name(r.data)) {
+            t.set("configuration", r.data, activator + ":1");
+            t.files.push_back(activator);
+            return r.data;
+        }
+    }
+    t.set("configuration", "default", "default");
+    return "default";
+}
+
+// The properties file of configuration `name`, parsed and interpolated as
+// gcloud loads it; problems go to `t`. `exists` tells whether it was there.
+IniFile load_properties(const std::string& path, bool none, const FileReader& files, Target& t, bool& exists) {
+    FileRead r = none ? FileRead{} : files.read(path);
+    exists = r.status != FileRead::Status::missing;
+    IniFile ini;
+    if (r.status == FileRead::Status::error) {
+        t.problems.push_back(path + ": " + r.reason);
+        return ini;
+    }
+    if (r.status != FileRead::Status::ok) return ini;
+    t.files.push_back(path);
+    auto parsed = parse_configparser(r.data, path, secret_key);
+    if (!parsed) {
+        t.problems.push_back(parsed.error().to_string() + " (gcloud cannot parse this file)");
+        return ini;
+    }
+    // gcloud interpolates every option of every section as it loads them.
+    for (const IniSection& s : parsed->sections)
+        for (const IniOption& o : s.options)
+            if (!o.secret && !interpolate(s, o.value)) {
+                t.problems.push_back(path + ":" + std::to_string(o.line) +
+                                     ": '%' must be followed by '%' or '(name)s' (gcloud fails on it)");
+                return ini;
+            }
+    return std::move(parsed.value());
+}
+
 }  // namespace
 
 std::optional<Target> resolve_gcloud(const Vars& vars, const std::string& cwd, const FileReader& files,
@@ -72,47 +123,10 @@ std::optional<Target> resolve_gcloud(const Vars& vars, const std::string& cwd, c
     for (const char* var : {"CLOUDSDK_CONFIG", "CLOUDSDK_ACTIVE_CONFIG_NAME", "CLOUDSDK_CORE_PROJECT",
                             "CLOUDSDK_CORE_ACCOUNT", "CLOUDSDK_COMPUTE_REGION"})
         if (auto v = get(vars, var); v && !v->empty()) t.sources.push_back(var);
-    bool named = false;
-    std::string name = "default", name_origin = "default";
-    std::string activator = dir + "/active_config";
-    if (auto v = get(vars, "CLOUDSDK_ACTIVE_CONFIG_NAME"); v && !v->empty()) {
-        name = *v;
-        name_origin = "CLOUDSDK_ACTIVE_CONFIG_NAME";
-        named = true;
-    } else if (FileRead r = files.read(activator); r.status == FileRead::Status::ok) {
-        named = true;
-        if (valid_config_name(r.data)) {
-            name = r.data;
-            name_origin = activator + ":1";
-            t.files.push_back(activator);
-        }
-    }
-    t.set("configuration", name, name_origin);
-
+    bool named = false, exists = false;
+    std::string name = active_configuration(vars, dir, files, t, named);
     std::string path = dir + "/configurations/config_" + name;
-    FileRead r = name == "NONE" ? FileRead{} : files.read(path);
-    IniFile ini;
-    if (r.status == FileRead::Status::error) {
-        t.problems.push_back(path + ": " + r.reason);
-    } else if (r.status == FileRead::Status::ok) {
-        t.files.push_back(path);
-        auto parsed = parse_configparser(r.data, path, secret_key);
-        if (!parsed) t.problems.push_back(parsed.error().to_string() + " (gcloud cannot parse this file)");
-        else ini = std::move(parsed.value());
-    }
-    // gcloud interpolates every option of every section as it loads them.
-    bool bad = false;
-    for (const IniSection& s : ini.sections) {
-        for (const IniOption& o : s.options) {
-            if (o.secret || interpolate(s, o.value)) continue;
-            t.problems.push_back(path + ":" + std::to_string(o.line) +
-                                 ": '%' must be followed by '%' or '(name)s' (gcloud fails on it)");
-            bad = true;
-            break;
-        }
-        if (bad) break;
-    }
-    if (bad) ini.sections.clear();
+    IniFile ini = load_properties(path, name == "NONE", files, t, exists);
     auto property = [&](const char* field, const char* var, const char* section, const char* key) {
         if (auto v = get(vars, var); v && !v->empty()) return t.set(field, *v, var);
         const IniSection* s = ini.find(section);
@@ -126,7 +140,7 @@ std::optional<Target> resolve_gcloud(const Vars& vars, const std::string& cwd, c
     bool overridden = false;
     for (const char* var : {"CLOUDSDK_CORE_PROJECT", "CLOUDSDK_CORE_ACCOUNT", "CLOUDSDK_COMPUTE_REGION"})
         if (auto v = get(vars, var); v && !v->empty()) overridden = true;
-    if (!named && r.status == FileRead::Status::missing && !overridden) return std::nullopt;
+    if (!named && !exists && !overridden) return std::nullopt;
     if (!t.problems.empty()) warnings.push_back("gcloud: " + t.problems.front());
     return t;
 }

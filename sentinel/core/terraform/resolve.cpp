@@ -74,6 +74,54 @@ std::string backend_summary(const std::string& type, const Json& config, const s
     return type;
 }
 
+// The `backend` field of `t` from the backend state file `state`
+// (workdir.ParseBackendStateFile's rules); problems go to `t`.
+void set_backend(Target& t, const std::string& state, const std::string& workspace, const FileReader& files,
+                 std::vector<std::string>& warnings) {
+    FileRead r = files.read(state);
+    if (r.status == FileRead::Status::missing) {
+        t.set("backend", "local", "default (no " + state + ")");
+        return;
+    }
+    t.files.push_back(state);
+    if (r.status == FileRead::Status::error) {
+        t.set("backend", "", "");
+        t.problems.push_back(state + ": " + r.reason);
+        return;
+    }
+    Json root = Json::parse(r.data, nullptr, false);
+    if (root.is_discarded() || !root.is_object()) {
+        t.set("backend", "", "");
+        t.problems.push_back(state + ": not a terraform backend state file (invalid JSON)");
+        warnings.push_back(t.problems.back());
+        return;
+    }
+    // workdir.ParseBackendStateFile: only format version 3 is read.
+    auto version = root.find("version");
+    if (version == root.end() || !version->is_number_integer() || version->get<long long>() != 3) {
+        t.set("backend", "", "");
+        t.problems.push_back(state + ": unsupported backend state version (terraform reads version 3 only)");
+        warnings.push_back(t.problems.back());
+        return;
+    }
+    auto backend = root.find("backend");
+    if (backend == root.end() || backend->is_null()) {
+        t.set("backend", "local", state);
+        return;
+    }
+    std::string type = backend->is_object() ? text(*backend, "type") : "";
+    if (type.empty()) {
+        t.set("backend", "", "");
+        t.problems.push_back(state + ": the backend has no type");
+        warnings.push_back(t.problems.back());
+        return;
+    }
+    auto config = backend->find("config");
+    Json empty = Json::object();
+    const Json& c = config != backend->end() && config->is_object() ? *config : empty;
+    t.set("backend", backend_summary(type, c, workspace), state);
+}
+
 }  // namespace
 
 bool valid_workspace_name(const std::string& name) {
@@ -120,49 +168,7 @@ std::optional<Target> resolve_terraform(const Vars& vars, const std::string& dir
     t.set("workspace", workspace, origin);
     t.set("dir", dir, "working directory");
 
-    std::string state = data_dir + "/terraform.tfstate";
-    FileRead r = files.read(state);
-    if (r.status == FileRead::Status::missing) {
-        t.set("backend", "local", "default (no " + state + ")");
-        return t;
-    }
-    t.files.push_back(state);
-    if (r.status == FileRead::Status::error) {
-        t.set("backend", "", "");
-        t.problems.push_back(state + ": " + r.reason);
-        return t;
-    }
-    Json root = Json::parse(r.data, nullptr, false);
-    if (root.is_discarded() || !root.is_object()) {
-        t.set("backend", "", "");
-        t.problems.push_back(state + ": not a terraform backend state file (invalid JSON)");
-        warnings.push_back(t.problems.back());
-        return t;
-    }
-    // workdir.ParseBackendStateFile: only format version 3 is read.
-    auto version = root.find("version");
-    if (version == root.end() || !version->is_number_integer() || version->get<long long>() != 3) {
-        t.set("backend", "", "");
-        t.problems.push_back(state + ": unsupported backend state version (terraform reads version 3 only)");
-        warnings.push_back(t.problems.back());
-        return t;
-    }
-    auto backend = root.find("backend");
-    if (backend == root.end() || backend->is_null()) {
-        t.set("backend", "local", state);
-        return t;
-    }
-    std::string type = backend->is_object() ? text(*backend, "type") : "";
-    if (type.empty()) {
-        t.set("backend", "", "");
-        t.problems.push_back(state + ": the backend has no type");
-        warnings.push_back(t.problems.back());
-        return t;
-    }
-    auto config = backend->find("config");
-    Json empty = Json::object();
-    const Json& c = config != backend->end() && config->is_object() ? *config : empty;
-    t.set("backend", backend_summary(type, c, workspace), state);
+    set_backend(t, data_dir + "/terraform.tfstate", workspace, files, warnings);
     return t;
 }
 
