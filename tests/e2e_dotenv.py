@@ -183,10 +183,10 @@ def main():
     w = World()
     tmux = Tmux(f"sentinel-dotenv-{os.getpid()}")
     try:
-        tmux("start-server", ";", "set-option", "-g", "default-terminal", "xterm-256color")
-        tmux("new-session", "-d", "-s", "t", "-x", "160", "-y", "40")
-        tmux("set-option", "-g", "status", "off")
-        tmux("set-window-option", "-g", "aggressive-resize", "off")
+        # One command: a server started alone exits at once (no session),
+        # and a client connecting while it exits fails.
+        tmux("new-session", "-d", "-s", "t", "-x", "160", "-y", "40", ";",
+             "set-option", "-g", "default-terminal", "xterm-256color", ";", "set-option", "-g", "status", "off")
         for kind in ("bash", "zsh"):
             shell_checks(kind, w, tmux)
         one_shot_checks(w)
