@@ -17,7 +17,7 @@
 #                            ${SENTINEL_SEGMENT} in PS1 yourself
 #   SENTINEL_TIMEOUT_MS=10   how long a prompt waits for the agent (ms)
 #   SENTINEL_AUTOSTART=0     never start the agent (systemd runs it)
-#   SENTINEL_WRAP="psql kubectl helm"   wrap these tools with `sentinel guard`
+#   SENTINEL_WRAP="psql kubectl helm terraform"   wrap these tools with `sentinel guard`
 #                            (the agent is asked first over the relay: a
 #                            command that needs no question runs directly)
 # Results (shell variables, updated at each prompt):
@@ -292,7 +292,7 @@ _sentinel_wrap() {
   local tool
   for tool in ${SENTINEL_WRAP-}; do
     case $tool in
-      psql | kubectl | helm)
+      psql | kubectl | helm | terraform)
         eval "function $tool { _sentinel_guarded $tool \"\$@\"; }"
         ;;
     esac
@@ -300,7 +300,7 @@ _sentinel_wrap() {
 }
 
 _sentinel_install() {
-  _sentinel_names=(HOME KUBECONFIG XDG_CONFIG_HOME XDG_CACHE_HOME SENTINEL_SYSTEM_CONFIG TERM NO_COLOR DATABASE_URL PGSERVICE PGSERVICEFILE PGSYSCONFDIR PGHOST PGHOSTADDR PGPORT PGDATABASE PGUSER APP_ENV ENVIRONMENT RAILS_ENV NODE_ENV AWS_PROFILE AWS_VAULT GOOGLE_CLOUD_PROJECT CLOUDSDK_CORE_PROJECT)
+  _sentinel_names=(HOME KUBECONFIG XDG_CONFIG_HOME XDG_CACHE_HOME SENTINEL_SYSTEM_CONFIG TERM NO_COLOR DATABASE_URL PGSERVICE PGSERVICEFILE PGSYSCONFDIR PGHOST PGHOSTADDR PGPORT PGDATABASE PGUSER TF_WORKSPACE TF_DATA_DIR AWS_PROFILE AWS_DEFAULT_PROFILE AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE AWS_REGION AWS_DEFAULT_REGION CLOUDSDK_CONFIG CLOUDSDK_ACTIVE_CONFIG_NAME CLOUDSDK_CORE_PROJECT CLOUDSDK_CORE_ACCOUNT CLOUDSDK_COMPUTE_REGION APP_ENV ENVIRONMENT RAILS_ENV NODE_ENV AWS_VAULT GOOGLE_CLOUD_PROJECT)
   _sentinel_define_collect
   _sentinel_wrap
   if ! shopt -q promptvars; then

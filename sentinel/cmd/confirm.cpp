@@ -19,7 +19,7 @@ int run_confirm(const Invocation& inv);
 
 constexpr OptionSpec kConfirmOptions[] = {
     {.name = "action", .value = "TEXT", .help = "what the script is about to do, shown in the question and audited"},
-    {.name = "kind", .value = "KIND", .help = "only targets of this kind count: kube, pg or env (default: all)"},
+    {.name = "kind", .value = "KIND", .help = "only targets of this kind count: kube, pg, env, terraform, aws or gcloud (default: all)"},
     {.name = "target", .value = "KIND", .help = "same as --kind"},
     {.name = "timeout", .value = "SECONDS", .help = "how long the question waits for an answer (default 60)"},
     {.name = "help", .value = "", .help = "print this help"},
@@ -29,7 +29,7 @@ constexpr OptionSpec kConfirmOptions[] = {
 
 const CommandSpec kConfirmCommand = {
     .name = "confirm",
-    .synopsis = "confirm --action TEXT [--kind kube|pg|env] [--timeout=SECONDS]",
+    .synopsis = "confirm --action TEXT [--kind kube|pg|env|terraform|aws|gcloud] [--timeout=SECONDS]",
     .help = "The guard's decision for a custom script: this terminal's targets (or only\n"
             "those of --kind) decide; on a guarded tier the person confirms on /dev/tty as\n"
             "with `sentinel guard`. Exit 0: go ahead; 77 refused; 78 config error; 64 usage.\n"
@@ -52,11 +52,11 @@ int run_confirm(const Invocation& inv) {
     }
     std::optional<Kind> kind;
     std::string kind_text = inv.has("kind") ? inv.options.at("kind") : inv.has("target") ? inv.options.at("target") : "";
-    if (kind_text == "kube") kind = Kind::kube;
-    else if (kind_text == "pg") kind = Kind::pg;
-    else if (kind_text == "env") kind = Kind::env;
-    else if (!kind_text.empty()) {
-        std::fprintf(stderr, "sentinel: error: unknown kind \"%s\" (kube, pg, env)\n", sanitize(kind_text).c_str());
+    for (Kind k : {Kind::kube, Kind::pg, Kind::env, Kind::terraform, Kind::aws, Kind::gcloud})
+        if (kind_text == kind_name(k)) kind = k;
+    if (!kind && !kind_text.empty()) {
+        std::fprintf(stderr, "sentinel: error: unknown kind \"%s\" (kube, pg, env, terraform, aws, gcloud)\n",
+                     sanitize(kind_text).c_str());
         return kExitUsage;
     }
     std::optional<int> timeout = question_timeout(inv);
@@ -67,8 +67,9 @@ int run_confirm(const Invocation& inv) {
     req.action.verb = redact_url_password(inv.options.at("action"));
     req.action.risk = Risk::write;
     req.timeout_seconds = *timeout;
+    std::string cwd = current_directory();
     req.evaluate = [&]() -> Result<PinnedSnapshot> {
-        Snapshot s = evaluate(vars, PosixFileReader(), {});
+        Snapshot s = evaluate(vars, PosixFileReader(), {}, nullptr, cwd);
         if (kind) {
             std::vector<Target> kept;
             for (Target& t : s.targets)

@@ -18,6 +18,7 @@
 #include "sentinel/core/kube/verbs.hpp"
 #include "sentinel/core/pg/args.hpp"
 #include "sentinel/core/sanitize.hpp"
+#include "sentinel/core/terraform/verbs.hpp"
 
 namespace sentinel {
 namespace {
@@ -32,7 +33,7 @@ constexpr int kAgentTimeoutMs = 250;
 int run_guard(const Invocation& inv);
 
 constexpr OptionSpec kGuardOptions[] = {
-    {.name = "tool", .value = "TOOL", .help = "psql, kubectl, helm or auto (default: from the program's name)"},
+    {.name = "tool", .value = "TOOL", .help = "psql, kubectl, helm, terraform or auto (default: from the program's name)"},
     {.name = "write", .value = "", .help = "psql: interactive session with write access, asked first (else read-only); or psql --write"},
     {.name = "timeout", .value = "SECONDS", .help = "how long the question waits for an answer (default 60)"},
     {.name = "help", .value = "", .help = "print this help"},
@@ -42,14 +43,15 @@ constexpr OptionSpec kGuardOptions[] = {
 
 const CommandSpec kGuardCommand = {
     .name = "guard",
-    .synopsis = "guard [--tool psql|kubectl|helm|auto] [--write] [--timeout=SECONDS] -- CMD ARGS...",
+    .synopsis = "guard [--tool psql|kubectl|helm|terraform|auto] [--write] [--timeout=SECONDS] -- CMD ARGS...",
     .help = "Run CMD after checking what it would act on. A tier with policy none runs\n"
             "silently; reads pass (SELECT, kubectl get, helm list, ...); on a guarded tier\n"
             "(production; unknown and broken configurations count as production) the\n"
             "target and action are shown on /dev/tty and the person types the target's\n"
             "name (policy type-name) or \"yes\". CMD then runs pinned to the confirmed\n"
             "target: psql gets the resolved connection as one -d conninfo (no service file\n"
-            "is read again), kubectl --context/--cluster/--user, helm --kube-context.\n"
+            "is read again), kubectl --context/--cluster/--user, helm --kube-context,\n"
+            "terraform TF_WORKSPACE.\n"
             "Without a terminal it refuses unless SENTINEL_CONFIRM names the exact target\n"
             "(that one call only). Every question, confirmation, refusal and override is\n"
             "audited. Exit: 77 refused, 78 config error, 64 usage, otherwise CMD's own.",
@@ -162,6 +164,28 @@ int guard_kube(Tool tool, const Vars& vars, const std::vector<std::string>& argv
     return exec_command(pinned, set_env, {kOverrideVariable});
 }
 
+// terraform: reads pass; a write on a guarded tier asks, then runs with the
+// confirmed workspace in TF_WORKSPACE, so that a `terraform workspace
+// select` elsewhere in the meantime cannot send it to another workspace.
+int guard_terraform(const Vars& vars, const std::vector<std::string>& argv, ConfirmRequest& req) {
+    std::vector<std::string> args(argv.begin() + 1, argv.end());
+    std::vector<std::string> eval_cmd = argv;
+    eval_cmd[0] = "terraform";
+    if (agent_says_run(eval_cmd, vars)) return exec_plain(argv);
+    std::string cwd = current_directory();
+    TerraformCommand cmd = parse_terraform_command(args);
+    req.action = terraform_action(args);
+    req.evaluate = [&]() -> Result<PinnedSnapshot> {
+        return PinnedSnapshot{evaluate(vars, PosixFileReader(), eval_cmd, nullptr, cwd), ""};
+    };
+    ConfirmOutcome outcome = run_confirmation(req);
+    if (!outcome.go) return outcome.exit_code;
+    if (outcome.decision.verdict == Decision::Verdict::run || !cmd.pin_workspace || outcome.decision.target < 0)
+        return exec_plain(argv);
+    const Target& t = outcome.evaluated.snapshot.targets[static_cast<std::size_t>(outcome.decision.target)];
+    return exec_command(argv, {{"TF_WORKSPACE", t.get("workspace")}}, {kOverrideVariable});
+}
+
 int run_guard(const Invocation& inv) {
     if (inv.rest.empty()) {
         std::fprintf(stderr, "sentinel: error: guard needs a command after --\n%s", command_help(kGuardCommand).c_str());
@@ -173,8 +197,10 @@ int run_guard(const Invocation& inv) {
     else if (tool_name == "psql") tool = Tool::psql;
     else if (tool_name == "kubectl") tool = Tool::kubectl;
     else if (tool_name == "helm") tool = Tool::helm;
+    else if (tool_name == "terraform") tool = Tool::terraform;
     else {
-        std::fprintf(stderr, "sentinel: error: unknown tool \"%s\" (psql, kubectl, helm, auto)\n", sanitize(tool_name).c_str());
+        std::fprintf(stderr, "sentinel: error: unknown tool \"%s\" (psql, kubectl, helm, terraform, auto)\n",
+                     sanitize(tool_name).c_str());
         return kExitUsage;
     }
     std::optional<int> timeout = question_timeout(inv);
@@ -187,12 +213,16 @@ int run_guard(const Invocation& inv) {
         case Tool::psql: return guard_psql(inv, vars, argv, req);
         case Tool::kubectl:
         case Tool::helm: return guard_kube(tool, vars, argv, req);
+        case Tool::terraform: return guard_terraform(vars, argv, req);
         case Tool::none:
         case Tool::other: break;
     }
     if (agent_says_run(argv, vars)) return exec_plain(argv);
     req.action = other_action(argv);
-    req.evaluate = [&]() -> Result<PinnedSnapshot> { return PinnedSnapshot{evaluate(vars, PosixFileReader(), argv), ""}; };
+    std::string cwd = current_directory();
+    req.evaluate = [&]() -> Result<PinnedSnapshot> {
+        return PinnedSnapshot{evaluate(vars, PosixFileReader(), argv, nullptr, cwd), ""};
+    };
     ConfirmOutcome outcome = run_confirmation(req);
     if (!outcome.go) return outcome.exit_code;
     return exec_plain(argv);

@@ -35,7 +35,7 @@ int write_out(const std::string& text) {
 Snapshot evaluate_here(const Vars& vars, const std::vector<std::string>& command) {
     PosixFileReader files;
     CachingKubeconfigLoader kubeconfigs(files, kube_cache_dir(vars));
-    Snapshot s = evaluate(vars, files, command, &kubeconfigs);
+    Snapshot s = evaluate(vars, files, command, &kubeconfigs, current_directory());
     bool has_pg = false;
     for (const Target& t : s.targets) has_pg = has_pg || t.kind == Kind::pg;
     if (has_pg)

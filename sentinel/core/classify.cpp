@@ -36,10 +36,18 @@ const std::vector<std::string>& name_fields(Kind kind) {
     static const std::vector<std::string> kube = {"context", "cluster", "server", "namespace"};
     static const std::vector<std::string> pg = {"service", "host", "hostaddr", "dbname"};
     static const std::vector<std::string> env = {"value"};
+    // terraform's dir is left out: a home directory named "dev" must not
+    // make every workspace under it a development target.
+    static const std::vector<std::string> terraform = {"workspace", "backend"};
+    static const std::vector<std::string> aws = {"profile", "role"};
+    static const std::vector<std::string> gcloud = {"configuration", "project"};
     switch (kind) {
         case Kind::kube: return kube;
         case Kind::pg: return pg;
         case Kind::env: return env;
+        case Kind::terraform: return terraform;
+        case Kind::aws: return aws;
+        case Kind::gcloud: return gcloud;
     }
     return env;
 }

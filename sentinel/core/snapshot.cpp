@@ -6,6 +6,11 @@
 #include "sentinel/core/env/resolve.hpp"
 #include "sentinel/core/kube/resolve.hpp"
 #include "sentinel/core/pg/resolve.hpp"
+#include "sentinel/core/aws/resolve.hpp"
+#include "sentinel/core/dotenv/resolve.hpp"
+#include "sentinel/core/gcloud/resolve.hpp"
+#include "sentinel/core/terraform/resolve.hpp"
+#include "sentinel/core/terraform/verbs.hpp"
 
 namespace sentinel {
 
@@ -15,11 +20,59 @@ Tool tool_of(const std::vector<std::string>& command) {
     if (base == "kubectl" || base == "oc") return Tool::kubectl;
     if (base == "helm") return Tool::helm;
     if (base == "psql") return Tool::psql;
+    if (base == "terraform") return Tool::terraform;
     return Tool::other;
 }
 
+namespace {
+
+// The targets that live in the project directory and the cloud CLIs' files
+// (issue 15): dotenv values as if exported, terraform, aws, gcloud.
+void project_targets(Snapshot& s, const Vars& vars, const FileReader& files, const std::string& cwd,
+                     std::vector<Target>& out) {
+    std::vector<std::string> wanted = s.config.env;
+    wanted.push_back("DATABASE_URL");
+    DotenvOverlay overlay = resolve_dotenv(vars, cwd, s.config.dotenv, wanted, files, s.warnings);
+    s.referenced = overlay.references;
+    Vars merged = vars;
+    for (const DotenvValue& v : overlay.values) merged[v.name] = v.value;
+    std::vector<Target> env = resolve_database_url(merged, s.warnings);
+    for (Target& t : resolve_env(merged, s.config.env)) env.push_back(std::move(t));
+    for (const DotenvValue& v : overlay.values) attribute_dotenv(env, v);
+    for (Target& t : env) out.push_back(std::move(t));
+    for (Target& t : overlay.unreadable) out.push_back(std::move(t));
+    if (!cwd.empty() && cwd[0] == '/')
+        if (auto tf = resolve_terraform(vars, cwd, true, files, s.warnings)) out.push_back(*tf);
+    if (auto aws = resolve_aws(vars, cwd, files, s.warnings)) out.push_back(*aws);
+    if (auto gcloud = resolve_gcloud(vars, cwd, files, s.warnings)) out.push_back(*gcloud);
+}
+
+// The terraform target of a terraform command run in `cwd`.
+Target terraform_target(const Vars& vars, const FileReader& files, const std::vector<std::string>& args,
+                        const std::string& cwd, std::vector<std::string>& warnings) {
+    TerraformCommand cmd = parse_terraform_command(args);
+    std::string dir = cwd;
+    if (!cmd.chdir.empty()) dir = cmd.chdir[0] == '/' ? cmd.chdir : (cwd == "/" ? "" : cwd) + "/" + cmd.chdir;
+    if (dir.empty() || dir[0] != '/') {
+        Target t;
+        t.kind = Kind::terraform;
+        t.set("workspace", "", "");
+        t.problems.push_back("the working directory of the terraform command is not known");
+        return t;
+    }
+    Target t = *resolve_terraform(vars, dir, false, files, warnings);
+    if (!cmd.chdir.empty()) {
+        t.sources.push_back("-chdir");
+        t.set("dir", dir, "-chdir");
+    }
+    if (!cmd.workspace_arg.empty()) t.set("workspace", cmd.workspace_arg, "terraform " + cmd.verb);
+    return t;
+}
+
+}  // namespace
+
 Snapshot evaluate(const Vars& vars, const FileReader& files, const std::vector<std::string>& command,
-                  const KubeconfigLoader* kube_loader) {
+                  const KubeconfigLoader* kube_loader, const std::string& cwd) {
     ParsingKubeconfigLoader parsing(files);
     const KubeconfigLoader& kubeconfigs = kube_loader ? *kube_loader : parsing;
     Snapshot s;
@@ -44,6 +97,9 @@ Snapshot evaluate(const Vars& vars, const FileReader& files, const std::vector<s
             append(resolve_pg(vars, psql_params(psql), "psql", psql.given, s.warnings));
             break;
         }
+        case Tool::terraform:
+            append({terraform_target(vars, files, args, cwd, s.warnings)});
+            break;
         case Tool::none:
         case Tool::other: {
             std::vector<std::string> quiet;  // "no kubeconfig" is normal for a terminal
@@ -51,8 +107,9 @@ Snapshot evaluate(const Vars& vars, const FileReader& files, const std::vector<s
             for (const std::string& w : quiet)
                 if (w.rfind("kube: no ", 0) != 0) s.warnings.push_back(w);
             if (has_pg_environment(vars)) append(resolve_pg(vars, {}, "environment", {}, s.warnings));
-            append(resolve_database_url(vars, s.warnings));
-            append(resolve_env(vars, s.config.env));
+            std::vector<Target> more;
+            project_targets(s, vars, files, cwd, more);
+            append(std::move(more));
             break;
         }
     }

@@ -7,6 +7,9 @@ std::string_view kind_name(Kind kind) {
         case Kind::kube: return "kube";
         case Kind::pg: return "pg";
         case Kind::env: return "env";
+        case Kind::terraform: return "terraform";
+        case Kind::aws: return "aws";
+        case Kind::gcloud: return "gcloud";
     }
     return "?";
 }
@@ -43,6 +46,12 @@ std::string Target::display_name() const {
             return get("dbname") + "@" + (get("host").empty() ? get("hostaddr") : get("host"));
         case Kind::env:
             return get("name") + "=" + get("value");
+        case Kind::terraform:
+            return get("workspace");
+        case Kind::aws:
+            return get("profile");
+        case Kind::gcloud:
+            return get("project").empty() ? get("configuration") : get("project");
     }
     return {};
 }

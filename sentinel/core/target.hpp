@@ -9,10 +9,11 @@
 
 namespace sentinel {
 
-/// The kinds of target (DESIGN.md "Words").
-enum class Kind { kube, pg, env };
+/// The kinds of target (DESIGN.md "Words"). terraform, aws and gcloud live
+/// in the project directory and the cloud CLIs' own files (issue 15).
+enum class Kind { kube, pg, env, terraform, aws, gcloud };
 
-/// "kube", "pg" or "env".
+/// "kube", "pg", "env", "terraform", "aws" or "gcloud".
 std::string_view kind_name(Kind kind);
 
 /// One resolved value of a target and where it came from, e.g. context
@@ -44,7 +45,8 @@ struct Target {
 
     /// The name a person must type to confirm, and the short form shown in a
     /// prompt: the kube context, the pg "service" or "dbname@host", the env
-    /// "NAME=value".
+    /// "NAME=value", the terraform workspace, the aws profile, the gcloud
+    /// project (its configuration's name when no project is set).
     std::string display_name() const;
 };
 

@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace sentinel {
 
@@ -24,6 +25,14 @@ inline bool no_color(const Vars& vars) {
     auto value = get(vars, "NO_COLOR");
     return value && !value->empty();
 }
+
+/// True for `[A-Za-z_][A-Za-z0-9_]*` of at most 64 bytes: a name a shell can
+/// expand without evaluating anything.
+bool is_variable_name(std::string_view name);
+
+/// True for variables that hold secrets and are never reported: PGPASSWORD,
+/// and names ending in PASSWORD, PASSWD, SECRET or TOKEN.
+bool is_secret_variable(std::string_view name);
 
 /// What reading one file gave: its bytes, or why there are none.
 struct FileRead {

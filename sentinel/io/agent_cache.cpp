@@ -19,6 +19,10 @@ FileIdentity identify(const std::string& path) {
     id.exists = true;
     id.dev = st.st_dev;
     id.ino = st.st_ino;
+    if (S_ISDIR(st.st_mode)) {
+        id.mode = S_IFDIR;
+        return id;
+    }
     id.size = st.st_size;
     id.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
     id.ctime_ns = static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec;
@@ -35,8 +39,9 @@ std::vector<std::string> pg_service_files(const Vars& vars) {
     return out;
 }
 
-const Evaluation& EvalCache::get(const Vars& vars) {
-    auto it = entries_.find(vars);
+const Evaluation& EvalCache::get(const Vars& vars, const std::string& cwd) {
+    EvalKey key{vars, cwd};
+    auto it = entries_.find(key);
     if (it != entries_.end() && !it->second.eval.stale) {
         bool same = std::all_of(it->second.eval.files.begin(), it->second.eval.files.end(),
                                 [](const auto& f) { return identify(f.first) == f.second; });
@@ -59,13 +64,13 @@ const Evaluation& EvalCache::get(const Vars& vars) {
     // `sentinel status` uses, so re-evaluating after another variable
     // changed does not parse a large kubeconfig again.
     CachingKubeconfigLoader kubeconfigs(reader, kube_cache_dir(vars));
-    Snapshot s = evaluate(vars, reader, {}, &kubeconfigs);
+    Snapshot s = evaluate(vars, reader, {}, &kubeconfigs, cwd);
     ++evaluations_;
     Entry entry;
     entry.eval.display = make_display(s);
     entry.eval.view = make_view(s, entry.eval.display);
     entry.eval.settings = s.config.display;
-    entry.eval.names = reported_names(s.config);
+    entry.eval.names = reported_names(s.config, s.referenced);
     for (const std::string& path : seen) {
         auto b = before.find(path);
         entry.eval.files[path] = b != before.end() ? b->second : identify(path);
@@ -73,14 +78,14 @@ const Evaluation& EvalCache::get(const Vars& vars) {
     entry.used = ++clock_;
     // Parsing a large kubeconfig leaves freed memory in the heap; give it back.
     ::malloc_trim(0);
-    auto& slot = entries_[vars];
+    auto& slot = entries_[std::move(key)];
     slot = std::move(entry);
     return slot.eval;
 }
 
 bool EvalCache::invalidate(const std::set<std::string>& paths) {
     bool any = false;
-    for (auto& [vars, entry] : entries_)
+    for (auto& [key, entry] : entries_)
         for (const auto& f : entry.eval.files)
             if (paths.count(f.first)) {
                 entry.eval.stale = true;
@@ -90,28 +95,28 @@ bool EvalCache::invalidate(const std::set<std::string>& paths) {
     return any;
 }
 
-bool EvalCache::depends(const Vars& vars, const std::set<std::string>& paths) const {
-    auto it = entries_.find(vars);
+bool EvalCache::depends(const Vars& vars, const std::set<std::string>& paths, const std::string& cwd) const {
+    auto it = entries_.find(EvalKey{vars, cwd});
     if (it == entries_.end()) return false;
     for (const auto& f : it->second.eval.files)
         if (paths.count(f.first)) return true;
     return false;
 }
 
-void EvalCache::retain(const std::set<Vars>& in_use, std::size_t keep) {
-    std::vector<std::pair<std::uint64_t, const Vars*>> unused;
-    for (auto& [vars, entry] : entries_)
-        if (!in_use.count(vars)) unused.push_back({entry.used, &vars});
+void EvalCache::retain(const std::set<EvalKey>& in_use, std::size_t keep) {
+    std::vector<std::pair<std::uint64_t, const EvalKey*>> unused;
+    for (auto& [key, entry] : entries_)
+        if (!in_use.count(key)) unused.push_back({entry.used, &key});
     if (unused.size() <= keep) return;
     std::sort(unused.begin(), unused.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    std::vector<Vars> drop;
+    std::vector<EvalKey> drop;
     for (std::size_t i = 0; i + keep < unused.size(); ++i) drop.push_back(*unused[i].second);
-    for (const Vars& v : drop) entries_.erase(v);
+    for (const EvalKey& k : drop) entries_.erase(k);
 }
 
 std::set<std::string> EvalCache::files() const {
     std::set<std::string> out;
-    for (const auto& [vars, entry] : entries_)
+    for (const auto& [key, entry] : entries_)
         for (const auto& f : entry.eval.files) out.insert(f.first);
     return out;
 }

@@ -33,7 +33,18 @@ struct FileIdentity {
 };
 
 /// stat(2) of `path` as a FileIdentity (following symlinks, like the reader).
+/// A directory (a repository's `.git`, terraform's data directory) is
+/// identified by device, inode and type only: what it holds changes at every
+/// git command and does not change what it stands for.
 FileIdentity identify(const std::string& path);
+
+/// What an evaluation depends on besides files: the reported variables and
+/// the shell's working directory (dotenv files, terraform's directory).
+struct EvalKey {
+    Vars vars;
+    std::string cwd;
+    auto operator<=>(const EvalKey&) const = default;
+};
 
 /// One evaluation: what it shows, which variables shells must report under
 /// its config, and the files it depends on with their identities.
@@ -46,26 +57,26 @@ struct Evaluation {
     bool stale = false;                           ///< a watched file changed
 };
 
-/// Evaluations keyed by the reported variables.
+/// Evaluations keyed by the reported variables and the working directory.
 class EvalCache {
 public:
-    /// The evaluation for `vars`: the cached one when it is not stale and
-    /// every file still has the same identity, else a new evaluate()
-    /// (core/snapshot.hpp) on the real file system. Returns a reference valid
-    /// until the next call that modifies the cache.
-    const Evaluation& get(const Vars& vars);
+    /// The evaluation for `vars` in working directory `cwd`: the cached one
+    /// when it is not stale and every file still has the same identity, else
+    /// a new evaluate() (core/snapshot.hpp) on the real file system. Returns
+    /// a reference valid until the next call that modifies the cache.
+    const Evaluation& get(const Vars& vars, const std::string& cwd = {});
 
     /// Marks every evaluation depending on one of `paths` stale; returns
     /// true when one was.
     bool invalidate(const std::set<std::string>& paths);
 
-    /// True when the evaluation of `vars` is cached and depends on a path of
-    /// `paths`.
-    bool depends(const Vars& vars, const std::set<std::string>& paths) const;
+    /// True when the evaluation of `vars` in `cwd` is cached and depends on
+    /// a path of `paths`.
+    bool depends(const Vars& vars, const std::set<std::string>& paths, const std::string& cwd = {}) const;
 
-    /// Drops evaluations whose variables are not in `in_use`, keeping at
-    /// most `keep` unused ones (the most recently evaluated are kept).
-    void retain(const std::set<Vars>& in_use, std::size_t keep = 16);
+    /// Drops evaluations whose key is not in `in_use`, keeping at most
+    /// `keep` unused ones (the most recently evaluated are kept).
+    void retain(const std::set<EvalKey>& in_use, std::size_t keep = 16);
 
     /// Every file any cached evaluation depends on (to watch).
     std::set<std::string> files() const;
@@ -78,7 +89,7 @@ private:
         Evaluation eval;
         std::uint64_t used = 0;
     };
-    std::map<Vars, Entry> entries_;
+    std::map<EvalKey, Entry> entries_;
     std::uint64_t clock_ = 0;
     std::uint64_t evaluations_ = 0;
 };

@@ -149,9 +149,9 @@ void AgentServer::read_client(AgentClient& c) {
 }
 
 void AgentServer::update_watches() {
-    std::set<Vars> in_use;
+    std::set<EvalKey> in_use;
     for (auto& [id, s] : sessions_)
-        if (s.reported) in_use.insert(s.vars);
+        if (s.reported) in_use.insert(EvalKey{s.vars, s.cwd});
     cache_.retain(in_use);
     watcher_.watch(cache_.files());
 }
@@ -160,8 +160,8 @@ void AgentServer::on_files_changed(const std::set<std::string>& paths) {
     if (!cache_.invalidate(paths)) return;
     std::size_t changed = 0;
     for (auto& [id, s] : sessions_) {
-        if (!s.reported || !cache_.depends(s.vars, paths)) continue;
-        const Evaluation& e = cache_.get(s.vars);
+        if (!s.reported || !cache_.depends(s.vars, paths, s.cwd)) continue;
+        const Evaluation& e = cache_.get(s.vars, s.cwd);
         s.names = e.names;
         if (apply_view(s, e.view)) {
             ++changed;

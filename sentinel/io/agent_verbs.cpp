@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -31,7 +32,7 @@ bool command_of(const Frame& f, std::size_t first, std::vector<std::string>& com
 }  // namespace
 
 void AgentServer::evaluate_session(Session& s) {
-    const Evaluation& e = cache_.get(s.vars);
+    const Evaluation& e = cache_.get(s.vars, s.cwd);
     s.names = e.names;
     apply_view(s, e.view);
 }
@@ -45,15 +46,19 @@ std::pair<std::string, Tier> AgentServer::verdict(const std::string& cwd, const 
     if (command.empty() || cwd.empty() || cwd[0] != '/' || ::chdir(cwd.c_str()) != 0) return {"ask", Tier::unknown()};
     PosixFileReader files;
     CachingKubeconfigLoader kubeconfigs(files, kube_cache_dir(vars));
-    Snapshot s = evaluate(vars, files, command, &kubeconfigs);
+    Snapshot s = evaluate(vars, files, command, &kubeconfigs, cwd);
     if (::chdir("/") != 0) log("chdir /: " + std::string(std::strerror(errno)));
-    std::string answer = runs_unasked(s, command) ? "run" : "ask";
+    // A dotenv value expanding a variable this agent was not told about may
+    // mean something else in the caller's environment: it decides itself.
+    bool complete = std::all_of(s.referenced.begin(), s.referenced.end(),
+                                [&](const std::string& name) { return vars.count(name) > 0; });
+    std::string answer = complete && runs_unasked(s, command) ? "run" : "ask";
     log(asker + " asked: " + answer + " (tier " + sanitize(s.tier.name()) + ")");
     return {answer, s.tier};
 }
 
 void AgentServer::show(Session& s, bool prompt) {
-    const Evaluation& e = cache_.get(s.vars);
+    const Evaluation& e = cache_.get(s.vars, s.cwd);
     std::unique_ptr<SessionDisplay>& display = displays_[s.id];
     if (display) {
         // The shell exported another TERM or NO_COLOR: give the line back

@@ -13,7 +13,7 @@ std::optional<Display> LocalFeed::next() {
     if (!first && watcher_.read_changes().empty()) return std::nullopt;
     std::set<std::string> paths;
     RecordingFileReader files(paths);
-    Snapshot s = evaluate(vars_, files, {});
+    Snapshot s = evaluate(vars_, files, {}, nullptr, current_directory());
     for (const std::string& f : pg_service_files(vars_)) paths.insert(f);
     if (paths != watched_) {
         watcher_.watch(paths);

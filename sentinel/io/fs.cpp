@@ -33,7 +33,10 @@ FileRead PosixFileReader::read(const std::string& path) const {
         out.reason = "larger than " + std::to_string(kMaxFileBytes >> 20) + " MiB";
         return out;
     }
-    out.data.resize(static_cast<std::size_t>(st.st_size));
+    // One byte of room past the size, so that a file that does not grow is
+    // read into this one buffer: no reallocation leaves a copy (of an AWS
+    // credentials file, say) in freed memory.
+    out.data.resize(static_cast<std::size_t>(st.st_size) + 1);
     std::size_t got = 0;
     for (;;) {
         if (got == out.data.size()) {
@@ -73,6 +76,13 @@ Vars environment_vars() {
         vars.emplace(std::string(*e, static_cast<std::size_t>(eq - *e)), std::string(eq + 1));
     }
     return vars;
+}
+
+std::string current_directory() {
+    std::string buf(4096, '\0');
+    if (!::getcwd(buf.data(), buf.size())) return {};
+    buf.resize(std::strlen(buf.c_str()));
+    return buf;
 }
 
 }  // namespace sentinel

@@ -41,4 +41,8 @@ private:
 /// The process environment as a Vars map (entries without '=' skipped).
 Vars environment_vars();
 
+/// The process's working directory (getcwd), "" when it cannot be named
+/// (removed, too long): then no project-directory target is looked for.
+std::string current_directory();
+
 }  // namespace sentinel

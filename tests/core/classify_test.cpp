@@ -207,3 +207,40 @@ TEST_CASE("overall_tier: production ranked 200 does not hide an unknown target b
     CHECK(overall_tier(ts, dr).name() == "unknown");  // not dr: unknown is treated as production
     CHECK(most_dangerous(ts, dr) == 1);
 }
+
+namespace {
+
+Target cloud(Kind kind, std::vector<std::pair<std::string, std::string>> fields) {
+    Target t;
+    t.kind = kind;
+    for (auto& [k, v] : fields) t.set(k, v, "f:1");
+    return t;
+}
+
+}  // namespace
+
+TEST_CASE("classify: the built-in words apply to terraform, aws and gcloud names") {
+    CHECK(tier_of(cloud(Kind::terraform, {{"workspace", "prod"}, {"dir", "/h/dev/x"}, {"backend", "local"}})) ==
+          "production");
+    CHECK(tier_of(cloud(Kind::terraform, {{"workspace", "default"}, {"backend", "s3 tf/staging/app.tfstate"}})) ==
+          "staging");
+    // The directory is no name: a home called "dev" does not make a workspace safe.
+    CHECK(tier_of(cloud(Kind::terraform, {{"workspace", "default"}, {"dir", "/home/dev/infra"}, {"backend", "local"}})) ==
+          "unknown");
+    CHECK(tier_of(cloud(Kind::aws, {{"profile", "prod-admin"}, {"account", "1"}})) == "production");
+    CHECK(tier_of(cloud(Kind::aws, {{"profile", "default"}, {"role", "sandbox"}})) == "development");
+    CHECK(tier_of(cloud(Kind::aws, {{"profile", "default"}, {"account", "123"}})) == "unknown");
+    CHECK(tier_of(cloud(Kind::gcloud, {{"configuration", "default"}, {"project", "acme-prod"}})) == "production");
+    CHECK(tier_of(cloud(Kind::gcloud, {{"configuration", "p\xd1\x80od"}, {"project", "x"}})) == "unknown");
+}
+
+TEST_CASE("classify: rules on the new fields and kinds") {
+    Config c = with_user(
+        "[[rules]]\ntier = \"production\"\nkind = \"aws\"\naccount = \"1234*\"\n"
+        "[[rules]]\ntier = \"development\"\nkind = \"gcloud\"\nproject = { regex = '^acme-sandbox-' }\n"
+        "[[rules]]\ntier = \"staging\"\nkind = \"terraform\"\ndir = \"*/envs/stg/*\"\n");
+    CHECK(tier_of(cloud(Kind::aws, {{"profile", "default"}, {"account", "123456789012"}}), c) == "production");
+    CHECK(tier_of(cloud(Kind::gcloud, {{"project", "acme-sandbox-7"}}), c) == "development");
+    CHECK(tier_of(cloud(Kind::terraform, {{"workspace", "default"}, {"dir", "/r/envs/stg/net"}}), c) == "staging");
+    CHECK(tier_of(cloud(Kind::aws, {{"profile", "default"}, {"account", "999"}}), c) == "unknown");
+}

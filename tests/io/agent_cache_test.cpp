@@ -70,11 +70,11 @@ TEST_CASE("EvalCache: a changed identity or an invalidation evaluates again") {
 TEST_CASE("EvalCache: retain keeps the evaluations in use and a few others") {
     TempDir d;
     EvalCache cache;
-    std::set<Vars> in_use;
+    std::set<EvalKey> in_use;
     for (int i = 0; i < 5; ++i) {
         Vars v = vars_for(d, d.path + "/missing" + std::to_string(i));
         cache.get(v);
-        if (i == 0) in_use.insert(v);
+        if (i == 0) in_use.insert(EvalKey{v, ""});
     }
     cache.retain(in_use, 1);
     CHECK(cache.files().count(d.path + "/missing0") == 1);

@@ -14,7 +14,8 @@
 //   A: HELLO <version> <agent-name> <instance>   or ERROR version ... and close
 //   C: REGISTER <pid> <shell> <tty> <tmux> <tmux-pane> <cwd>
 //   A: REGISTERED <session-id>                one session per connection
-//   C: REPORT <cwd> <NAME=VALUE>...           the shell's variables that matter
+//   C: REPORT <cwd> <NAME=VALUE>...           the shell's variables that matter and its
+//                                             directory (a new one re-resolves: .env, terraform)
 //   C: PROMPT <seq> <known-gen>               the shell is drawing a prompt (idle)
 //   A: STATE <seq> <gen>                      nothing changed since <known-gen>
 //   A: STATE <seq> <gen> <tier> <label> <segment> <changed-from> <kube-context>
@@ -31,7 +32,9 @@
 //   A: VERDICT <run|ask> <tier>
 //      run: the guard would run this command without asking (runs_unasked,
 //      core/guard/describe.hpp) under these variables, relative paths taken from
-//      <cwd>; ask: it must look closer itself. An agent is only ever a fast
+//      <cwd>, which is also where .env files and terraform's directory are
+//      looked for (`ask` when a .env value expands a variable not sent);
+//      ask: it must look closer itself. An agent is only ever a fast
 //      path: whatever it says but `run` sends the guard to its own checks.
 //   C: GUARD <seq> <argc> <arg>...            the same for a registered shell's
 //   A: GUARDED <seq> <run|ask> <tier>         wrapped tool, under its last REPORT

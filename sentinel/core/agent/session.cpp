@@ -15,10 +15,6 @@ void append_word(std::string& list, const std::string& word) {
     list += word;
 }
 
-bool ends_with(std::string_view s, std::string_view suffix) {
-    return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 }  // namespace
 
 Shell shell_from_name(std::string_view name) {
@@ -54,27 +50,25 @@ View make_view(const Snapshot& s, const Display& d) {
                 break;
             case Kind::pg: append_word(v.pg, chain_text(d.targets[i])); break;
             case Kind::env: append_word(v.env, chain_text(d.targets[i])); break;
+            case Kind::terraform:
+            case Kind::aws:
+            case Kind::gcloud:
+                break;  // in the segment (v.text) only: no shell variable of their own
         }
     }
     return v;
 }
 
-bool is_variable_name(std::string_view name) {
-    if (name.empty() || name.size() > 64) return false;
-    auto alpha = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
-    if (!alpha(name[0])) return false;
-    return std::all_of(name.begin(), name.end(), [&](char c) { return alpha(c) || (c >= '0' && c <= '9'); });
+const std::vector<std::string>& cloud_variables() {
+    static const std::vector<std::string> names = {
+        "TF_WORKSPACE",       "TF_DATA_DIR",         "AWS_PROFILE",           "AWS_DEFAULT_PROFILE",
+        "AWS_CONFIG_FILE",    "AWS_SHARED_CREDENTIALS_FILE", "AWS_REGION",    "AWS_DEFAULT_REGION",
+        "CLOUDSDK_CONFIG",    "CLOUDSDK_ACTIVE_CONFIG_NAME", "CLOUDSDK_CORE_PROJECT", "CLOUDSDK_CORE_ACCOUNT",
+        "CLOUDSDK_COMPUTE_REGION"};
+    return names;
 }
 
-bool is_secret_variable(std::string_view name) {
-    std::string upper(name);
-    for (char& c : upper)
-        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    return upper == "PGPASSWORD" || ends_with(upper, "PASSWORD") || ends_with(upper, "PASSWD") ||
-           ends_with(upper, "SECRET") || ends_with(upper, "TOKEN");
-}
-
-std::vector<std::string> reported_names(const Config& config) {
+std::vector<std::string> reported_names(const Config& config, const std::vector<std::string>& extra) {
     std::vector<std::string> names = {"HOME",         "KUBECONFIG", "XDG_CONFIG_HOME", "XDG_CACHE_HOME",
                                       "SENTINEL_SYSTEM_CONFIG", "TERM",   "NO_COLOR",      "DATABASE_URL",
                                       "PGSERVICE",    "PGSERVICEFILE", "PGSYSCONFDIR"};
@@ -83,7 +77,9 @@ std::vector<std::string> reported_names(const Config& config) {
             names.push_back(n);
     };
     for (const std::string& n : pg_connection_variables()) add(n);
+    for (const std::string& n : cloud_variables()) add(n);
     for (const std::string& n : config.env) add(n);
+    for (const std::string& n : extra) add(n);
     return names;
 }
 
@@ -123,8 +119,8 @@ Vars absolute_paths(Vars vars, const std::string& cwd) {
 }
 
 bool apply_report(Session& session, Vars vars, std::string cwd) {
+    bool changed = !session.reported || vars != session.vars || cwd != session.cwd;
     session.cwd = std::move(cwd);
-    bool changed = !session.reported || vars != session.vars;
     if (changed && session.reported) session.self_change = true;
     session.vars = std::move(vars);
     session.reported = true;

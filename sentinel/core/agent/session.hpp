@@ -70,18 +70,17 @@ struct Session {
 /// XDG_CACHE_HOME (the kubeconfig cache, io/kube_cache.hpp),
 /// SENTINEL_SYSTEM_CONFIG, TERM and NO_COLOR (the status line,
 /// reported_terminal in io/session_display.hpp), DATABASE_URL, PGSERVICE, PGSERVICEFILE,
-/// PGSYSCONFDIR, the pg connection variables (core/pg/resolve.hpp) and the env
-/// variables `config` names. Only valid shell identifiers (is_variable_name)
-/// and never a secret (is_secret_variable).
-std::vector<std::string> reported_names(const Config& config);
+/// PGSYSCONFDIR, the pg connection variables (core/pg/resolve.hpp), the
+/// terraform, AWS and gcloud variables (cloud_variables), the env
+/// variables `config` names, then `extra` (the variables a dotenv file
+/// expands, Snapshot::referenced). Only valid shell identifiers
+/// (is_variable_name) and never a secret (is_secret_variable).
+std::vector<std::string> reported_names(const Config& config, const std::vector<std::string>& extra = {});
 
-/// True for `[A-Za-z_][A-Za-z0-9_]*` of at most 64 bytes: a name a shell can
-/// expand without evaluating anything.
-bool is_variable_name(std::string_view name);
-
-/// True for variables that hold secrets and are never reported: PGPASSWORD,
-/// and names ending in PASSWORD, PASSWD, SECRET or TOKEN.
-bool is_secret_variable(std::string_view name);
+/// The variables that choose a terraform workspace or data directory, an
+/// AWS profile, its files and region, and a gcloud configuration and its
+/// properties (core/terraform, core/aws, core/gcloud).
+const std::vector<std::string>& cloud_variables();
 
 /// Parses REPORT fields `NAME=VALUE` into `vars`, dropping malformed
 /// entries, names that are not variable names and secret variables.
@@ -96,8 +95,10 @@ Vars parse_report(const std::vector<std::string>& fields);
 Vars absolute_paths(Vars vars, const std::string& cwd);
 
 /// Applies a REPORT: sets vars and cwd; marks a self change when the
-/// variables differ from the previous report. Returns true when the
-/// variables changed (the session must be re-evaluated).
+/// variables or the working directory differ from the previous report (a
+/// `cd` is the shell's own doing: dotenv files and terraform directories
+/// depend on it). Returns true when either changed (the session must be
+/// re-evaluated).
 bool apply_report(Session& session, Vars vars, std::string cwd);
 
 /// Applies a new evaluation; bumps gen when the view changed. Returns true

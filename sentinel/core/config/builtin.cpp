@@ -58,11 +58,17 @@ ConfigFile builtin_config() {
                            {{"host", regex("^(/.*|localhost|127\\.[0-9.]+|::1)$")}}, Kind::pg));
     c.rules.push_back(rule("local", "local PostgreSQL (hostaddr on loopback)",
                            {{"hostaddr", regex("^(127\\.[0-9.]+|::1)$")}}, Kind::pg));
-    c.rules.push_back(rule("local", "local names (local, localhost)", {{"any", regex(word_regex("local|localhost"))}}));
+    // "local" says where a kube cluster, a database or an app runs; for
+    // terraform it names the state backend (the resources are elsewhere),
+    // so it is no tier for the project-directory and cloud kinds.
+    for (Kind kind : {Kind::kube, Kind::pg, Kind::env})
+        c.rules.push_back(
+            rule("local", "local names (local, localhost)", {{"any", regex(word_regex("local|localhost"))}}, kind));
     c.rules.push_back(rule("development", "development names (dev, development, test, qa, sandbox)",
                            {{"any", regex(word_regex("dev|devel|develop|development|test|testing|qa|sandbox"))}}));
     c.env = std::vector<std::string>{"APP_ENV",     "ENVIRONMENT", "RAILS_ENV",           "NODE_ENV",
                                      "AWS_PROFILE", "AWS_VAULT",   "GOOGLE_CLOUD_PROJECT", "CLOUDSDK_CORE_PROJECT"};
+    c.dotenv = std::vector<std::string>{".env", ".env.local"};
     return c;
 }
 

@@ -13,6 +13,9 @@ const std::set<std::string, std::less<>> kRuleFields = {
     "any", "context", "cluster", "server", "namespace", "user",     // kube
     "service", "host", "hostaddr", "port", "dbname",               // pg
     "name", "value",                                               // env
+    "workspace", "dir", "backend",                                 // terraform
+    "profile", "account", "role", "region",                        // aws (account, region: gcloud too)
+    "project", "configuration",                                    // gcloud
 };
 
 std::string position(const std::string& path, const toml::source_region& source) {
@@ -35,6 +38,9 @@ std::optional<Kind> parse_kind(std::string_view text) {
     if (text == "kube") return Kind::kube;
     if (text == "pg") return Kind::pg;
     if (text == "env") return Kind::env;
+    if (text == "terraform") return Kind::terraform;
+    if (text == "aws") return Kind::aws;
+    if (text == "gcloud") return Kind::gcloud;
     return std::nullopt;
 }
 
@@ -108,6 +114,22 @@ void parse_display(const std::string& path, const toml::table& display, ConfigFi
     }
 }
 
+// `dotenv = [".env", ...]`: plain file names, looked for in the project
+// directory and its parents; a path could reach outside the project.
+Result<std::vector<std::string>> parse_dotenv_names(const std::string& path, const toml::node& value) {
+    const toml::array* names = value.as_array();
+    if (!names) return error_at(path, value, "\"dotenv\" must be an array of file names");
+    std::vector<std::string> out;
+    for (const toml::node& n : *names) {
+        auto s = n.value<std::string>();
+        if (!s || s->empty() || *s == "." || *s == ".." || s->find('/') != std::string::npos ||
+            s->find('\0') != std::string::npos)
+            return error_at(path, n, "\"dotenv\" entries must be file names without '/'");
+        out.push_back(*s);
+    }
+    return out;
+}
+
 Result<Condition> parse_condition(const std::string& path, const std::string& field, const toml::node& value) {
     Pattern::Type type = Pattern::Type::glob;
     std::optional<std::string> text = value.value<std::string>();
@@ -143,7 +165,8 @@ Result<Rule> parse_rule(const std::string& path, const toml::node& node, bool sy
         } else if (k == "kind") {
             auto s = value.value<std::string>();
             auto kind = s ? parse_kind(*s) : std::nullopt;
-            if (!kind) return error_at(path, value, "kind must be \"kube\", \"pg\" or \"env\"");
+            if (!kind)
+                return error_at(path, value, "kind must be \"kube\", \"pg\", \"env\", \"terraform\", \"aws\" or \"gcloud\"");
             rule.kind = kind;
         } else if (k == "locked") {
             auto b = value.value<bool>();
@@ -155,7 +178,8 @@ Result<Rule> parse_rule(const std::string& path, const toml::node& node, bool sy
             rule.conditions.push_back(std::move(condition.value()));
         } else {
             return key_error("unknown key \"" + k + "\" in rule (fields: context, cluster, server, namespace, user, "
-                             "service, host, hostaddr, port, dbname, name, value, any)");
+                             "service, host, hostaddr, port, dbname, name, value, workspace, dir, backend, profile, "
+                             "account, role, region, project, configuration, any)");
         }
     }
     if (!has_tier) return error_at(path, node, "rule has no \"tier\"");
@@ -238,6 +262,10 @@ Result<ConfigFile> parse_config(std::string_view text, const std::string& path, 
                 env.push_back(*s);
             }
             file.env = std::move(env);
+        } else if (k == "dotenv") {
+            auto names = parse_dotenv_names(path, value);
+            if (!names) return names.error();
+            file.dotenv = std::move(names.value());
         } else if (k == "display") {
             if (!value.as_table()) return error_at(path, value, "\"display\" must be a table");
             parse_display(path, *value.as_table(), file);
@@ -252,7 +280,8 @@ Result<ConfigFile> parse_config(std::string_view text, const std::string& path, 
             file.builtin_rules = *b;
         } else {
             return Error{path, static_cast<int>(key.source().begin.line), static_cast<int>(key.source().begin.column),
-                         "unknown key \"" + std::string(k) + "\" (expected tiers, rules, env, builtin_rules, audit, display)"};
+                         "unknown key \"" + std::string(k) +
+                             "\" (expected tiers, rules, env, dotenv, builtin_rules, audit, display)"};
         }
     }
     return file;
@@ -343,6 +372,9 @@ Config build_config(const std::optional<ConfigFile>& system, const std::optional
     config.env = *builtin.env;
     if (system && system->env) config.env = *system->env;
     if (user && user->env) config.env = *user->env;
+    config.dotenv = *builtin.dotenv;
+    if (system && system->dotenv) config.dotenv = *system->dotenv;
+    if (user && user->dotenv) config.dotenv = *user->dotenv;
     return config;
 }
 

@@ -45,7 +45,8 @@ struct TierSpec {
 /// One condition of a rule: field `field` of a target matches `pattern`.
 /// The pseudo-field "any" matches when any name-like field does (kube
 /// context, cluster, server, namespace; pg service, host, hostaddr, dbname;
-/// env value).
+/// env value; terraform workspace, backend; aws profile, role; gcloud
+/// configuration, project).
 struct Condition {
     std::string field;
     Pattern pattern;
@@ -102,6 +103,7 @@ struct ConfigFile {
     std::vector<TierPatch> tiers;
     std::vector<Rule> rules;
     std::optional<std::vector<std::string>> env;      ///< `env = [...]`
+    std::optional<std::vector<std::string>> dotenv;   ///< `dotenv = [...]`: file names looked for in the project directory
     std::optional<bool> builtin_rules;                ///< `builtin_rules = false` drops the built-ins
     std::optional<bool> audit_required;               ///< `audit = "required"` or `"best-effort"`
     DisplayPatch display;                             ///< `[display]`
@@ -113,6 +115,7 @@ struct Config {
     std::vector<TierSpec> tiers;
     std::vector<Rule> rules;           ///< in evaluation order; first match wins
     std::vector<std::string> env;      ///< variables that become env targets
+    std::vector<std::string> dotenv;   ///< dotenv file names, later names overriding earlier ones (core/dotenv/resolve.hpp)
     bool audit_required = false;       ///< the guard refuses when it cannot write its audit record
     std::vector<std::string> files;    ///< config files that were read
     std::vector<std::string> errors;   ///< "path:line:col: message"; any error makes the terminal unknown
@@ -151,8 +154,8 @@ Result<ConfigFile> parse_config(std::string_view text, const std::string& path, 
 /// The built-in tiers (production, staging, development, local, unknown)
 /// and rules (names containing prod/production/prd/live are production;
 /// staging/stage/stg/preprod/uat staging; kind-*, minikube, docker-desktop,
-/// localhost and sockets local; dev/test/qa development), and the default
-/// env variables.
+/// localhost and sockets local; dev/test/qa development), the default
+/// env variables and the default dotenv file names (".env", ".env.local").
 ConfigFile builtin_config();
 
 /// Combines the built-ins, the system file and the user file. Tiers: later

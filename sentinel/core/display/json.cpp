@@ -24,7 +24,9 @@ std::string format_json(const Snapshot& snapshot, const Display& display) {
         nlohmann::ordered_json j;
         j["kind"] = kind_name(t.kind);
         for (const Field& f : t.fields) j[f.name] = sanitize(f.value);
-        if (t.kind == Kind::kube) j["files"] = sanitized(t.files);
+        // kube targets always list their files; the others when a file
+        // (a dotenv file, a cloud CLI's config) gave a value.
+        if (t.kind == Kind::kube || !t.files.empty()) j["files"] = sanitized(t.files);
         j["sources"] = sanitized(t.sources);
         j["tier"] = sanitize(t.tier.name());
         j["rule"] = sanitize(t.rule);

@@ -7,6 +7,10 @@
 namespace sentinel {
 namespace {
 
+// env, terraform, aws and gcloud short names say what they are
+// ("APP_ENV=prod", "tf:prod"): no kind in front of them.
+bool names_its_kind(Kind kind) { return kind != Kind::kube && kind != Kind::pg; }
+
 void add_once(std::vector<std::string>& list, std::string item) {
     if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(std::move(item));
 }
@@ -32,6 +36,12 @@ std::string short_name(const Target& t) {
         }
         case Kind::env:
             return sanitize(t.get("name")) + "=" + sanitize(t.get("value"));
+        case Kind::terraform:
+            return "tf:" + sanitize(t.display_name());
+        case Kind::aws:
+            return "aws:" + sanitize(t.display_name());
+        case Kind::gcloud:
+            return "gcloud:" + sanitize(t.display_name());
     }
     return {};
 }
@@ -74,7 +84,7 @@ std::vector<std::string> distinct_names(const Display& d) {
 std::vector<std::string> line_items(const Display& d) {
     std::vector<std::string> out;
     for (const TargetView& t : d.targets)
-        add_once(out, t.kind == Kind::env ? chain_text(t) : std::string(kind_name(t.kind)) + " " + chain_text(t));
+        add_once(out, names_its_kind(t.kind) ? chain_text(t) : std::string(kind_name(t.kind)) + " " + chain_text(t));
     return out;
 }
 

@@ -59,7 +59,9 @@ struct Display {
 ///   context)" for an empty context;
 /// - pg: the service when one is set, else "dbname@host" (hostaddr when
 ///   there is no host) with ":port" unless the port is 5432 or empty;
-/// - env: "NAME=value".
+/// - env: "NAME=value";
+/// - terraform "tf:WORKSPACE", aws "aws:PROFILE", gcloud "gcloud:PROJECT"
+///   (its configuration's name without a project): Target::display_name().
 std::string short_name(const Target& target);
 
 /// The display of `snapshot`: overall tier, label, colour and
@@ -77,8 +79,9 @@ std::string chain_text(const TargetView& target);
 std::vector<std::string> distinct_names(const Display& display);
 
 /// The status line's items: chain_text() of each target prefixed by its
-/// kind ("kube prod-eu/payments", "pg orders@db1"; env targets as
-/// "NAME=value" alone, the name says what it is), each shown once.
+/// kind ("kube prod-eu/payments", "pg orders@db1"; env, terraform, aws and
+/// gcloud targets alone, "NAME=value", "tf:prod": the name says what it
+/// is), each shown once.
 std::vector<std::string> line_items(const Display& display);
 
 }  // namespace sentinel

@@ -3,6 +3,7 @@
 #include "sentinel/core/guard/guard.hpp"
 #include "sentinel/core/kube/verbs.hpp"
 #include "sentinel/core/pg/sql_classify.hpp"
+#include "sentinel/core/terraform/verbs.hpp"
 
 namespace sentinel {
 
@@ -57,6 +58,15 @@ Action kube_action(Tool tool, const std::vector<std::string>& args) {
     return a;
 }
 
+Action terraform_action(const std::vector<std::string>& args) {
+    TerraformCommand c = parse_terraform_command(args);
+    Action a;
+    a.tool = "terraform";
+    a.verb = c.verb.empty() ? "(no subcommand)" : c.verb;
+    a.risk = c.risk;
+    return a;
+}
+
 Action other_action(const std::vector<std::string>& argv) {
     Action a;
     if (!argv.empty()) a.tool = argv[0].substr(argv[0].rfind('/') + 1);
@@ -69,6 +79,7 @@ bool runs_unasked(const Snapshot& snapshot, const std::vector<std::string>& comm
     Action action = other_action(command);
     if ((tool == Tool::kubectl || tool == Tool::helm) && !command.empty())
         action = kube_action(tool, std::vector<std::string>(command.begin() + 1, command.end()));
+    if (tool == Tool::terraform) action = terraform_action(std::vector<std::string>(command.begin() + 1, command.end()));
     return decide(snapshot, action, true, std::nullopt).verdict == Decision::Verdict::run;
 }
 

@@ -35,6 +35,11 @@ Action psql_action(const PsqlCommandLine& cmd, bool interactive, const SqlReader
 /// verb)" when there is none.
 Action kube_action(Tool tool, const std::vector<std::string>& args);
 
+/// The action of a terraform command line (arguments without the program
+/// name): the subcommand and risk of parse_terraform_command
+/// (core/terraform/verbs.hpp), "(no subcommand)" when there is none.
+Action terraform_action(const std::vector<std::string>& args);
+
 /// The action of any other program: tool = its base name, a write. Its
 /// arguments are neither shown nor audited (they may hold a token).
 Action other_action(const std::vector<std::string>& argv);
@@ -43,7 +48,7 @@ Action other_action(const std::vector<std::string>& argv);
 /// named psql, kubectl or helm when --tool chose one) without asking,
 /// whatever its terminal, input and files: decide() gives `run` for the
 /// command's action with a terminal and no override. That is policy none,
-/// or a kubectl/helm read. psql statements are not read here (-f files
+/// or a kubectl/helm/terraform read. psql statements are not read here (-f files
 /// and stdin belong to the caller), so psql counts as a write: on a tier
 /// whose policy asks, the answer is false and the caller looks closer.
 /// The agent answers EVAL with this (core/agent/protocol.hpp).

@@ -82,7 +82,10 @@ TEST_CASE("changed from: the shell's own variables are not a change from elsewhe
     apply_view(s, view_for("prod-eu"));
     on_prompt(s);
     CHECK(s.changed_from.empty());
-    CHECK_FALSE(apply_report(s, {{"HOME", "/h"}, {"KUBECONFIG", "/other"}}, "/elsewhere"));  // cwd only
+    // A `cd` is the shell's own change too (dotenv files depend on it).
+    CHECK(apply_report(s, {{"HOME", "/h"}, {"KUBECONFIG", "/other"}}, "/elsewhere"));
+    CHECK(s.self_change);
+    CHECK_FALSE(apply_report(s, {{"HOME", "/h"}, {"KUBECONFIG", "/other"}}, "/elsewhere"));
 }
 
 TEST_CASE("changed from: the first prompt is never marked") {

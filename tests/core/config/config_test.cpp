@@ -70,7 +70,7 @@ TEST_CASE("config: a full file parses") {
 
 TEST_CASE("config: errors as path:line:col: message") {
     CHECK(must_fail("colour = \"red\"\n") ==
-          "cfg.toml:1:1: unknown key \"colour\" (expected tiers, rules, env, builtin_rules, audit, display)");
+          "cfg.toml:1:1: unknown key \"colour\" (expected tiers, rules, env, dotenv, builtin_rules, audit, display)");
     CHECK(must_fail("[tiers.production]\nlable = \"P\"\n") ==
           "cfg.toml:2:1: unknown key \"lable\" in tier \"production\"");
     CHECK(must_fail("[tiers.production]\npolicy = \"ask\"\n") ==
@@ -87,7 +87,7 @@ TEST_CASE("config: errors as path:line:col: message") {
           "cfg.toml:1:1: rule matches nothing: give at least one field pattern");
     CHECK(must_fail("[[rules]]\ntier = \"production\"\ncontxt = \"x\"\n").rfind("cfg.toml:3:1: unknown key \"contxt\" in rule", 0) == 0);
     CHECK(must_fail("[[rules]]\ntier = \"production\"\nkind = \"mysql\"\ncontext = \"x\"\n") ==
-          "cfg.toml:3:8: kind must be \"kube\", \"pg\" or \"env\"");
+          "cfg.toml:3:8: kind must be \"kube\", \"pg\", \"env\", \"terraform\", \"aws\" or \"gcloud\"");
     CHECK(must_fail("env = \"APP_ENV\"\n") == "cfg.toml:1:7: \"env\" must be an array of variable names");
     CHECK(must_fail("builtin_rules = \"no\"\n") == "cfg.toml:1:17: \"builtin_rules\" must be true or false");
 }

@@ -163,3 +163,26 @@ TEST_CASE("format_explain: rule, origins, files and sources") {
     CHECK(e.find("x\\e") != std::string::npos);
     CHECK(e.find('\x1b') == std::string::npos);
 }
+
+TEST_CASE("format_json, format_prompt: terraform, aws and gcloud targets") {
+    Target tf;
+    tf.kind = Kind::terraform;
+    tf.set("workspace", "prod", "/p/.terraform/environment:1");
+    tf.set("dir", "/p", "working directory");
+    tf.set("backend", "s3 b/env:/prod/k", "/p/.terraform/terraform.tfstate");
+    tf.files = {"/p/.terraform/environment"};
+    Target aws;
+    aws.kind = Kind::aws;
+    aws.set("profile", "ops\x1b[31m", "AWS_PROFILE");
+    aws.set("account", "1", "");
+    Target gc;
+    gc.kind = Kind::gcloud;
+    gc.set("configuration", "default", "default");
+    gc.set("project", "", "");
+    Snapshot s = snapshot({tf, aws, gc});
+    std::string j = json(s);
+    CHECK(j.find("{\"kind\":\"terraform\",\"workspace\":\"prod\",\"dir\":\"/p\",\"backend\":\"s3 b/env:/prod/k\","
+                 "\"files\":[\"/p/.terraform/environment\"],\"sources\":[],\"tier\":\"production\"") != std::string::npos);
+    CHECK(j.find("{\"kind\":\"aws\",\"profile\":\"ops\\\\e[31m\",\"account\":\"1\",\"sources\":[]") != std::string::npos);
+    CHECK(prompt(s, false) == "PROD tf:prod aws:ops\\e[31m gcloud:default");
+}
