@@ -241,6 +241,8 @@ Result<ConfigFile> parse_config(std::string_view text, const std::string& path, 
         } else if (k == "display") {
             if (!value.as_table()) return error_at(path, value, "\"display\" must be a table");
             parse_display(path, *value.as_table(), file);
+        } else if (k == "undo" || k == "undo_max_bytes" || k == "undo_keep_days" || k == "preview_timeout") {
+            // Read by core/config/undo.cpp.
         } else if (k == "audit") {
             auto a = value.value<std::string>();
             if (!a || (*a != "required" && *a != "best-effort"))
@@ -252,7 +254,7 @@ Result<ConfigFile> parse_config(std::string_view text, const std::string& path, 
             file.builtin_rules = *b;
         } else {
             return Error{path, static_cast<int>(key.source().begin.line), static_cast<int>(key.source().begin.column),
-                         "unknown key \"" + std::string(k) + "\" (expected tiers, rules, env, builtin_rules, audit, display)"};
+                         "unknown key \"" + std::string(k) + "\" (expected tiers, rules, env, builtin_rules, audit, display, undo, undo_max_bytes, undo_keep_days, preview_timeout)"};
         }
     }
     return file;

@@ -78,6 +78,9 @@ Result<bool> derive_rows(SqlTree& tree, const RowStatement& st, DerivedStatement
     auto estimate = tree.deparse(tree.select(SqlTree::Select().from(from).where(st.where).with(st.with)));
     if (!estimate) return estimate.error();
     out.estimate_sql = *estimate;
+    auto table = tree.deparse(tree.select(SqlTree::Select().from({tree.range_var(st.relation)})));
+    if (!table) return table.error();
+    out.table_estimate_sql.push_back(*table);
     called_names(out.estimate_sql, out.functions, out.operators);
     return true;
 }
@@ -108,6 +111,9 @@ Result<bool> derive_tables(SqlTree& tree, const std::vector<PgQuery__RangeVar*>&
         out.relations.push_back(name_of(rel));
         PgQuery__Node* count = tree.select(SqlTree::Select().targets({tree.res_target(tree.func_call("count", {}, true))}).from({tree.range_var(rel)}));
         counts.push_back(tree.res_target(tree.scalar_subquery(count)));
+        auto table = tree.deparse(tree.select(SqlTree::Select().from({tree.range_var(rel)})));
+        if (!table) return table.error();
+        out.table_estimate_sql.push_back(*table);
         if (copy_rows) {
             auto sql = tree.deparse(tree.select(SqlTree::Select().targets({tree.res_target(tree.column_ref({}, true))}).from({tree.range_var(rel)})));
             if (!sql) return sql.error();

@@ -57,6 +57,9 @@ struct DerivedStatement {
     /// DELETE/UPDATE: `SELECT FROM ... WHERE ...`, the rows the WHERE
     /// selects, to EXPLAIN for an estimate (never run).
     std::string estimate_sql;
+    /// `SELECT FROM relation` per relation, to EXPLAIN for the table's
+    /// estimated rows (never run).
+    std::vector<std::string> table_estimate_sql;
     /// The undo copy's query per relation: DELETE: the statement with
     /// `RETURNING ref.*` (the deleted rows, read in the same step); UPDATE:
     /// `SELECT ref.* ... FOR UPDATE OF ref` (the rows it will update, locked;
