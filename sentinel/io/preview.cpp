@@ -113,6 +113,7 @@ void preview_rows(Session& s, const DerivedStatement& d, const PgResult& relatio
     for (const auto& row : volatility.rows)
         if (row.size() == 3 && row[0] && row[1]) answers.push_back({*row[0], *row[1], row[2]});
     VolatilityVerdict v = judge_volatility(answers, d.functions, d.operators);
+    p.volatile_calls = !v.runnable;
     const auto& rel = relations.rows[0];
     p.target = rel[0].value_or(p.target);
     std::string why_not;

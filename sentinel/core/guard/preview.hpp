@@ -28,6 +28,7 @@ struct StatementPreview {
     std::optional<std::int64_t> bytes;    ///< TRUNCATE/DROP: total size on disk (tables, indexes, TOAST)
     std::optional<std::int64_t> tables;   ///< DROP SCHEMA/DATABASE: how many tables go with it
     std::optional<std::int64_t> copy_bytes;  ///< what an undo copy of the changed rows would take, estimated
+    std::optional<bool> volatile_calls;      ///< DELETE/UPDATE: the WHERE calls a volatile function (nullopt: unknown)
     bool cascade = false;
     std::string note;                     ///< "random() is volatile", "the count took longer than 2 s", ...
 };

@@ -140,6 +140,10 @@ Result<bool> derive(SqlTree& tree, DerivedStatement& out) {
             if (!r) return r;
             auto copy = tree.deparse(tree.delete_returning(d, ref_of(d->relation)));
             if (!copy) return copy.error();
+            DerivedStatement locked;
+            auto l = derive_update_copy(tree, st, locked);
+            if (!l) return l;
+            out.locked_copy_sql = locked.copy_sql[0];
             out.copy_sql.push_back(*copy);
             return true;
         }

@@ -67,6 +67,9 @@ struct DerivedStatement {
     /// comes once); TRUNCATE: `SELECT * FROM relation`. DROP TABLE: none
     /// (pg_dump copies it).
     std::vector<std::string> copy_sql;
+    /// DELETE: the UPDATE-style copy (`SELECT ... FOR UPDATE OF ref`), used
+    /// when the statement has a RETURNING of its own that psql must show.
+    std::string locked_copy_sql;
     /// Every function and operator name the count query calls (qualified
     /// names as written: "public.f", "random", "<"), for the volatility check.
     std::vector<std::string> functions;
