@@ -35,7 +35,8 @@ int run_psql_file(const std::string& psql, const std::string& conninfo, const st
         if (connection.password) setenv("PGPASSWORD", connection.password->c_str(), 1);
         for (const char* v : {"PGSERVICE", "PGSERVICEFILE", "PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER"})
             unsetenv(v);
-        execlp(psql.c_str(), psql.c_str(), "-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-f", file.c_str(), "-d",
+        execlp(psql.c_str(), psql.c_str(), "-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-P", "pager=off", "-o", "/dev/null",
+               "-f", file.c_str(), "-d",
                conninfo.c_str(), static_cast<char*>(nullptr));
         _exit(127);
     }

@@ -85,8 +85,9 @@ std::string relation_query(const DerivedStatement& d) {
     std::string q;
     for (const RelationName& r : d.relations) {
         q += std::string(q.empty() ? "" : " UNION ALL ") +
-             "SELECT c.oid::pg_catalog.regclass::text, c.relkind::text, c.reltuples, "
-             "pg_catalog.pg_total_relation_size(c.oid), c.relrowsecurity FROM pg_catalog.pg_class c WHERE c.oid = "
+             "SELECT pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname), c.relkind::text, "
+             "c.reltuples, pg_catalog.pg_total_relation_size(c.oid), c.relrowsecurity FROM pg_catalog.pg_class c "
+             "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = "
              "pg_catalog.to_regclass(" + r.regclass_literal() + ")";
     }
     return q.empty() ? "SELECT NULL WHERE false" : q;

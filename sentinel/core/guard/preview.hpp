@@ -48,7 +48,7 @@ std::string format_bytes(std::int64_t bytes);
 std::string preview_line(const StatementPreview& preview);
 
 /// The query that describes the relations `derived` names, one row each:
-/// regclass text (schema-qualified when needed), relkind, reltuples,
+/// schema-qualified name (quote_ident), relkind, reltuples,
 /// pg_total_relation_size, relrowsecurity; a relation that does not exist
 /// gives no row. DROP SCHEMA: one row (tables, total size); DROP DATABASE:
 /// one row (pg_database_size). Names reach it as escaped literals.

@@ -119,7 +119,8 @@ UndoPlan plan_undo(const UndoInputs& in) {
 std::string undo_meta_sql(const RelationName& relation) {
     const std::string reg = relation.regclass_literal() + "::pg_catalog.regclass";
     return "SELECT pg_catalog.json_build_object("
-           "'relation', c.oid::pg_catalog.regclass::text, 'schema', n.nspname, 'table', c.relname, "
+           "'relation', pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname), "
+           "'schema', n.nspname, 'table', c.relname, "
            "'relkind', c.relkind, 'xid', pg_catalog.pg_current_xact_id()::text, "
            "'columns', (SELECT pg_catalog.json_agg(pg_catalog.json_build_object('name', a.attname, 'type', "
            "pg_catalog.format_type(a.atttypid, a.atttypmod), 'generated', a.attgenerated::text, 'identity', "
