@@ -284,9 +284,11 @@ int guard_psql(const Invocation& inv, const Vars& vars, const std::vector<std::s
                                 interactive && guarded ? &display : nullptr);
     if (!guarded || interactive || undo.statements.empty()) return exec_command(pc.argv, pc.set_env, pc.unset_env);
     UndoMode mode = mode_of(undo, outcome.evaluated);
-    if (!undo.previewed) {  // confirmed without a question (SENTINEL_CONFIRM): the plan still needs the catalog
-        undo.preview(pinned);
-    }
+    bool needs_catalog = false;  // an UPDATE (or DELETE ... RETURNING) copy needs the volatility verdict
+    for (const DerivedStatement& d : undo.derived)
+        needs_catalog = needs_catalog || d.kind == StatementKind::update_rows ||
+                        (d.kind == StatementKind::delete_rows && d.has_returning);
+    if (!undo.previewed && needs_catalog) undo.preview(pinned);  // confirmed without a question (SENTINEL_CONFIRM)
     undo.decide_plan(mode);
     if (!confirm_without_copy(req, outcome, undo)) return kExitRefused;
     if (!undo.plan.rewrite || mode == UndoMode::off) return exec_command(pc.argv, pc.set_env, pc.unset_env);
