@@ -265,6 +265,44 @@ def main():
                 os.unlink(os.path.join(tmp, "config", "sentinel", "config.toml"))
         r.check("a count over the timeout falls back to the estimate; the question still comes", slow_preview)
 
+        def script_in_one_transaction():
+            sql(SEED)
+            before = sql(DIGEST)
+            script = os.path.join(tmp, "script.sql")
+            with open(script, "w") as f:
+                f.write("DELETE FROM users WHERE id <= 10;\nUPDATE users SET email = 'x' WHERE id > 11990;\n")
+            ids = set(undo_ids())
+            code, out = run_pty([BIN, "guard", "--", psql, "-X", "-1", "-f", script], env(),
+                                [("expect", ASK), ("send", b"prod\n")], timeout=60)
+            expect(code == 0 and "DELETE 10" in out and "UPDATE 10" in out, "exit %d\n%s" % (code, out))
+            expect("no copy" not in out, "a statement went without a copy:\n" + out)
+            new = [i for i in undo_ids() if i not in ids]
+            expect(len(new) == 1, "undo copies %s" % new)
+            m = json.loads(subprocess.run([BIN, "undo", "list", "--json"], env=env(), capture_output=True,
+                                          text=True).stdout)[-1]
+            expect([p["kind"] for p in m["parts"]] == ["DELETE", "UPDATE"], "parts %s" % m["parts"])
+            code, out = restore(new[0])
+            expect(code == 0, "restore: %d\n%s" % (code, out))
+            expect(sql(DIGEST) == before, "restored table differs:\n" + out)
+            # Without -1 psql commits each statement alone: the question says so and asks again.
+            code, out = run_pty([BIN, "guard", "--", psql, "-X", "-f", script], env(),
+                                [("expect", ASK), ("send", b"prod\n"), ("expect", "no undo copy will be kept"),
+                                 ("expect", ASK), ("send", b"no\n")], timeout=60)
+            expect(code == 77 and "run it with -1" in out, "exit %d\n%s" % (code, out))
+            expect(sql(DIGEST) == before, "refused the second time, yet the table changed")
+        r.check("a script: copied whole with -1 and restored; without -1 the question says which statements have "
+                "no copy and asks again", script_in_one_transaction)
+
+        def failed_preview():
+            sql(SEED)
+            sql("DROP ROLE IF EXISTS outsider; CREATE ROLE outsider LOGIN")
+            with open(service_file, "a") as f:
+                f.write("\n[prod-outsider]\nhost=127.0.0.1\nport=%d\ndbname=app\nuser=outsider\n" % c.port)
+            code, out = run_pty([BIN, "guard", "--", psql, "-X", "-c", "DELETE FROM users"],
+                                env(PGSERVICE="prod-outsider"), [("expect", ASK), ("send", b"\x04")], timeout=60)
+            expect(code == 77 and "no preview (" in out and "permission denied" in out, "exit %d\n%s" % (code, out))
+        r.check("a preview without permission says so; the question still comes", failed_preview)
+
         return r.finish()
     finally:
         pg_cluster.stop_all()
