@@ -303,6 +303,68 @@ def main():
             expect(code == 77 and "no preview (" in out and "permission denied" in out, "exit %d\n%s" % (code, out))
         r.check("a preview without permission says so; the question still comes", failed_preview)
 
+        def schema_and_database():
+            sql("DROP SCHEMA IF EXISTS old CASCADE; CREATE SCHEMA old; CREATE TABLE old.a (x int); "
+                "CREATE TABLE old.b (y int); INSERT INTO old.a SELECT generate_series(1, 1000)")
+            c.sql("DROP DATABASE IF EXISTS scratch", "CREATE DATABASE scratch")
+            c.sql("CREATE TABLE t1 (a int)", "CREATE TABLE t2 (a int)", "CREATE TABLE t3 (a int)", dbname="scratch")
+            p = subprocess.run([BIN, "guard", "--dry-run", "--", psql, "-X", "-c", "DROP SCHEMA old CASCADE"], env=env(),
+                               capture_output=True, text=True, start_new_session=True)
+            expect(p.returncode == 0 and "DROP SCHEMA old CASCADE: 2 tables," in p.stdout and "go with it" in p.stdout,
+                   p.stdout + p.stderr)
+            p = subprocess.run([BIN, "guard", "--dry-run", "--", psql, "-X", "-c", "DROP DATABASE scratch"], env=env(),
+                               capture_output=True, text=True, start_new_session=True)
+            expect(p.returncode == 0 and "DROP DATABASE scratch: 3 tables," in p.stdout, p.stdout + p.stderr)
+            expect(sql("SELECT count(*) FROM pg_namespace WHERE nspname = 'old'") == "1", "dry run dropped")
+        r.check("DROP SCHEMA CASCADE and DROP DATABASE: what goes with them", schema_and_database)
+
+        def restore_conflicts_and_force():
+            sql(SEED)
+            before = sql(DIGEST)
+            ids = set(undo_ids())
+            code, out = guard("DELETE FROM users WHERE id <= 100")
+            expect(code == 0, "delete: %d\n%s" % (code, out))
+            new = [i for i in undo_ids() if i not in ids][0]
+            sql("INSERT INTO users (id, created_at, email) VALUES (1, '2025-01-01', 'back'), (2, '2025-01-01', 'back')")
+            code, out = run_pty([BIN, "undo", "restore", new, "--dry-run"], env(), [], timeout=60)  # a read: no question
+            expect(code == 1 and "98 rows would be put back" in out and "2 rows conflict" in out, "dry: %d\n%s" % (code, out))
+            expect(sql("SELECT count(*) FROM users") == "11902", "dry run changed the table")
+            code, out = restore(new)
+            expect(code == 1 and "98 rows put back" in out and "(1), (2)" in out, "conflicts: %d\n%s" % (code, out))
+            expect(sql("SELECT email FROM users WHERE id = 1") == "back", "a conflicting row was overwritten")
+            code, out = restore(new, "--force")
+            expect(code == 0 and "overwritten (--force)" in out, "force: %d\n%s" % (code, out))
+            expect(sql(DIGEST) == before, "forced restore differs")
+        r.check("restore: conflicts listed and left alone, --dry-run changes nothing, --force overwrites",
+                restore_conflicts_and_force)
+
+        def best_effort_and_pruning():
+            sql(SEED)
+            os.makedirs(os.path.join(tmp, "config", "sentinel"), exist_ok=True)
+            conf = os.path.join(tmp, "config", "sentinel", "config.toml")
+            with open(conf, "w") as f:
+                f.write('undo = "best-effort"\nundo_keep_days = 1\n')
+            try:
+                ro = os.path.join(tmp, "ro-state")
+                os.makedirs(ro)
+                subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k,ro", "tmpfs", ro], check=True)
+                try:
+                    code, out = guard("DELETE FROM users WHERE id <= 5", extra_env={"XDG_STATE_HOME": ro})
+                finally:
+                    subprocess.run(["umount", ro])
+                expect(code == 0 and "warning: no undo copy" in out and "DELETE 5" in out, "exit %d\n%s" % (code, out))
+                old_id = "20200101-000000-abcdef"
+                old = os.path.join(state, "sentinel", "undo", old_id)
+                os.makedirs(old, mode=0o700)
+                with open(os.path.join(old, "manifest.json"), "w") as f:
+                    json.dump({"id": old_id, "unix_time": 1577836800, "target": {}, "parts": []}, f)
+                code, out = guard("DELETE FROM users WHERE id <= 10")
+                expect(code == 0, "exit %d\n%s" % (code, out))
+                expect(not os.path.exists(old), "a copy older than undo_keep_days was kept")
+            finally:
+                os.unlink(conf)
+        r.check("best-effort on a read-only home warns and runs; old copies are pruned", best_effort_and_pruning)
+
         return r.finish()
     finally:
         pg_cluster.stop_all()

@@ -296,6 +296,7 @@ int guard_psql(const Invocation& inv, const Vars& vars, const std::vector<std::s
     bare.kept = cmd.kept_options;
     UndoRun run;
     run.psql = pin_psql(argv[0], bare, pinned, false, nullptr);
+    run.original = pc;
     run.insert_at = run.psql.argv.size() - 2;  // before the pinned -d conninfo
     run.quiet = cmd.quiet;
     run.mode = mode;

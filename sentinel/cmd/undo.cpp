@@ -55,7 +55,8 @@ int list(const Invocation& inv, const std::string& root) {
     if (inv.has("json")) {
         nlohmann::json arr = nlohmann::json::array();
         for (const Manifest& m : all) arr.push_back(manifest_json(m));
-        std::printf("%s\n", sanitize(arr.dump(-1, ' ', true)).c_str());
+        // ensure_ascii: every control byte and non-ASCII character is a \uXXXX escape, so the text is safe to print.
+        std::printf("%s\n", arr.dump(-1, ' ', true).c_str());
         return kExitOk;
     }
     if (all.empty()) std::printf("no undo copies under %s\n", sanitize(root).c_str());

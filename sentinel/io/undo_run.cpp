@@ -49,8 +49,7 @@ int run_child(const PinnedCommand& cmd, int keep_fd) {
         sigaction(SIGQUIT, &old_quit, nullptr);
         for (const std::string& n : cmd.unset_env) unsetenv(n.c_str());
         for (const auto& [n, v] : cmd.set_env) setenv(n.c_str(), v.c_str(), 1);
-        int flags = fcntl(keep_fd, F_GETFD);
-        fcntl(keep_fd, F_SETFD, flags & ~FD_CLOEXEC);
+        if (keep_fd >= 0) fcntl(keep_fd, F_SETFD, fcntl(keep_fd, F_GETFD) & ~FD_CLOEXEC);
         std::vector<char*> args;
         for (const std::string& a : cmd.argv) args.push_back(const_cast<char*>(a.c_str()));
         args.push_back(nullptr);
@@ -165,7 +164,7 @@ int run_with_undo(const UndoPlan& plan, UndoRun run) {
         }
         std::fprintf(stderr, "sentinel: warning: no undo copy (%s); running without one\n", sanitize(why_not).c_str());
         audit_copy(run, "no undo copy", why_not);
-        return run_child(run.psql, -1);
+        return run_child(run.original, -1);
     }
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) return 126;

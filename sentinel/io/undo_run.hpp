@@ -21,6 +21,7 @@ namespace sentinel {
 /// Everything the run needs besides the plan.
 struct UndoRun {
     PinnedCommand psql;           ///< pin_psql of the command without its SQL arguments
+    PinnedCommand original;       ///< the confirmed command as it is, run when best-effort keeps no copy
     std::size_t insert_at = 0;    ///< where undo_psql_args go in psql.argv (before the pinned -d)
     bool quiet = false;           ///< psql -q
     UndoMode mode = UndoMode::required;

@@ -38,9 +38,11 @@ std::string statement_why_not(const UndoInputs& in, const PlannedStatement& p, c
     return "";
 }
 
-std::string label(const PlannedStatement& p) {
+// "DELETE on public.users": the preview's resolved names when it has them.
+std::string label(const PlannedStatement& p, const std::optional<StatementPreview>& pv) {
     std::string names;
     for (const RelationName& r : p.derived.relations) names += (names.empty() ? "" : ", ") + r.display();
+    if (pv && !pv->target.empty()) names = pv->target;
     return p.derived.verb + (p.derived.kind == StatementKind::delete_rows || p.derived.kind == StatementKind::update_rows
                                  ? " on "
                                  : " ") +
@@ -73,7 +75,7 @@ std::string kept_note(const PlannedStatement& p, const std::optional<StatementPr
                        : p.derived.kind == StatementKind::truncate    ? "the rows it removes"
                                                                       : "the table's definition and rows";
     std::string size = pv && pv->copy_bytes ? " (about " + format_bytes(*pv->copy_bytes) + ")" : "";
-    return label(p) + ": a copy of " + what + " is kept" + size + "; sentinel undo restore puts it back";
+    return label(p, pv) + ": a copy of " + what + " is kept" + size + "; sentinel undo restore puts it back";
 }
 
 }  // namespace
@@ -93,7 +95,7 @@ UndoPlan plan_undo(const UndoInputs& in) {
     }
     if (in.mode == UndoMode::off) {
         for (const PlannedStatement& p : plan.statements)
-            if (p.copyable) plan.notes.push_back(label(p) + ": no copy (undo = \"off\")");
+            if (p.copyable) plan.notes.push_back(label(p, std::nullopt) + ": no copy (undo = \"off\")");
         return plan;
     }
     std::string problem = command_problem(in);
@@ -105,7 +107,7 @@ UndoPlan plan_undo(const UndoInputs& in) {
         if (!p.why_not.empty()) {
             plan.ask_again = true;
             std::string where = plan.statements.size() > 1 ? "statement " + std::to_string(i + 1) + ", " : "";
-            plan.notes.push_back(where + label(p) + ": no copy will be kept: " + p.why_not);
+            plan.notes.push_back(where + label(p, pv) + ": no copy will be kept: " + p.why_not);
             continue;
         }
         p.copied = true;
