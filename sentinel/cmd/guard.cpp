@@ -174,6 +174,23 @@ std::string pg_dump_beside(const std::string& psql) {
     return access(pg_dump.c_str(), X_OK) == 0 ? pg_dump : "";
 }
 
+// The statements of a non-interactive psql command, derived, with the settings.
+PsqlUndo psql_undo_for(const PsqlCommandLine& cmd, const SqlReader& read_file,
+                       const std::optional<std::string>& stdin_sql, const Vars& vars, const std::string& program) {
+    PsqlUndo undo;
+    undo.statements = psql_statements(cmd, read_file, stdin_sql).statements;
+    for (const SqlStatement& st : undo.statements) {
+        auto d = st.kind.empty() || st.kind[0] == '\\' ? Result<DerivedStatement>(DerivedStatement{})
+                                                        : derive_statement(st.text);
+        undo.derived.push_back(d ? d.value() : DerivedStatement{});
+    }
+    undo.settings = load_undo_settings(vars, PosixFileReader());
+    // A single -c is one implicit transaction, as -1 makes a script one.
+    undo.one_transaction = cmd.single_transaction || (cmd.sql.size() == 1 && !cmd.sql[0].file);
+    undo.pg_dump = pg_dump_beside(program);
+    return undo;
+}
+
 UndoMode mode_of(const PsqlUndo& u, const Evaluated& ev) {
     return undo_mode_for(u.settings, ev.snapshot.config, ev.snapshot.tier);
 }
@@ -211,6 +228,68 @@ int dry_run(const ConfirmRequest& req, const Evaluated& ev, PsqlUndo* u, const P
     std::printf("decision: %s (%s); dry run: nothing was run\n", std::string(verdict_name(d.verdict)).c_str(),
                 sanitize(d.reason).c_str());
     return kExitOk;
+}
+
+// What the undo run records: the manifest's context and the audit record
+// of the confirmation it follows.
+void describe_run(UndoRun& run, const PsqlUndo& undo, const ConfirmRequest& req, const ConfirmOutcome& outcome,
+                  const PinnedConnection& pinned, const std::string& program) {
+    const Snapshot& s = outcome.evaluated.snapshot;
+    Manifest& m = run.manifest;
+    AuditRecord ctx = audit_context();
+    m.time = ctx.time;
+    m.user = ctx.user;
+    m.tty = ctx.tty;
+    m.tier = outcome.decision.tier;
+    if (outcome.decision.target >= 0)
+        m.target = s.targets[static_cast<std::size_t>(outcome.decision.target)].display_name();
+    m.connection = pinned.params;
+    for (const SqlStatement& st : undo.statements) m.statements.push_back(st.text);
+    m.psql = program;
+    m.pg_dump = undo.pg_dump;
+    run.audit = ctx;
+    run.audit.tier = outcome.decision.tier;
+    run.audit.kind = "pg";
+    run.audit.target = m.target;
+    run.audit.fields = m.connection;
+    run.audit.tool = "psql";
+    run.audit.action = req.action.verb;
+    run.audit.risk = std::string(risk_name(req.action.risk));
+    run.audit_required = s.config.audit_required;
+}
+
+// Runs a confirmed, guarded, non-interactive psql: with its undo copy when
+// the plan makes one, else as it is (after asking again when a copy that
+// could be expected will not be kept).
+int run_confirmed(PsqlUndo& undo, const ConfirmRequest& req, const ConfirmOutcome& outcome, const PsqlCommandLine& cmd,
+                  const PinnedConnection& pinned, const PinnedCommand& pc, const std::string& program,
+                  const Vars& vars) {
+    UndoMode mode = mode_of(undo, outcome.evaluated);
+    bool needs_catalog = false;  // an UPDATE (or DELETE ... RETURNING) copy needs the volatility verdict
+    for (const DerivedStatement& d : undo.derived)
+        needs_catalog = needs_catalog || d.kind == StatementKind::update_rows ||
+                        (d.kind == StatementKind::delete_rows && d.has_returning);
+    if (!undo.previewed && needs_catalog) undo.preview(pinned);  // confirmed without a question (SENTINEL_CONFIRM)
+    undo.decide_plan(mode);
+    if (!confirm_without_copy(req, outcome, undo)) return kExitRefused;
+    if (!undo.plan.rewrite || mode == UndoMode::off) return exec_command(pc.argv, pc.set_env, pc.unset_env);
+    PsqlCommandLine bare = cmd;
+    bare.kept = cmd.kept_options;
+    UndoRun run;
+    run.psql = pin_psql(program, bare, pinned, false, nullptr);
+    run.original = pc;
+    run.insert_at = run.psql.argv.size() - 2;  // before the pinned -d conninfo
+    run.quiet = cmd.quiet;
+    run.mode = mode;
+    run.max_bytes = undo.settings.max_bytes;
+    run.keep_days = undo.settings.keep_days;
+    run.conninfo = run.psql.argv.back();
+    run.pg_dump = undo.pg_dump;
+    for (const auto& p : undo.previews)
+        if (p && p->copy_bytes) run.estimated_bytes += *p->copy_bytes;
+    describe_run(run, undo, req, outcome, pinned, program);
+    run.vars = vars;
+    return run_with_undo(undo.plan, std::move(run));
 }
 
 int guard_psql(const Invocation& inv, const Vars& vars, const std::vector<std::string>& argv, ConfirmRequest& req) {
@@ -253,15 +332,7 @@ int guard_psql(const Invocation& inv, const Vars& vars, const std::vector<std::s
     req.evaluate = [&]() { return evaluate_psql(vars, eval_cmd, params, pinned); };
     PsqlUndo undo;
     if (!interactive) {
-        undo.statements = psql_statements(cmd, read_file, stdin_sql).statements;
-        for (const SqlStatement& st : undo.statements) {
-            auto d = st.kind.empty() || st.kind[0] == '\\' ? Result<DerivedStatement>(DerivedStatement{})
-                                                            : derive_statement(st.text);
-            undo.derived.push_back(d ? d.value() : DerivedStatement{});
-        }
-        undo.settings = load_undo_settings(vars, PosixFileReader());
-        undo.one_transaction = cmd.single_transaction || (cmd.sql.size() == 1 && !cmd.sql[0].file);
-        undo.pg_dump = pg_dump_beside(argv[0]);
+        undo = psql_undo_for(cmd, read_file, stdin_sql, vars, argv[0]);
         req.notes = [&](const Evaluated& ev, const Decision&) {
             undo.preview(pinned);
             undo.decide_plan(mode_of(undo, ev));
@@ -283,52 +354,7 @@ int guard_psql(const Invocation& inv, const Vars& vars, const std::vector<std::s
     PinnedCommand pc = pin_psql(argv[0], cmd, pinned, interactive && guarded && !cmd.write,
                                 interactive && guarded ? &display : nullptr);
     if (!guarded || interactive || undo.statements.empty()) return exec_command(pc.argv, pc.set_env, pc.unset_env);
-    UndoMode mode = mode_of(undo, outcome.evaluated);
-    bool needs_catalog = false;  // an UPDATE (or DELETE ... RETURNING) copy needs the volatility verdict
-    for (const DerivedStatement& d : undo.derived)
-        needs_catalog = needs_catalog || d.kind == StatementKind::update_rows ||
-                        (d.kind == StatementKind::delete_rows && d.has_returning);
-    if (!undo.previewed && needs_catalog) undo.preview(pinned);  // confirmed without a question (SENTINEL_CONFIRM)
-    undo.decide_plan(mode);
-    if (!confirm_without_copy(req, outcome, undo)) return kExitRefused;
-    if (!undo.plan.rewrite || mode == UndoMode::off) return exec_command(pc.argv, pc.set_env, pc.unset_env);
-    PsqlCommandLine bare = cmd;
-    bare.kept = cmd.kept_options;
-    UndoRun run;
-    run.psql = pin_psql(argv[0], bare, pinned, false, nullptr);
-    run.original = pc;
-    run.insert_at = run.psql.argv.size() - 2;  // before the pinned -d conninfo
-    run.quiet = cmd.quiet;
-    run.mode = mode;
-    run.max_bytes = undo.settings.max_bytes;
-    run.keep_days = undo.settings.keep_days;
-    run.conninfo = run.psql.argv.back();
-    run.pg_dump = undo.pg_dump;
-    for (const auto& p : undo.previews)
-        if (p && p->copy_bytes) run.estimated_bytes += *p->copy_bytes;
-    Manifest& m = run.manifest;
-    AuditRecord ctx = audit_context();
-    m.time = ctx.time;
-    m.user = ctx.user;
-    m.tty = ctx.tty;
-    m.tier = outcome.decision.tier;
-    if (outcome.decision.target >= 0)
-        m.target = s.targets[static_cast<std::size_t>(outcome.decision.target)].display_name();
-    m.connection = pinned.params;
-    for (const SqlStatement& st : undo.statements) m.statements.push_back(st.text);
-    m.psql = argv[0];
-    m.pg_dump = undo.pg_dump;
-    run.audit = ctx;
-    run.audit.tier = outcome.decision.tier;
-    run.audit.kind = "pg";
-    run.audit.target = m.target;
-    run.audit.fields = m.connection;
-    run.audit.tool = "psql";
-    run.audit.action = req.action.verb;
-    run.audit.risk = std::string(risk_name(req.action.risk));
-    run.audit_required = s.config.audit_required;
-    run.vars = vars;
-    return run_with_undo(undo.plan, std::move(run));
+    return run_confirmed(undo, req, outcome, cmd, pinned, pc, argv[0], vars);
 }
 
 int guard_kube(Tool tool, const Vars& vars, const std::vector<std::string>& argv, ConfirmRequest& req) {

@@ -139,7 +139,61 @@ std::vector<std::vector<std::string>> status_lines(const std::string& text) {
     return out;
 }
 
+// After psql: the sinks' reports decide between refusing (a copy failed:
+// nothing was changed), discarding (psql stopped before COMMIT) and keeping
+// the copy with its manifest.
+int finish(const UndoPlan& plan, UndoRun& run, const std::string& root, const std::string& dir, int code,
+           const std::vector<std::vector<std::string>>& lines) {
+    std::vector<std::vector<std::string>> ok;
+    std::string failure, skipped;
+    for (const auto& l : lines) {
+        if (l[0] == "ok" && l.size() == 5) ok.push_back(l);
+        else if (l[0] == "fail") failure = l.size() > 2 ? l[2] : "unknown reason";
+        else if (l[0] == "skip") skipped = l.size() > 2 ? l[2] : "unknown reason";
+    }
+    if (!failure.empty()) {
+        remove_undo_dir(dir);
+        std::fprintf(stderr, "sentinel: refused: the undo copy could not be written (%s); nothing was changed\n",
+                     sanitize(failure).c_str());
+        audit_copy(run, "refused", "undo copy failed: " + failure);
+        return 77;
+    }
+    bool committed = code == 0;
+    if (!committed && code != 2) {  // psql stopped before COMMIT: nothing changed, nothing to keep
+        remove_undo_dir(dir);
+        return code;
+    }
+    if (!committed) run.manifest.status = "uncertain";
+    fill_parts(plan, dir, ok, run.manifest);
+    if (run.manifest.parts.empty()) {
+        remove_undo_dir(dir);
+        if (!skipped.empty()) audit_copy(run, "no undo copy", skipped);
+        return code;
+    }
+    if (auto e = write_new_file(dir + "/manifest.json", format_manifest(run.manifest))) {
+        std::fprintf(stderr, "sentinel: warning: the undo copy's manifest cannot be written: %s\n", sanitize(*e).c_str());
+        audit_copy(run, "no undo copy", "manifest: " + *e);
+        return code;
+    }
+    std::int64_t rows = 0, bytes = 0;
+    std::string what;
+    for (const ManifestPart& p : run.manifest.parts) {
+        rows += p.rows;
+        bytes += p.bytes;
+        what += (what.empty() ? "" : ", ") + p.relation;
+    }
+    std::fprintf(stderr, "sentinel: undo copy %s: %s rows of %s (%s)%s; sentinel undo restore %s puts them back\n",
+                 run.manifest.id.c_str(), format_rows(static_cast<double>(rows)).c_str(), sanitize(what).c_str(),
+                 format_bytes(bytes).c_str(), committed ? "" : ", the commit is uncertain", run.manifest.id.c_str());
+    if (!skipped.empty())
+        std::fprintf(stderr, "sentinel: warning: part of the copy was not kept: %s\n", sanitize(skipped).c_str());
+    audit_copy(run, "undo copy", committed ? "kept" : "kept, commit uncertain");
+    prune_undo(root, run.keep_days, static_cast<std::int64_t>(std::time(nullptr)));
+    return code;
+}
+
 }  // namespace
+
 
 int run_with_undo(const UndoPlan& plan, UndoRun run) {
     std::string root = undo_root(run.vars);
@@ -184,52 +238,7 @@ int run_with_undo(const UndoPlan& plan, UndoRun run) {
     ::close(fds[1]);
     auto lines = status_lines(read_all(fds[0]));
     ::close(fds[0]);
-    std::vector<std::vector<std::string>> ok;
-    std::string failure, skipped;
-    for (const auto& l : lines) {
-        if (l[0] == "ok" && l.size() == 5) ok.push_back(l);
-        else if (l[0] == "fail") failure = l.size() > 2 ? l[2] : "unknown reason";
-        else if (l[0] == "skip") skipped = l.size() > 2 ? l[2] : "unknown reason";
-    }
-    if (!failure.empty()) {
-        remove_undo_dir(*dir);
-        std::fprintf(stderr, "sentinel: refused: the undo copy could not be written (%s); nothing was changed\n",
-                     sanitize(failure).c_str());
-        audit_copy(run, "refused", "undo copy failed: " + failure);
-        return 77;
-    }
-    bool committed = code == 0;
-    if (!committed && code != 2) {  // psql stopped before COMMIT: nothing changed, nothing to keep
-        remove_undo_dir(*dir);
-        return code;
-    }
-    if (!committed) run.manifest.status = "uncertain";
-    fill_parts(plan, *dir, ok, run.manifest);
-    if (run.manifest.parts.empty()) {
-        remove_undo_dir(*dir);
-        if (!skipped.empty()) audit_copy(run, "no undo copy", skipped);
-        return code;
-    }
-    if (auto e = write_new_file(*dir + "/manifest.json", format_manifest(run.manifest))) {
-        std::fprintf(stderr, "sentinel: warning: the undo copy's manifest cannot be written: %s\n", sanitize(*e).c_str());
-        audit_copy(run, "no undo copy", "manifest: " + *e);
-        return code;
-    }
-    std::int64_t rows = 0, bytes = 0;
-    std::string what;
-    for (const ManifestPart& p : run.manifest.parts) {
-        rows += p.rows;
-        bytes += p.bytes;
-        what += (what.empty() ? "" : ", ") + p.relation;
-    }
-    std::fprintf(stderr, "sentinel: undo copy %s: %s rows of %s (%s)%s; sentinel undo restore %s puts them back\n",
-                 run.manifest.id.c_str(), format_rows(static_cast<double>(rows)).c_str(), sanitize(what).c_str(),
-                 format_bytes(bytes).c_str(), committed ? "" : ", the commit is uncertain", run.manifest.id.c_str());
-    if (!skipped.empty())
-        std::fprintf(stderr, "sentinel: warning: part of the copy was not kept: %s\n", sanitize(skipped).c_str());
-    audit_copy(run, "undo copy", committed ? "kept" : "kept, commit uncertain");
-    prune_undo(root, run.keep_days, static_cast<std::int64_t>(std::time(nullptr)));
-    return code;
+    return finish(plan, run, root, *dir, code, lines);
 }
 
 }  // namespace sentinel
