@@ -168,11 +168,15 @@ def main():
             sql("CREATE TABLE IF NOT EXISTS marks (at timestamptz DEFAULT now())",
                 "CREATE OR REPLACE FUNCTION mark(i int) RETURNS boolean LANGUAGE plpgsql AS "
                 "$$ BEGIN INSERT INTO marks DEFAULT VALUES; RETURN i < 0; END $$")
-            for statement in ("DELETE FROM users WHERE random() < 0.5", "DELETE FROM users WHERE mark(id)"):
+            sql("CREATE OR REPLACE VIEW marked AS SELECT id FROM users WHERE mark(id)")
+            for statement in ("DELETE FROM users WHERE random() < 0.5", "DELETE FROM users WHERE mark(id)",
+                              "DELETE FROM users WHERE id IN (SELECT id FROM marked)"):
                 code, out = run_pty([BIN, "guard", "--", psql, "-X", "-c", statement], env(),
                                     [("expect", ASK), ("send", b"\x04")], timeout=60)
                 expect(code == 77, "exit %d" % code)
-                expect("about" in out and "volatile" in out, "no estimate shown:\n" + out)
+                expect("about" in out and ("volatile" in out or "not a plain table" in out),
+                       "no estimate shown:\n" + out)
+            sql("DROP VIEW marked")
             expect(sql("SELECT count(*) FROM marks") == "0", "the preview ran the function")
             expect(sql("SELECT count(*) FROM users") == "12000", "rows were deleted")
         r.check("a volatile WHERE is never run by the preview; the banner says about", volatile_where)

@@ -104,7 +104,7 @@ void count_or_estimate(Session& s, const DerivedStatement& d, StatementPreview& 
 }
 
 void preview_rows(Session& s, const DerivedStatement& d, const PgResult& relations, const PgResult& volatility,
-                  StatementPreview& p) {
+                  const PgResult& reads, StatementPreview& p) {
     if (relations.rows.size() != d.relations.size()) {
         p.note = "no such table";
         return;
@@ -117,9 +117,11 @@ void preview_rows(Session& s, const DerivedStatement& d, const PgResult& relatio
     const auto& rel = relations.rows[0];
     p.target = rel[0].value_or(p.target);
     std::string why_not;
+    std::string read_problem = reads_problem(reads.rows);
     if (!v.runnable) why_not = v.reason + ", not run";
     else if (!countable_relkind(rel[1].value_or(""))) why_not = "not a plain table, not counted";
     else if (rel[4].value_or("f") == "t") why_not = "row security applies, not counted";
+    else if (!read_problem.empty()) why_not = read_problem + ", not counted";
     else if (d.count_sql.empty()) why_not = d.count_problem;
     count_or_estimate(s, d, p, why_not);
     double table_bytes = number(rel[3]);
@@ -201,9 +203,10 @@ std::vector<StatementPreview> run_preview(const PinnedConnection& connection,
     Session s{*conn, timeout_ms, start + 3LL * timeout_ms + 1000};
     std::string catalog = s.begin();
     for (const DerivedStatement* d : wanted)
-        catalog += "; " + relation_query(*d) + "; " + volatility_query(d->functions, d->operators);
+        catalog += "; " + relation_query(*d) + "; " + volatility_query(d->functions, d->operators) + "; " +
+                   reads_query(*d);
     std::vector<PgResult> r = s.run(catalog);
-    if (r.size() != 3 + 2 * wanted.size() || !r.back().ok) {
+    if (r.size() != 3 + 3 * wanted.size() || !r.back().ok) {
         std::string why = s.broken ? "no answer within " + seconds(timeout_ms)
                                    : "catalog query failed: " + (r.empty() ? std::string("no answer") : r.back().error);
         for (StatementPreview& p : out) p.note = why;
@@ -211,10 +214,11 @@ std::vector<StatementPreview> run_preview(const PinnedConnection& connection,
     }
     for (std::size_t i = 0; i < wanted.size(); ++i) {
         const DerivedStatement& d = *wanted[i];
-        const PgResult& relations = r[3 + 2 * i];
+        const PgResult& relations = r[3 + 3 * i];
         switch (d.kind) {
             case StatementKind::delete_rows:
-            case StatementKind::update_rows: preview_rows(s, d, relations, r[4 + 2 * i], out[i]); break;
+            case StatementKind::update_rows: preview_rows(s, d, relations, r[4 + 3 * i], r[5 + 3 * i], out[i]);
+                break;
             case StatementKind::truncate:
             case StatementKind::drop_table: preview_tables(s, d, relations, out[i]); break;
             case StatementKind::drop_schema:

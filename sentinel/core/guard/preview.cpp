@@ -93,6 +93,25 @@ std::string relation_query(const DerivedStatement& d) {
     return q.empty() ? "SELECT NULL WHERE false" : q;
 }
 
+std::string reads_query(const DerivedStatement& d) {
+    std::string q;
+    for (const RelationName& r : d.reads)
+        q += std::string(q.empty() ? "" : " UNION ALL ") + "SELECT " + quote_literal(r.display()) +
+             ", c.relkind::text, c.relrowsecurity FROM pg_catalog.pg_class c WHERE c.oid = pg_catalog.to_regclass(" +
+             r.regclass_literal() + ")";
+    return q.empty() ? "SELECT NULL, NULL, NULL WHERE false" : q;
+}
+
+std::string reads_problem(const std::vector<std::vector<std::optional<std::string>>>& rows) {
+    for (const auto& row : rows) {
+        if (row.size() != 3) continue;
+        std::string name = row[0].value_or("?");
+        if (!countable_relkind(row[1].value_or(""))) return "it reads " + name + ", which is not a plain table";
+        if (row[2].value_or("f") == "t") return "row security applies to " + name;
+    }
+    return "";
+}
+
 std::optional<double> explain_rows(const std::string& explain_json) {
     auto j = nlohmann::json::parse(explain_json, nullptr, false);
     if (j.is_discarded() || !j.is_array() || j.empty()) return std::nullopt;

@@ -54,6 +54,16 @@ std::string preview_line(const StatementPreview& preview);
 /// one row (pg_database_size). Names reach it as escaped literals.
 std::string relation_query(const DerivedStatement& derived);
 
+/// The query that describes every relation `derived` reads (its `reads`):
+/// one row each, (name as written, relkind, relrowsecurity); a name that
+/// does not exist gives no row.
+std::string reads_query(const DerivedStatement& derived);
+
+/// Why the count may not run given reads_query's rows (name, relkind,
+/// relrowsecurity), or "": a view, foreign table or other non-table, or a
+/// table with row security, may call anything.
+std::string reads_problem(const std::vector<std::vector<std::optional<std::string>>>& rows);
+
 /// "Plan Rows" of the top plan node of EXPLAIN (FORMAT JSON) output, or
 /// nullopt when it cannot be read.
 std::optional<double> explain_rows(const std::string& explain_json);

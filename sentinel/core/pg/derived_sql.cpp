@@ -81,7 +81,7 @@ Result<bool> derive_rows(SqlTree& tree, const RowStatement& st, DerivedStatement
     auto table = tree.deparse(tree.select(SqlTree::Select().from({tree.range_var(st.relation)})));
     if (!table) return table.error();
     out.table_estimate_sql.push_back(*table);
-    called_names(out.estimate_sql, out.functions, out.operators);
+    called_names(out.estimate_sql, out.functions, out.operators, out.reads);
     return true;
 }
 
@@ -214,14 +214,31 @@ void add_unique(std::vector<std::string>& names, const std::string& name) {
     if (!name.empty() && std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
 }
 
-void walk_names(const json& value, std::vector<std::string>& functions, std::vector<std::string>& operators) {
+struct Names {
+    std::vector<std::string>& functions;
+    std::vector<std::string>& operators;
+    std::vector<RelationName> relations;
+    std::vector<std::string> ctes;
+};
+
+void walk_names(const json& value, Names& n) {
+    std::vector<std::string>& functions = n.functions;
+    std::vector<std::string>& operators = n.operators;
     if (value.is_array()) {
-        for (const json& v : value) walk_names(v, functions, operators);
+        for (const json& v : value) walk_names(v, n);
         return;
     }
     if (!value.is_object()) return;
     for (const auto& [key, child] : value.items()) {
-        if (key == "FuncCall" && child.is_object()) {
+        if (key == "RangeVar" && child.is_object()) {
+            // libpg_query leaves out false booleans: no "inh" means ONLY.
+            RelationName r{child.value("schemaname", ""), child.value("relname", ""), !child.value("inh", false)};
+            bool seen = false;
+            for (const RelationName& x : n.relations) seen = seen || (x.schema == r.schema && x.name == r.name);
+            if (!seen) n.relations.push_back(r);
+        } else if (key == "CommonTableExpr" && child.is_object()) {
+            add_unique(n.ctes, child.value("ctename", ""));
+        } else if (key == "FuncCall" && child.is_object()) {
             add_unique(functions, joined_names(child.value("funcname", json::array())));
         } else if (key == "A_Expr" && child.is_object()) {
             std::string op = joined_names(child.value("name", json::array()));
@@ -236,7 +253,7 @@ void walk_names(const json& value, std::vector<std::string>& functions, std::vec
         } else if (key == "SubLink" && child.is_object()) {
             add_unique(operators, joined_names(child.value("operName", json::array())));
         }
-        walk_names(child, functions, operators);
+        walk_names(child, n);
     }
 }
 
@@ -248,12 +265,18 @@ std::string RelationName::regclass_literal() const {
     return quote_literal(schema.empty() ? quote_ident(name) : quote_ident(schema) + "." + quote_ident(name));
 }
 
-void called_names(std::string_view sql, std::vector<std::string>& functions, std::vector<std::string>& operators) {
+void called_names(std::string_view sql, std::vector<std::string>& functions, std::vector<std::string>& operators,
+                  std::vector<RelationName>& reads) {
     std::string text(sql);
     PgQueryParseResult parsed = pg_query_parse(text.c_str());
     if (!parsed.error) {
         json tree = json::parse(parsed.parse_tree, nullptr, false);
-        if (!tree.is_discarded()) walk_names(tree, functions, operators);
+        Names n{functions, operators, {}, {}};
+        if (!tree.is_discarded()) walk_names(tree, n);
+        for (RelationName& r : n.relations) {
+            bool cte = r.schema.empty() && std::find(n.ctes.begin(), n.ctes.end(), r.name) != n.ctes.end();
+            if (!cte) reads.push_back(std::move(r));
+        }
     }
     pg_query_free_parse_result(parsed);
 }

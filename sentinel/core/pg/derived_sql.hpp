@@ -74,6 +74,10 @@ struct DerivedStatement {
     /// names as written: "public.f", "random", "<"), for the volatility check.
     std::vector<std::string> functions;
     std::vector<std::string> operators;
+    /// Every relation the count query reads (the target, USING/FROM,
+    /// subqueries; not WITH queries), so that a view, a foreign table or
+    /// row security, which may call anything, is never counted.
+    std::vector<RelationName> reads;
 };
 
 /// Derives the queries for `sql`, exactly one statement. A statement of
@@ -81,8 +85,10 @@ struct DerivedStatement {
 /// not parse, holds several statements, or libpg_query cannot deparse.
 Result<DerivedStatement> derive_statement(std::string_view sql);
 
-/// The function and operator names `sql` calls (see DerivedStatement), from
-/// libpg_query's parse tree; empty when it does not parse.
-void called_names(std::string_view sql, std::vector<std::string>& functions, std::vector<std::string>& operators);
+/// The function and operator names `sql` calls and the relations it reads
+/// (see DerivedStatement), from libpg_query's parse tree; nothing when it
+/// does not parse.
+void called_names(std::string_view sql, std::vector<std::string>& functions, std::vector<std::string>& operators,
+                  std::vector<RelationName>& reads);
 
 }  // namespace sentinel

@@ -75,6 +75,12 @@ TEST_CASE("preview: catalog queries use literals, EXPLAIN is read") {
     CHECK(relation_query(s).find("n.nspname IN (E'x')") != std::string::npos);
     CHECK(explain_rows(R"([{"Plan": {"Node Type": "Seq Scan", "Plan Rows": 400}}])") == 400.0);
     CHECK_FALSE(explain_rows("not json").has_value());
+    DerivedStatement r = derive_statement("DELETE FROM users WHERE id IN (SELECT id FROM v)").value();
+    CHECK(reads_query(r).find("to_regclass(E'\"v\"')") != std::string::npos);
+    CHECK(reads_problem({{std::string("v"), std::string("v"), std::string("f")}}) ==
+          "it reads v, which is not a plain table");
+    CHECK(reads_problem({{std::string("t"), std::string("r"), std::string("t")}}) == "row security applies to t");
+    CHECK(reads_problem({{std::string("t"), std::string("r"), std::string("f")}}).empty());
     CHECK(countable_relkind("r"));
     CHECK_FALSE(countable_relkind("v"));
 }

@@ -81,6 +81,15 @@ TEST_CASE("derived: volatile-looking calls are collected for the catalog check")
     CHECK(has(d.operators, "="));
 }
 
+TEST_CASE("derived: the relations the count reads, without WITH queries") {
+    DerivedStatement d = derived("WITH w AS (SELECT 1 AS id) DELETE FROM ONLY s.users USING w "
+                                 "WHERE users.id IN (SELECT id FROM v) AND users.id = w.id");
+    REQUIRE(d.reads.size() == 2);
+    CHECK(d.reads[0].display() == "s.users");
+    CHECK(d.reads[0].only);
+    CHECK(d.reads[1].display() == "v");
+}
+
 TEST_CASE("derived: the SQL is deparsed, never pasted") {
     // Comments and odd spacing vanish; a quote inside a literal stays one literal.
     DerivedStatement d = derived("DELETE /* c */ FROM users  WHERE name = 'it''s; DROP TABLE x' -- tail");
