@@ -297,6 +297,16 @@ def main():
         r.check("a script: copied whole with -1 and restored; without -1 the question says which statements have "
                 "no copy and asks again", script_in_one_transaction)
 
+        def piped_sql():
+            sql(SEED)
+            ids = set(undo_ids())
+            code, out = run_pty(["/bin/sh", "-c", 'echo "DELETE FROM users WHERE id <= 7;" | "$@"', "sh", BIN, "guard",
+                                 "--", psql, "-X"], env(), [("expect", "7 of 12,000 rows"), ("expect", ASK),
+                                                             ("send", b"prod\n")], timeout=60)
+            expect(code == 0 and "DELETE 7" in out, "exit %d\n%s" % (code, out))
+            expect(len([i for i in undo_ids() if i not in ids]) == 1, "no undo copy for piped SQL")
+        r.check("SQL piped on stdin: previewed and copied", piped_sql)
+
         def failed_preview():
             sql(SEED)
             sql("DROP ROLE IF EXISTS outsider; CREATE ROLE outsider LOGIN")
