@@ -76,6 +76,8 @@ std::optional<std::string> stream_to(int in, const std::string& path, std::int64
     if (fd < 0) return path + ": " + std::strerror(errno);
     sha256_ctx ctx;
     sha256_init(&ctx);
+    constexpr std::int64_t kWriteBehind = 1 << 20;
+    std::int64_t flushed = 0;
     char buf[1 << 16];
     for (;;) {
         ssize_t n = ::read(in, buf, sizeof buf);
@@ -90,7 +92,9 @@ std::optional<std::string> stream_to(int in, const std::string& path, std::int64
             ::close(fd);
             return "the copy grew past undo_max_bytes (" + std::to_string(limit) + " bytes)";
         }
-        for (ssize_t i = 0; i < n; ++i) stats.rows += buf[i] == '\n';
+        for (const char* at = buf; (at = static_cast<const char*>(std::memchr(at, '\n', static_cast<std::size_t>(buf + n - at))));
+             ++at)
+            ++stats.rows;
         sha256_update(&ctx, static_cast<std::size_t>(n), reinterpret_cast<const uint8_t*>(buf));
         for (ssize_t done = 0; done < n;) {
             ssize_t w = ::write(fd, buf + done, static_cast<std::size_t>(n - done));
@@ -101,6 +105,12 @@ std::optional<std::string> stream_to(int in, const std::string& path, std::int64
                 return why;
             }
             done += w;
+        }
+        // Start writing back what is there, so that the fsync at the end,
+        // which psql waits for, has little left to do.
+        if (stats.bytes - flushed >= kWriteBehind) {
+            sync_file_range(fd, flushed, stats.bytes - flushed, SYNC_FILE_RANGE_WRITE);
+            flushed = stats.bytes;
         }
     }
     if (fsync(fd) != 0) {
