@@ -243,7 +243,8 @@ void describe_run(UndoRun& run, const PsqlUndo& undo, const ConfirmRequest& req,
     m.tier = outcome.decision.tier;
     if (outcome.decision.target >= 0)
         m.target = s.targets[static_cast<std::size_t>(outcome.decision.target)].display_name();
-    m.connection = pinned.params;
+    for (const auto& [k, v] : pinned.params)  // sslpassword too: no secret in a manifest
+        if (k.find("password") == std::string::npos) m.connection.emplace_back(k, v);
     for (const SqlStatement& st : undo.statements) m.statements.push_back(st.text);
     m.psql = program;
     m.pg_dump = undo.pg_dump;
