@@ -307,6 +307,24 @@ def main():
             expect(len([i for i in undo_ids() if i not in ids]) == 1, "no undo copy for piped SQL")
         r.check("SQL piped on stdin: previewed and copied", piped_sql)
 
+        def over_the_limit():
+            sql(SEED)
+            os.makedirs(os.path.join(tmp, "config", "sentinel"), exist_ok=True)
+            conf = os.path.join(tmp, "config", "sentinel", "config.toml")
+            with open(conf, "w") as f:
+                f.write("undo_max_bytes = 1000\n")
+            try:
+                ids = set(undo_ids())
+                code, out = run_pty([BIN, "guard", "--", psql, "-X", "-c", "DELETE FROM users WHERE id <= 500"], env(),
+                                    [("expect", "above undo_max_bytes"), ("expect", ASK), ("send", b"prod\n"),
+                                     ("expect", "no undo copy will be kept"), ("expect", ASK), ("send", b"prod\n")],
+                                    timeout=60)
+                expect(code == 0 and "DELETE 500" in out, "exit %d\n%s" % (code, out))
+                expect(not [i for i in undo_ids() if i not in ids], "a copy above the limit was kept")
+            finally:
+                os.unlink(conf)
+        r.check("a copy above undo_max_bytes: the question says so and asks again", over_the_limit)
+
         def failed_preview():
             sql(SEED)
             sql("DROP ROLE IF EXISTS outsider; CREATE ROLE outsider LOGIN")
