@@ -36,13 +36,14 @@ constexpr OptionSpec kUndoOptions[] = {
 const CommandSpec kUndoCommand = {
     .name = "undo",
     .synopsis = "undo list [--json] | show ID [--rows=N] | restore ID [--dry-run] [--force]",
-    .help = "The copies the guard keeps of what a confirmed DELETE, UPDATE, TRUNCATE or\n"
-            "DROP TABLE changed, under $XDG_STATE_HOME/sentinel/undo/ID/. `restore` puts\n"
-            "them back in one transaction: deleted rows are inserted, updated rows set back\n"
-            "by primary key, a dropped table recreated; rows that conflict with what is\n"
-            "there now are reported, not overwritten, unless --force. Restoring is a write\n"
-            "and asks on production like any. Exit: 0 done, 1 conflicts or a part not\n"
-            "restored, 64 usage, 77 refused, 78 the target cannot be resolved.",
+    .help =
+        "The copies the guard keeps of what a confirmed DELETE, UPDATE, TRUNCATE or\n"
+        "DROP TABLE changed, under $XDG_STATE_HOME/sentinel/undo/ID/. `restore` puts\n"
+        "them back in one transaction: deleted rows are inserted, updated rows set back\n"
+        "by primary key, a dropped table recreated; rows that conflict with what is\n"
+        "there now are reported, not overwritten, unless --force. Restoring is a write\n"
+        "and asks on production like any. Exit: 0 done, 1 conflicts or a part not\n"
+        "restored, 64 usage, 77 refused, 78 the target cannot be resolved.",
     .options = kUndoOptions,
     .run = run_undo,
     .positional = 3,

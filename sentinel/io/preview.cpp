@@ -94,8 +94,9 @@ void count_or_estimate(Session& s, const DerivedStatement& d, StatementPreview& 
         p.note = "no answer within " + seconds(s.timeout_ms);
         return;
     }
-    p.note = !r.empty() && r[0].sqlstate == kQueryCanceled ? "the count took longer than " + seconds(s.timeout_ms)
-                                                           : "the count failed: " + (r.empty() ? "no answer" : r[0].error);
+    p.note = !r.empty() && r[0].sqlstate == kQueryCanceled
+                 ? "the count took longer than " + seconds(s.timeout_ms)
+                 : "the count failed: " + (r.empty() ? "no answer" : r[0].error);
     if (!s.restart()) {
         p.status = StatementPreview::Status::failed;
         return;
@@ -118,16 +119,22 @@ void preview_rows(Session& s, const DerivedStatement& d, const PgResult& relatio
     p.target = rel[0].value_or(p.target);
     std::string why_not;
     std::string read_problem = reads_problem(reads.rows);
-    if (!v.runnable) why_not = v.reason + ", not run";
-    else if (!countable_relkind(rel[1].value_or(""))) why_not = "not a plain table, not counted";
-    else if (rel[4].value_or("f") == "t") why_not = "row security applies, not counted";
-    else if (!read_problem.empty()) why_not = read_problem + ", not counted";
-    else if (d.count_sql.empty()) why_not = d.count_problem;
+    if (!v.runnable)
+        why_not = v.reason + ", not run";
+    else if (!countable_relkind(rel[1].value_or("")))
+        why_not = "not a plain table, not counted";
+    else if (rel[4].value_or("f") == "t")
+        why_not = "row security applies, not counted";
+    else if (!read_problem.empty())
+        why_not = read_problem + ", not counted";
+    else if (d.count_sql.empty())
+        why_not = d.count_problem;
     count_or_estimate(s, d, p, why_not);
     double table_bytes = number(rel[3]);
     if (p.touched && p.total && *p.total > 0)
         p.copy_bytes = static_cast<std::int64_t>(std::ceil(table_bytes * std::min(1.0, *p.touched / *p.total)));
-    else if (p.touched) p.copy_bytes = *p.touched > 0 ? static_cast<std::int64_t>(table_bytes) : 0;
+    else if (p.touched)
+        p.copy_bytes = *p.touched > 0 ? static_cast<std::int64_t>(table_bytes) : 0;
 }
 
 void preview_tables(Session& s, const DerivedStatement& d, const PgResult& relations, StatementPreview& p) {
@@ -156,14 +163,15 @@ void preview_drop_database(Session& s, const PinnedConnection& connection, const
     p.bytes = static_cast<std::int64_t>(number(size.rows[0][0]));
     p.status = StatementPreview::Status::counted;
     std::string error;
-    auto other = PgConn::open_database(connection, d.database, "", std::min(s.deadline_ms, monotonic_ms() + s.timeout_ms),
-                                       error);
+    auto other = PgConn::open_database(connection, d.database, "",
+                                       std::min(s.deadline_ms, monotonic_ms() + s.timeout_ms), error);
     if (!other) return;  // its size is known; its tables are not
     bool timed_out = false;
-    auto r = other->run("SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
-                        "c.relnamespace WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', "
-                        "'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'",
-                        std::min(s.deadline_ms, monotonic_ms() + s.timeout_ms), timed_out);
+    auto r = other->run(
+        "SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
+        "c.relnamespace WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', "
+        "'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'",
+        std::min(s.deadline_ms, monotonic_ms() + s.timeout_ms), timed_out);
     if (r.size() == 1 && r[0].ok && !r[0].rows.empty()) p.tables = static_cast<std::int64_t>(number(r[0].rows[0][0]));
 }
 
@@ -203,8 +211,8 @@ std::vector<StatementPreview> run_preview(const PinnedConnection& connection,
     Session s{*conn, timeout_ms, start + 3LL * timeout_ms + 1000};
     std::string catalog = s.begin();
     for (const DerivedStatement* d : wanted)
-        catalog += "; " + relation_query(*d) + "; " + volatility_query(d->functions, d->operators) + "; " +
-                   reads_query(*d);
+        catalog +=
+            "; " + relation_query(*d) + "; " + volatility_query(d->functions, d->operators) + "; " + reads_query(*d);
     std::vector<PgResult> r = s.run(catalog);
     if (r.size() != 3 + 3 * wanted.size() || !r.back().ok) {
         std::string why = s.broken ? "no answer within " + seconds(timeout_ms)
@@ -217,10 +225,13 @@ std::vector<StatementPreview> run_preview(const PinnedConnection& connection,
         const PgResult& relations = r[3 + 3 * i];
         switch (d.kind) {
             case StatementKind::delete_rows:
-            case StatementKind::update_rows: preview_rows(s, d, relations, r[4 + 3 * i], r[5 + 3 * i], out[i]);
+            case StatementKind::update_rows:
+                preview_rows(s, d, relations, r[4 + 3 * i], r[5 + 3 * i], out[i]);
                 break;
             case StatementKind::truncate:
-            case StatementKind::drop_table: preview_tables(s, d, relations, out[i]); break;
+            case StatementKind::drop_table:
+                preview_tables(s, d, relations, out[i]);
+                break;
             case StatementKind::drop_schema:
                 if (!relations.rows.empty()) {
                     out[i].tables = static_cast<std::int64_t>(number(relations.rows[0][0]));
@@ -228,8 +239,11 @@ std::vector<StatementPreview> run_preview(const PinnedConnection& connection,
                     out[i].status = StatementPreview::Status::counted;
                 }
                 break;
-            case StatementKind::drop_database: preview_drop_database(s, connection, d, relations, out[i]); break;
-            case StatementKind::other: break;
+            case StatementKind::drop_database:
+                preview_drop_database(s, connection, d, relations, out[i]);
+                break;
+            case StatementKind::other:
+                break;
         }
         if (s.broken) {
             for (std::size_t j = i + 1; j < wanted.size(); ++j) out[j].note = "no answer within " + seconds(timeout_ms);

@@ -35,9 +35,8 @@ int run_psql_file(const std::string& psql, const std::string& conninfo, const st
         if (connection.password) setenv("PGPASSWORD", connection.password->c_str(), 1);
         for (const char* v : {"PGSERVICE", "PGSERVICEFILE", "PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER"})
             unsetenv(v);
-        execlp(psql.c_str(), psql.c_str(), "-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-P", "pager=off", "-o", "/dev/null",
-               "-f", file.c_str(), "-d",
-               conninfo.c_str(), static_cast<char*>(nullptr));
+        execlp(psql.c_str(), psql.c_str(), "-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-P", "pager=off", "-o",
+               "/dev/null", "-f", file.c_str(), "-d", conninfo.c_str(), static_cast<char*>(nullptr));
         _exit(127);
     }
     int status = 0;
@@ -72,7 +71,8 @@ RestoreReport restore_undo(const Manifest& m, const std::string& dir, const Pinn
     for (const ManifestPart& part : m.parts) {
         std::string name = sanitize(part.relation);
         if (part.format == "pg_dump-plain") {
-            PgResult exists = one("SELECT pg_catalog.to_regclass(" + quote_literal(qualified_name(part)) + ") IS NOT NULL");
+            PgResult exists =
+                one("SELECT pg_catalog.to_regclass(" + quote_literal(qualified_name(part)) + ") IS NOT NULL");
             if (exists.ok && !exists.rows.empty() && exists.rows[0][0] == std::optional<std::string>("t")) {
                 say(name + ": a table of that name exists again; drop or rename it first (not restored)");
                 report.exit_code = 1;
@@ -144,7 +144,8 @@ RestoreReport restore_undo(const Manifest& m, const std::string& dir, const Pinn
             continue;
         }
         int code = run_psql_file(psql.empty() ? "psql" : psql, conninfo, dir + "/" + part->file, connection);
-        if (code == 0) say(name + ": recreated with " + format_rows(static_cast<double>(part->rows)) + " rows");
+        if (code == 0)
+            say(name + ": recreated with " + format_rows(static_cast<double>(part->rows)) + " rows");
         else {
             say(name + ": psql could not recreate it (exit " + std::to_string(code) + ")");
             report.exit_code = 1;

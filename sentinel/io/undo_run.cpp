@@ -37,7 +37,8 @@ std::string new_id() {
 // Runs argv as a child with the environment changes, waiting for it the way
 // system() does (Ctrl-C reaches psql, which handles it; the guard waits).
 int run_child(const PinnedCommand& cmd, int keep_fd) {
-    struct sigaction ignore {}, old_int {}, old_quit {};
+    struct sigaction ignore {
+    }, old_int{}, old_quit{};
     ignore.sa_handler = SIG_IGN;
     sigemptyset(&ignore.sa_mask);
     sigaction(SIGINT, &ignore, &old_int);
@@ -58,7 +59,8 @@ int run_child(const PinnedCommand& cmd, int keep_fd) {
         _exit(127);
     }
     int status = 0;
-    while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
     sigaction(SIGINT, &old_int, nullptr);
     sigaction(SIGQUIT, &old_quit, nullptr);
     if (pid < 0) return 126;
@@ -147,9 +149,12 @@ int finish(const UndoPlan& plan, UndoRun& run, const std::string& root, const st
     std::vector<std::vector<std::string>> ok;
     std::string failure, skipped;
     for (const auto& l : lines) {
-        if (l[0] == "ok" && l.size() == 5) ok.push_back(l);
-        else if (l[0] == "fail") failure = l.size() > 2 ? l[2] : "unknown reason";
-        else if (l[0] == "skip") skipped = l.size() > 2 ? l[2] : "unknown reason";
+        if (l[0] == "ok" && l.size() == 5)
+            ok.push_back(l);
+        else if (l[0] == "fail")
+            failure = l.size() > 2 ? l[2] : "unknown reason";
+        else if (l[0] == "skip")
+            skipped = l.size() > 2 ? l[2] : "unknown reason";
     }
     if (!failure.empty()) {
         remove_undo_dir(dir);
@@ -171,7 +176,8 @@ int finish(const UndoPlan& plan, UndoRun& run, const std::string& root, const st
         return code;
     }
     if (auto e = write_new_file(dir + "/manifest.json", format_manifest(run.manifest))) {
-        std::fprintf(stderr, "sentinel: warning: the undo copy's manifest cannot be written: %s\n", sanitize(*e).c_str());
+        std::fprintf(stderr, "sentinel: warning: the undo copy's manifest cannot be written: %s\n",
+                     sanitize(*e).c_str());
         audit_copy(run, "no undo copy", "manifest: " + *e);
         return code;
     }
@@ -193,7 +199,6 @@ int finish(const UndoPlan& plan, UndoRun& run, const std::string& root, const st
 }
 
 }  // namespace
-
 
 int run_with_undo(const UndoPlan& plan, UndoRun run) {
     std::string root = undo_root(run.vars);

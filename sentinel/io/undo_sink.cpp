@@ -31,14 +31,16 @@ void report(const std::string& line) {
     if (fd_text.empty()) return;
     int fd = std::atoi(fd_text.c_str());
     std::string l = line + "\n";
-    if (::write(fd, l.data(), l.size()) < 0) { /* the guard will see the part missing */ }
+    if (::write(fd, l.data(), l.size()) < 0) { /* the guard will see the part missing */
+    }
 }
 
 // Reads and forgets the rest of stdin, so that psql is not left writing
 // into a closed pipe (best-effort goes on without the copy).
 void drain() {
     char buf[65536];
-    while (::read(STDIN_FILENO, buf, sizeof buf) > 0) {}
+    while (::read(STDIN_FILENO, buf, sizeof buf) > 0) {
+    }
 }
 
 int failed(const std::string& part, const std::string& reason, const std::string& path) {
@@ -92,8 +94,8 @@ std::optional<std::string> stream_to(int in, const std::string& path, std::int64
             ::close(fd);
             return "the copy grew past undo_max_bytes (" + std::to_string(limit) + " bytes)";
         }
-        for (const char* at = buf; (at = static_cast<const char*>(std::memchr(at, '\n', static_cast<std::size_t>(buf + n - at))));
-             ++at)
+        for (const char* at = buf;
+             (at = static_cast<const char*>(std::memchr(at, '\n', static_cast<std::size_t>(buf + n - at)))); ++at)
             ++stats.rows;
         sha256_update(&ctx, static_cast<std::size_t>(n), reinterpret_cast<const uint8_t*>(buf));
         for (ssize_t done = 0; done < n;) {
@@ -130,7 +132,8 @@ int sink_meta(const std::string& dir, const std::string& part) {
     std::string data;
     char buf[65536];
     ssize_t n;
-    while ((n = ::read(STDIN_FILENO, buf, sizeof buf)) > 0 && data.size() < (1u << 24)) data.append(buf, static_cast<std::size_t>(n));
+    while ((n = ::read(STDIN_FILENO, buf, sizeof buf)) > 0 && data.size() < (1u << 24))
+        data.append(buf, static_cast<std::size_t>(n));
     std::string line = data.substr(0, data.find('\n'));
     auto fields = decode_copy_line(line);
     if (fields.size() != 1 || !fields[0]) return failed(part, "the table's description is missing", "");
@@ -183,8 +186,8 @@ int sink_dump(const std::string& dir, const std::string& part) {
     int status = 0;
     if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         ::close(fd);
-        return failed(part, "pg_dump failed (exit " + std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")",
-                      out);
+        return failed(
+            part, "pg_dump failed (exit " + std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")", out);
     }
     if (fsync(fd) != 0 || ::close(fd) != 0) return failed(part, out + ": " + std::strerror(errno), out);
     // Hash and count the dump as written (rows: the lines of its COPY block).
@@ -204,8 +207,10 @@ int sink_dump(const std::string& dir, const std::string& part) {
         if (nl == std::string::npos) nl = dump.data.size();
         std::string_view line(dump.data.data() + start, nl - start);
         if (in_data) {
-            if (line == "\\.") in_data = false;
-            else ++rows;
+            if (line == "\\.")
+                in_data = false;
+            else
+                ++rows;
         } else if (line.rfind("COPY ", 0) == 0 && line.size() >= 11 && line.substr(line.size() - 11) == "FROM stdin;") {
             in_data = true;
         }

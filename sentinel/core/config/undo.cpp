@@ -16,9 +16,12 @@ std::string where(const std::string& path, const toml::node& node) {
 
 std::string_view undo_mode_name(UndoMode mode) {
     switch (mode) {
-        case UndoMode::required: return "required";
-        case UndoMode::best_effort: return "best-effort";
-        case UndoMode::off: break;
+        case UndoMode::required:
+            return "required";
+        case UndoMode::best_effort:
+            return "best-effort";
+        case UndoMode::off:
+            break;
     }
     return "off";
 }
@@ -32,25 +35,35 @@ void apply_undo_config(std::string_view text, const std::string& path, UndoSetti
     }
     if (const toml::node* n = root.get("undo")) {
         auto s = n->value<std::string>();
-        if (s && *s == "required") settings.mode = UndoMode::required;
-        else if (s && *s == "best-effort") settings.mode = UndoMode::best_effort;
-        else if (s && *s == "off") settings.mode = UndoMode::off;
-        else settings.errors.push_back(where(path, *n) + "undo must be \"required\", \"best-effort\" or \"off\"");
+        if (s && *s == "required")
+            settings.mode = UndoMode::required;
+        else if (s && *s == "best-effort")
+            settings.mode = UndoMode::best_effort;
+        else if (s && *s == "off")
+            settings.mode = UndoMode::off;
+        else
+            settings.errors.push_back(where(path, *n) + "undo must be \"required\", \"best-effort\" or \"off\"");
     }
     if (const toml::node* n = root.get("undo_max_bytes")) {
         auto v = n->value<std::int64_t>();
-        if (v && *v >= 0) settings.max_bytes = *v;
-        else settings.errors.push_back(where(path, *n) + "undo_max_bytes must be a number of bytes (0 or more)");
+        if (v && *v >= 0)
+            settings.max_bytes = *v;
+        else
+            settings.errors.push_back(where(path, *n) + "undo_max_bytes must be a number of bytes (0 or more)");
     }
     if (const toml::node* n = root.get("undo_keep_days")) {
         auto v = n->value<std::int64_t>();
-        if (v && *v >= 1 && *v <= 36500) settings.keep_days = static_cast<int>(*v);
-        else settings.errors.push_back(where(path, *n) + "undo_keep_days must be a number of days from 1 to 36500");
+        if (v && *v >= 1 && *v <= 36500)
+            settings.keep_days = static_cast<int>(*v);
+        else
+            settings.errors.push_back(where(path, *n) + "undo_keep_days must be a number of days from 1 to 36500");
     }
     if (const toml::node* n = root.get("preview_timeout")) {
         auto v = n->value<double>();
-        if (v && *v >= 0 && *v <= 600) settings.preview_timeout_ms = static_cast<int>(*v * 1000 + 0.5);
-        else settings.errors.push_back(where(path, *n) + "preview_timeout must be seconds from 0 to 600");
+        if (v && *v >= 0 && *v <= 600)
+            settings.preview_timeout_ms = static_cast<int>(*v * 1000 + 0.5);
+        else
+            settings.errors.push_back(where(path, *n) + "preview_timeout must be seconds from 0 to 600");
     }
 }
 

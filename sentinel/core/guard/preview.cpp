@@ -58,7 +58,8 @@ std::string preview_line(const StatementPreview& p) {
             out += " (every row)";
     } else if (p.verb == "DROP SCHEMA" || p.verb == "DROP DATABASE") {
         std::vector<std::string> parts;
-        if (p.tables) parts.push_back(format_rows(static_cast<double>(*p.tables)) + (*p.tables == 1 ? " table" : " tables"));
+        if (p.tables)
+            parts.push_back(format_rows(static_cast<double>(*p.tables)) + (*p.tables == 1 ? " table" : " tables"));
         if (p.bytes) parts.push_back(format_bytes(*p.bytes));
         if (parts.empty()) parts.push_back("nothing known");
         for (std::size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : "") + parts[i];
@@ -77,7 +78,8 @@ std::string relation_query(const DerivedStatement& d) {
         for (const std::string& s : d.schemas) names += (names.empty() ? "" : ", ") + quote_literal(s);
         return "SELECT count(*), coalesce(sum(pg_catalog.pg_total_relation_size(c.oid)), 0) FROM pg_catalog.pg_class c "
                "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm') AND "
-               "n.nspname IN (" + (names.empty() ? std::string("NULL") : names) + ")";
+               "n.nspname IN (" +
+               (names.empty() ? std::string("NULL") : names) + ")";
     }
     if (d.kind == StatementKind::drop_database)
         return "SELECT pg_catalog.pg_database_size(oid) FROM pg_catalog.pg_database WHERE datname = " +
@@ -88,7 +90,8 @@ std::string relation_query(const DerivedStatement& d) {
              "SELECT pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname), c.relkind::text, "
              "c.reltuples, pg_catalog.pg_total_relation_size(c.oid), c.relrowsecurity FROM pg_catalog.pg_class c "
              "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = "
-             "pg_catalog.to_regclass(" + r.regclass_literal() + ")";
+             "pg_catalog.to_regclass(" +
+             r.regclass_literal() + ")";
     }
     return q.empty() ? "SELECT NULL WHERE false" : q;
 }

@@ -63,15 +63,20 @@ Result<bool> derive_rows(SqlTree& tree, const RowStatement& st, DerivedStatement
     std::vector<PgQuery__Node*> from = {tree.range_var(st.relation)};
     from.insert(from.end(), st.joined.begin(), st.joined.end());
     PgQuery__Node* key = tree.row({tree.column_ref({ref, "tableoid"}), tree.column_ref({ref, "ctid"})});
-    PgQuery__Node* touched_count = st.joined.empty() ? tree.func_call("count", {}, true)
-                                                     : tree.func_call("count", {key}, false, true);
-    PgQuery__Node* touched = tree.select(SqlTree::Select().targets({tree.res_target(touched_count)}).from(from).where(st.where));
-    PgQuery__Node* total = tree.select(SqlTree::Select().targets({tree.res_target(tree.func_call("count", {}, true))}).from({tree.range_var(st.relation)}));
+    PgQuery__Node* touched_count =
+        st.joined.empty() ? tree.func_call("count", {}, true) : tree.func_call("count", {key}, false, true);
+    PgQuery__Node* touched =
+        tree.select(SqlTree::Select().targets({tree.res_target(touched_count)}).from(from).where(st.where));
+    PgQuery__Node* total = tree.select(SqlTree::Select()
+                                           .targets({tree.res_target(tree.func_call("count", {}, true))})
+                                           .from({tree.range_var(st.relation)}));
     if (cte_shadows(st.with, st.relation)) {
         out.count_problem = "a WITH query has the table's name";
     } else {
-        auto sql = tree.deparse(tree.select(SqlTree::Select().targets({tree.res_target(tree.scalar_subquery(touched)),
-                                                         tree.res_target(tree.scalar_subquery(total))}).with(st.with)));
+        auto sql = tree.deparse(tree.select(
+            SqlTree::Select()
+                .targets({tree.res_target(tree.scalar_subquery(touched)), tree.res_target(tree.scalar_subquery(total))})
+                .with(st.with)));
         if (!sql) return sql.error();
         out.count_sql = *sql;
     }
@@ -89,14 +94,28 @@ Result<bool> derive_update_copy(SqlTree& tree, const RowStatement& st, DerivedSt
     const std::string ref = ref_of(st.relation);
     PgQuery__Node* copy = nullptr;
     if (st.joined.empty()) {
-        copy = tree.select(SqlTree::Select().targets({tree.res_target(tree.column_ref({ref}, true))}).from({tree.range_var(st.relation)}).where(st.where).with(st.with).locking({tree.for_update_of(ref)}));
+        copy = tree.select(SqlTree::Select()
+                               .targets({tree.res_target(tree.column_ref({ref}, true))})
+                               .from({tree.range_var(st.relation)})
+                               .where(st.where)
+                               .with(st.with)
+                               .locking({tree.for_update_of(ref)}));
     } else {
         std::vector<PgQuery__Node*> from = {tree.range_var(st.relation)};
         from.insert(from.end(), st.joined.begin(), st.joined.end());
-        PgQuery__Node* keys = tree.select(SqlTree::Select().targets({tree.res_target(tree.column_ref({ref, "tableoid"})),
-                                                       tree.res_target(tree.column_ref({ref, "ctid"}))}).from(from).where(st.where));
-        PgQuery__Node* mine = tree.row({tree.column_ref({kRowAlias, "tableoid"}), tree.column_ref({kRowAlias, "ctid"})});
-        copy = tree.select(SqlTree::Select().targets({tree.res_target(tree.column_ref({kRowAlias}, true))}).from({tree.range_var(st.relation, kRowAlias)}).where(tree.in_subquery(mine, keys)).with(st.with).locking({tree.for_update_of(kRowAlias)}));
+        PgQuery__Node* keys = tree.select(SqlTree::Select()
+                                              .targets({tree.res_target(tree.column_ref({ref, "tableoid"})),
+                                                        tree.res_target(tree.column_ref({ref, "ctid"}))})
+                                              .from(from)
+                                              .where(st.where));
+        PgQuery__Node* mine =
+            tree.row({tree.column_ref({kRowAlias, "tableoid"}), tree.column_ref({kRowAlias, "ctid"})});
+        copy = tree.select(SqlTree::Select()
+                               .targets({tree.res_target(tree.column_ref({kRowAlias}, true))})
+                               .from({tree.range_var(st.relation, kRowAlias)})
+                               .where(tree.in_subquery(mine, keys))
+                               .with(st.with)
+                               .locking({tree.for_update_of(kRowAlias)}));
     }
     auto sql = tree.deparse(copy);
     if (!sql) return sql.error();
@@ -109,13 +128,16 @@ Result<bool> derive_tables(SqlTree& tree, const std::vector<PgQuery__RangeVar*>&
     std::vector<PgQuery__Node*> counts;
     for (PgQuery__RangeVar* rel : rels) {
         out.relations.push_back(name_of(rel));
-        PgQuery__Node* count = tree.select(SqlTree::Select().targets({tree.res_target(tree.func_call("count", {}, true))}).from({tree.range_var(rel)}));
+        PgQuery__Node* count = tree.select(SqlTree::Select()
+                                               .targets({tree.res_target(tree.func_call("count", {}, true))})
+                                               .from({tree.range_var(rel)}));
         counts.push_back(tree.res_target(tree.scalar_subquery(count)));
         auto table = tree.deparse(tree.select(SqlTree::Select().from({tree.range_var(rel)})));
         if (!table) return table.error();
         out.table_estimate_sql.push_back(*table);
         if (copy_rows) {
-            auto sql = tree.deparse(tree.select(SqlTree::Select().targets({tree.res_target(tree.column_ref({}, true))}).from({tree.range_var(rel)})));
+            auto sql = tree.deparse(tree.select(
+                SqlTree::Select().targets({tree.res_target(tree.column_ref({}, true))}).from({tree.range_var(rel)})));
             if (!sql) return sql.error();
             out.copy_sql.push_back(*sql);
         }
@@ -126,38 +148,40 @@ Result<bool> derive_tables(SqlTree& tree, const std::vector<PgQuery__RangeVar*>&
     return true;
 }
 
+Result<bool> derive_delete(SqlTree& tree, const PgQuery__DeleteStmt* d, DerivedStatement& out) {
+    out.kind = StatementKind::delete_rows;
+    out.verb = "DELETE";
+    out.has_returning = d->n_returning_list > 0;
+    RowStatement st{
+        d->relation, {d->using_clause, d->using_clause + d->n_using_clause}, d->where_clause, d->with_clause};
+    auto r = derive_rows(tree, st, out);
+    if (!r) return r;
+    auto copy = tree.deparse(tree.delete_returning(d, ref_of(d->relation)));
+    if (!copy) return copy.error();
+    DerivedStatement locked;
+    auto l = derive_update_copy(tree, st, locked);
+    if (!l) return l;
+    out.locked_copy_sql = locked.copy_sql[0];
+    out.copy_sql.push_back(*copy);
+    return true;
+}
+
+Result<bool> derive_update(SqlTree& tree, const PgQuery__UpdateStmt* u, DerivedStatement& out) {
+    out.kind = StatementKind::update_rows;
+    out.verb = "UPDATE";
+    out.has_returning = u->n_returning_list > 0;
+    RowStatement st{
+        u->relation, {u->from_clause, u->from_clause + u->n_from_clause}, u->where_clause, u->with_clause};
+    auto r = derive_rows(tree, st, out);
+    if (!r) return r;
+    return derive_update_copy(tree, st, out);
+}
+
 Result<bool> derive(SqlTree& tree, DerivedStatement& out) {
     PgQuery__Node* stmt = tree.statement();
     switch (stmt->node_case) {
-        case PG_QUERY__NODE__NODE_DELETE_STMT: {
-            const PgQuery__DeleteStmt* d = stmt->delete_stmt;
-            out.kind = StatementKind::delete_rows;
-            out.verb = "DELETE";
-            out.has_returning = d->n_returning_list > 0;
-            RowStatement st{d->relation, {d->using_clause, d->using_clause + d->n_using_clause}, d->where_clause,
-                            d->with_clause};
-            auto r = derive_rows(tree, st, out);
-            if (!r) return r;
-            auto copy = tree.deparse(tree.delete_returning(d, ref_of(d->relation)));
-            if (!copy) return copy.error();
-            DerivedStatement locked;
-            auto l = derive_update_copy(tree, st, locked);
-            if (!l) return l;
-            out.locked_copy_sql = locked.copy_sql[0];
-            out.copy_sql.push_back(*copy);
-            return true;
-        }
-        case PG_QUERY__NODE__NODE_UPDATE_STMT: {
-            const PgQuery__UpdateStmt* u = stmt->update_stmt;
-            out.kind = StatementKind::update_rows;
-            out.verb = "UPDATE";
-            out.has_returning = u->n_returning_list > 0;
-            RowStatement st{u->relation, {u->from_clause, u->from_clause + u->n_from_clause}, u->where_clause,
-                            u->with_clause};
-            auto r = derive_rows(tree, st, out);
-            if (!r) return r;
-            return derive_update_copy(tree, st, out);
-        }
+        case PG_QUERY__NODE__NODE_DELETE_STMT: return derive_delete(tree, stmt->delete_stmt, out);
+        case PG_QUERY__NODE__NODE_UPDATE_STMT: return derive_update(tree, stmt->update_stmt, out);
         case PG_QUERY__NODE__NODE_TRUNCATE_STMT: {
             const PgQuery__TruncateStmt* t = stmt->truncate_stmt;
             out.kind = StatementKind::truncate;
@@ -196,7 +220,8 @@ Result<bool> derive(SqlTree& tree, DerivedStatement& out) {
             out.verb = "DROP DATABASE";
             out.database = str(stmt->dropdb_stmt->dbname);
             return true;
-        default: return true;
+        default:
+            return true;
     }
 }
 

@@ -46,8 +46,8 @@ Result<SqlTree> SqlTree::parse(std::string_view sql) {
         pg_query_free_protobuf_parse_result(r);
         return e;
     }
-    PgQuery__ParseResult* parsed = pg_query__parse_result__unpack(
-        nullptr, r.parse_tree.len, reinterpret_cast<const uint8_t*>(r.parse_tree.data));
+    PgQuery__ParseResult* parsed =
+        pg_query__parse_result__unpack(nullptr, r.parse_tree.len, reinterpret_cast<const uint8_t*>(r.parse_tree.data));
     pg_query_free_protobuf_parse_result(r);
     if (!parsed) return Error{"", 0, 0, "libpg_query gave a tree it cannot read back"};
     if (parsed->n_stmts != 1 || !parsed->stmts[0]->stmt) {

@@ -26,7 +26,8 @@ std::string values(const std::vector<std::string>& names) {
     return out;
 }
 
-const VolatilityRow* find_row(const std::vector<VolatilityRow>& rows, const std::string& kind, const std::string& name) {
+const VolatilityRow* find_row(const std::vector<VolatilityRow>& rows, const std::string& kind,
+                              const std::string& name) {
     for (const VolatilityRow& r : rows)
         if (r.kind == kind && r.name == name) return &r;
     return nullptr;

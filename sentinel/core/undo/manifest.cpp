@@ -15,10 +15,20 @@ json part_json(const ManifestPart& p) {
     json cols = json::array();
     for (const UndoColumn& c : p.columns)
         cols.push_back({{"name", c.name}, {"type", c.type}, {"generated", c.generated}, {"identity", c.identity}});
-    return {{"statement", p.statement}, {"kind", p.kind},     {"relation", p.relation}, {"schema", p.schema},
-            {"table", p.table},         {"columns", cols},    {"key", p.key},           {"key_kind", p.key_kind},
-            {"xid", p.xid},             {"file", p.file},     {"format", p.format},     {"rows", p.rows},
-            {"bytes", p.bytes},         {"sha256", p.sha256}};
+    return {{"statement", p.statement},
+            {"kind", p.kind},
+            {"relation", p.relation},
+            {"schema", p.schema},
+            {"table", p.table},
+            {"columns", cols},
+            {"key", p.key},
+            {"key_kind", p.key_kind},
+            {"xid", p.xid},
+            {"file", p.file},
+            {"format", p.format},
+            {"rows", p.rows},
+            {"bytes", p.bytes},
+            {"sha256", p.sha256}};
 }
 
 }  // namespace
@@ -28,12 +38,18 @@ json manifest_json(const Manifest& m) {
     for (const auto& [k, v] : m.connection) conn[k] = v;
     json parts = json::array();
     for (const ManifestPart& p : m.parts) parts.push_back(part_json(p));
-    return {{"version", 1},        {"id", m.id},
-            {"time", rfc3339_utc(m.time)}, {"unix_time", m.time},
-            {"user", m.user},      {"tty", m.tty},
-            {"tier", m.tier},      {"target", {{"kind", m.target_kind}, {"name", m.target}, {"connection", conn}}},
-            {"statements", m.statements}, {"parts", parts},
-            {"status", m.status},  {"psql", m.psql},
+    return {{"version", 1},
+            {"id", m.id},
+            {"time", rfc3339_utc(m.time)},
+            {"unix_time", m.time},
+            {"user", m.user},
+            {"tty", m.tty},
+            {"tier", m.tier},
+            {"target", {{"kind", m.target_kind}, {"name", m.target}, {"connection", conn}}},
+            {"statements", m.statements},
+            {"parts", parts},
+            {"status", m.status},
+            {"psql", m.psql},
             {"pg_dump", m.pg_dump}};
 }
 
@@ -110,8 +126,10 @@ std::vector<std::optional<std::string>> decode_copy_line(std::string_view line) 
     std::string field;
     std::string raw;  // the field as written, to tell \N (NULL) from a decoded "N"
     auto finish = [&] {
-        if (raw == "\\N") out.push_back(std::nullopt);
-        else out.push_back(field);
+        if (raw == "\\N")
+            out.push_back(std::nullopt);
+        else
+            out.push_back(field);
         field.clear();
         raw.clear();
     };
@@ -129,12 +147,24 @@ std::vector<std::optional<std::string>> decode_copy_line(std::string_view line) 
         char n = line[++i];
         raw += n;
         switch (n) {
-            case 'b': field += '\b'; break;
-            case 'f': field += '\f'; break;
-            case 'n': field += '\n'; break;
-            case 'r': field += '\r'; break;
-            case 't': field += '\t'; break;
-            case 'v': field += '\v'; break;
+            case 'b':
+                field += '\b';
+                break;
+            case 'f':
+                field += '\f';
+                break;
+            case 'n':
+                field += '\n';
+                break;
+            case 'r':
+                field += '\r';
+                break;
+            case 't':
+                field += '\t';
+                break;
+            case 'v':
+                field += '\v';
+                break;
             case 'x': {
                 int v = 0, k = 0;
                 while (k < 2 && i + 1 < line.size() && std::isxdigit(static_cast<unsigned char>(line[i + 1]))) {
@@ -202,16 +232,20 @@ std::string format_show(const Manifest& m, const std::vector<std::string>& part_
             std::string_view line = text.substr(start, nl - start);
             start = nl + 1;
             if (!in_data) {
-                in_data = line.rfind("COPY ", 0) == 0 && line.size() > 12 && line.substr(line.size() - 12) == "FROM stdin;";
+                in_data =
+                    line.rfind("COPY ", 0) == 0 && line.size() > 12 && line.substr(line.size() - 12) == "FROM stdin;";
                 continue;
             }
             if (line == "\\.") break;
             std::string row;
-            for (const auto& v : decode_copy_line(line)) row += (row.empty() ? "" : " | ") + (v ? sanitize(*v) : "NULL");
+            for (const auto& v : decode_copy_line(line))
+                row += (row.empty() ? "" : " | ") + (v ? sanitize(*v) : "NULL");
             out += "    " + row + "\n";
             ++shown;
         }
-        if (static_cast<std::int64_t>(shown) < p.rows) out += "    ... (" + format_rows(static_cast<double>(p.rows - static_cast<std::int64_t>(shown))) + " more)\n";
+        if (static_cast<std::int64_t>(shown) < p.rows)
+            out +=
+                "    ... (" + format_rows(static_cast<double>(p.rows - static_cast<std::int64_t>(shown))) + " more)\n";
     }
     return out;
 }

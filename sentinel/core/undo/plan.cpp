@@ -25,11 +25,13 @@ std::string command_problem(const UndoInputs& in) {
     return "";
 }
 
-std::string statement_why_not(const UndoInputs& in, const PlannedStatement& p, const std::optional<StatementPreview>& pv) {
+std::string statement_why_not(const UndoInputs& in, const PlannedStatement& p,
+                              const std::optional<StatementPreview>& pv) {
     const DerivedStatement& d = p.derived;
     bool locked = d.kind == StatementKind::update_rows || (d.kind == StatementKind::delete_rows && d.has_returning);
     if (locked && (!pv || !pv->volatile_calls)) return "its WHERE could not be checked for volatile functions";
-    if (locked && *pv->volatile_calls) return "its WHERE calls a volatile function, so the rows cannot be read beforehand";
+    if (locked && *pv->volatile_calls)
+        return "its WHERE calls a volatile function, so the rows cannot be read beforehand";
     if (d.kind == StatementKind::drop_table && !in.pg_dump_available) return "pg_dump is not installed beside psql";
     if (d.relations.empty()) return "it names no table";
     if (pv && pv->copy_bytes && *pv->copy_bytes > in.max_bytes)
@@ -43,9 +45,9 @@ std::string label(const PlannedStatement& p, const std::optional<StatementPrevie
     std::string names;
     for (const RelationName& r : p.derived.relations) names += (names.empty() ? "" : ", ") + r.display();
     if (pv && !pv->target.empty()) names = pv->target;
-    return p.derived.verb + (p.derived.kind == StatementKind::delete_rows || p.derived.kind == StatementKind::update_rows
-                                 ? " on "
-                                 : " ") +
+    return p.derived.verb +
+           (p.derived.kind == StatementKind::delete_rows || p.derived.kind == StatementKind::update_rows ? " on "
+                                                                                                         : " ") +
            names;
 }
 
@@ -64,9 +66,8 @@ void add_parts(UndoPlan& plan, std::size_t index) {
     bool locked = d.kind == StatementKind::update_rows || d.has_returning;
     p.returning_form = !locked;
     if (locked) plan.repeatable_read = true;
-    plan.parts.push_back({index, d.relations[0], UndoPart::Kind::rows, locked && d.kind == StatementKind::delete_rows
-                                                                            ? d.locked_copy_sql
-                                                                            : d.copy_sql[0]});
+    plan.parts.push_back({index, d.relations[0], UndoPart::Kind::rows,
+                          locked && d.kind == StatementKind::delete_rows ? d.locked_copy_sql : d.copy_sql[0]});
 }
 
 std::string kept_note(const PlannedStatement& p, const std::optional<StatementPreview>& pv) {
@@ -168,8 +169,10 @@ std::vector<std::string> undo_psql_args(const UndoPlan& plan, bool quiet, const 
             const UndoPart& part = plan.parts[k];
             if (part.statement != i) continue;
             sink(undo_meta_sql(part.relation), "meta", k);
-            if (part.kind == UndoPart::Kind::dump) sink("SELECT pg_catalog.pg_export_snapshot()", "dump", k);
-            else sink(part.copy_sql, "rows", k);
+            if (part.kind == UndoPart::Kind::dump)
+                sink("SELECT pg_catalog.pg_export_snapshot()", "dump", k);
+            else
+                sink(part.copy_sql, "rows", k);
         }
         if (p.returning_form) {
             if (!quiet) c("\\qecho DELETE :ROW_COUNT");

@@ -11,7 +11,8 @@ constexpr const char* kTemp = "sentinel_restore";
 
 std::string match(const std::vector<std::string>& key) {
     std::string out;
-    for (const std::string& k : key) out += (out.empty() ? "" : " AND ") + ("t." + quote_ident(k) + " = s." + quote_ident(k));
+    for (const std::string& k : key)
+        out += (out.empty() ? "" : " AND ") + ("t." + quote_ident(k) + " = s." + quote_ident(k));
     return out;
 }
 
@@ -42,8 +43,9 @@ RestoreSql restore_sql(const ManifestPart& part, bool force) {
     }
     bool update = part.kind == "UPDATE";
     if (update && part.key.empty()) {
-        r.refusal = "the table has no primary key or replica identity, so updated rows cannot be matched to set them "
-                    "back";
+        r.refusal =
+            "the table has no primary key or replica identity, so updated rows cannot be matched to set them "
+            "back";
         return r;
     }
     std::string cols, insert_cols, select_cols, sets;
@@ -73,14 +75,16 @@ RestoreSql restore_sql(const ManifestPart& part, bool force) {
     std::string overriding = identity ? " OVERRIDING SYSTEM VALUE" : "";
     if (part.key.empty()) {
         r.conflicts = "SELECT 0, NULL WHERE false";
-        r.apply.push_back("INSERT INTO " + rel + " (" + insert_cols + ")" + overriding + " SELECT " + select_cols + from);
+        r.apply.push_back("INSERT INTO " + rel + " (" + insert_cols + ")" + overriding + " SELECT " + select_cols +
+                          from);
         return r;
     }
     std::string exists = "EXISTS (SELECT FROM " + rel + " t WHERE " + match(part.key) + ")";
     r.conflicts = "SELECT count(*) OVER (), " + key_text(part.key) + from + " WHERE " + exists + " LIMIT 5";
     if (force) {
         r.apply.push_back("DELETE FROM " + rel + " t USING " + kTemp + " s WHERE " + match(part.key));
-        r.apply.push_back("INSERT INTO " + rel + " (" + insert_cols + ")" + overriding + " SELECT " + select_cols + from);
+        r.apply.push_back("INSERT INTO " + rel + " (" + insert_cols + ")" + overriding + " SELECT " + select_cols +
+                          from);
     } else {
         r.apply.push_back("INSERT INTO " + rel + " (" + insert_cols + ")" + overriding + " SELECT " + select_cols +
                           from + " WHERE NOT " + exists);
