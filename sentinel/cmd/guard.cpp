@@ -203,7 +203,7 @@ bool confirm_without_copy(const ConfirmRequest& req, const ConfirmOutcome& outco
     tty->write("sentinel: no undo copy will be kept for what is listed above under \"undo\".\n");
     TtyAnswer answer = tty->ask(format_answer_prompt(outcome.decision), req.timeout_seconds);
     AuditRecord r = audit_context();
-    r.tier = outcome.decision.tier;
+    r.tier = outcome.decision.tier.name();
     r.tool = req.action.tool;
     r.action = req.action.verb;
     r.risk = std::string(risk_name(req.action.risk));
@@ -224,7 +224,7 @@ int dry_run(const ConfirmRequest& req, const Evaluated& ev, PsqlUndo* u, const P
         u->decide_plan(mode_of(*u, ev));
         notes = u->notes();
     }
-    std::fputs(format_question(ev.snapshot, d, req.action, false, notes).c_str(), stdout);
+    std::fputs(format_question(ev.snapshot, make_display(ev.snapshot), d, req.action, false, notes).c_str(), stdout);
     std::printf("decision: %s (%s); dry run: nothing was run\n", std::string(verdict_name(d.verdict)).c_str(),
                 sanitize(d.reason).c_str());
     return kExitOk;
@@ -240,7 +240,7 @@ void describe_run(UndoRun& run, const PsqlUndo& undo, const ConfirmRequest& req,
     m.time = ctx.time;
     m.user = ctx.user;
     m.tty = ctx.tty;
-    m.tier = outcome.decision.tier;
+    m.tier = outcome.decision.tier.name();
     if (outcome.decision.target >= 0)
         m.target = s.targets[static_cast<std::size_t>(outcome.decision.target)].display_name();
     for (const auto& [k, v] : pinned.params)  // sslpassword too: no secret in a manifest
@@ -249,7 +249,7 @@ void describe_run(UndoRun& run, const PsqlUndo& undo, const ConfirmRequest& req,
     m.psql = program;
     m.pg_dump = undo.pg_dump;
     run.audit = ctx;
-    run.audit.tier = outcome.decision.tier;
+    run.audit.tier = outcome.decision.tier.name();
     run.audit.kind = "pg";
     run.audit.target = m.target;
     run.audit.fields = m.connection;

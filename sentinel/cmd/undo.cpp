@@ -114,7 +114,7 @@ int restore(const Invocation& inv, const std::string& root, const std::string& i
     RestoreReport report = restore_undo(*m, root + "/" + id, pinned, conninfo, inv.has("force"), dry, m->psql);
     std::fputs(report.text.c_str(), stdout);
     AuditRecord r = audit_context();
-    r.tier = outcome.decision.tier;
+    r.tier = outcome.decision.tier.name();
     r.kind = "pg";
     r.target = m->target;
     r.fields = m->connection;

@@ -2,7 +2,6 @@
 
 #include <toml++/toml.h>
 
-#include "sentinel/core/config/display.hpp"
 
 namespace sentinel {
 namespace {
@@ -69,12 +68,9 @@ void apply_undo_config(std::string_view text, const std::string& path, UndoSetti
 
 UndoSettings load_undo_settings(const Vars& vars, const FileReader& files) {
     UndoSettings settings;
-    std::string user_path;
-    if (auto xdg = get(vars, "XDG_CONFIG_HOME"); xdg && !xdg->empty() && (*xdg)[0] == '/')
-        user_path = *xdg + "/sentinel/config.toml";
-    else if (auto home = get(vars, "HOME"); home && !home->empty())
-        user_path = *home + "/.config/sentinel/config.toml";
-    std::string system_path = get(vars, "SENTINEL_SYSTEM_CONFIG").value_or("/etc/sentinel/config.toml");
+    ConfigPaths paths = config_paths(vars);
+    const std::string& user_path = paths.user;
+    const std::string& system_path = paths.system;
     FileRead system = files.read(system_path);
     if (system.status == FileRead::Status::ok) apply_undo_config(system.data, system_path, settings);
     bool locked = settings.mode == UndoMode::required;
@@ -89,9 +85,9 @@ UndoSettings load_undo_settings(const Vars& vars, const FileReader& files) {
     return settings;
 }
 
-UndoMode undo_mode_for(const UndoSettings& settings, const Config& config, std::string_view tier) {
+UndoMode undo_mode_for(const UndoSettings& settings, const Config& config, const Tier& tier) {
     if (settings.mode) return *settings.mode;
-    return production_ranked(config, tier) ? UndoMode::required : UndoMode::best_effort;
+    return config.production_ranked(tier) ? UndoMode::required : UndoMode::best_effort;
 }
 
 }  // namespace sentinel

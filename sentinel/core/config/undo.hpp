@@ -1,7 +1,7 @@
 #pragma once
 // The preview and undo settings of config.toml, read with their own toml++
-// pass over the files load_config reads (like core/config/display.hpp), so
-// the core parser stays the one place for tiers and rules. Pure.
+// pass over the files load_config reads (config_paths), so the core parser
+// stays the one place for tiers and rules. Pure.
 //
 //   undo = "required"          # "required", "best-effort" or "off"; default: required on
 //                              # production-ranked tiers (and unknown), best-effort elsewhere
@@ -51,6 +51,6 @@ UndoSettings load_undo_settings(const Vars& vars, const FileReader& files);
 /// The mode for a target of `tier`: the configured `undo`, else required
 /// for tiers ranked like production (production, unknown and above),
 /// best-effort for the others.
-UndoMode undo_mode_for(const UndoSettings& settings, const Config& config, std::string_view tier);
+UndoMode undo_mode_for(const UndoSettings& settings, const Config& config, const Tier& tier);
 
 }  // namespace sentinel

@@ -27,9 +27,9 @@ TEST_CASE("undo config: defaults, values and errors") {
 TEST_CASE("undo config: required on production-ranked tiers by default; a user cannot weaken the system's") {
     Config config = build_config(std::nullopt, std::nullopt);
     UndoSettings s;
-    CHECK(undo_mode_for(s, config, "production") == UndoMode::required);
-    CHECK(undo_mode_for(s, config, "unknown") == UndoMode::required);
-    CHECK(undo_mode_for(s, config, "staging") == UndoMode::best_effort);
+    CHECK(undo_mode_for(s, config, Tier::production()) == UndoMode::required);
+    CHECK(undo_mode_for(s, config, Tier::unknown()) == UndoMode::required);
+    CHECK(undo_mode_for(s, config, Tier("staging")) == UndoMode::best_effort);
     test::FakeFs fs;
     fs.file("/etc/s.toml", "undo = \"required\"\n").file("/home/u/.config/sentinel/config.toml", "undo = \"off\"\n");
     UndoSettings locked = load_undo_settings({{"SENTINEL_SYSTEM_CONFIG", "/etc/s.toml"}, {"HOME", "/home/u"}}, fs);
