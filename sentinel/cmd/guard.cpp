@@ -142,6 +142,7 @@ struct PsqlUndo {
         if (settings.preview_timeout_ms == 0 && has_destructive_kind())
             out.push_back({"preview", "off (preview_timeout = 0)"});
         for (const std::string& n : plan.notes) out.push_back({"undo", n});
+        for (const std::string& e : settings.errors) out.push_back({"config", e + " (default kept)"});
         return out;
     }
 };
@@ -176,7 +177,7 @@ std::string pg_dump_beside(const std::string& psql) {
 
 // The statements of a non-interactive psql command, derived, with the settings.
 PsqlUndo psql_undo_for(const PsqlCommandLine& cmd, const SqlReader& read_file,
-                       const std::optional<std::string>& stdin_sql, const Vars& vars, const std::string& program) {
+                       const std::optional<std::string>& stdin_sql, const Config& config, const std::string& program) {
     PsqlUndo undo;
     undo.statements = psql_statements(cmd, read_file, stdin_sql).statements;
     for (const SqlStatement& st : undo.statements) {
@@ -184,7 +185,7 @@ PsqlUndo psql_undo_for(const PsqlCommandLine& cmd, const SqlReader& read_file,
                                                         : derive_statement(st.text);
         undo.derived.push_back(d ? d.value() : DerivedStatement{});
     }
-    undo.settings = load_undo_settings(vars, PosixFileReader());
+    undo.settings = config.undo;
     // A single -c is one implicit transaction, as -1 makes a script one.
     undo.one_transaction = cmd.single_transaction || (cmd.sql.size() == 1 && !cmd.sql[0].file);
     undo.pg_dump = pg_dump_beside(program);
@@ -192,7 +193,7 @@ PsqlUndo psql_undo_for(const PsqlCommandLine& cmd, const SqlReader& read_file,
 }
 
 UndoMode mode_of(const PsqlUndo& u, const Evaluated& ev) {
-    return undo_mode_for(u.settings, ev.snapshot.config, ev.snapshot.tier);
+    return undo_mode_for(u.settings, ev.snapshot.config.production_ranked(ev.snapshot.tier));
 }
 
 // The second question when a copyable statement will have no copy.
@@ -333,8 +334,9 @@ int guard_psql(const Invocation& inv, const Vars& vars, const std::vector<std::s
     req.evaluate = [&]() { return evaluate_psql(vars, eval_cmd, params, pinned); };
     PsqlUndo undo;
     if (!interactive) {
-        undo = psql_undo_for(cmd, read_file, stdin_sql, vars, argv[0]);
+        undo = psql_undo_for(cmd, read_file, stdin_sql, first.config, argv[0]);
         req.notes = [&](const Evaluated& ev, const Decision&) {
+            undo.settings = ev.snapshot.config.undo;
             undo.preview(pinned);
             undo.decide_plan(mode_of(undo, ev));
             return undo.notes();
