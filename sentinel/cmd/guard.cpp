@@ -192,7 +192,7 @@ PsqlUndo psql_undo_for(const PsqlCommandLine& cmd, const SqlReader& read_file,
     return undo;
 }
 
-UndoMode mode_of(const PsqlUndo& u, const Evaluated& ev) {
+UndoMode mode_of(const PsqlUndo& u, const PinnedSnapshot& ev) {
     return undo_mode_for(u.settings, ev.snapshot.config.production_ranked(ev.snapshot.tier));
 }
 
@@ -216,7 +216,7 @@ bool confirm_without_copy(const ConfirmRequest& req, const ConfirmOutcome& outco
     return ok && written;
 }
 
-int dry_run(const ConfirmRequest& req, const Evaluated& ev, PsqlUndo* u, const PinnedConnection* pinned) {
+int dry_run(const ConfirmRequest& req, const PinnedSnapshot& ev, PsqlUndo* u, const PinnedConnection* pinned) {
     bool tty = Tty::open().has_value();
     Decision d = decide(ev.snapshot, req.action, tty, req.override_value);
     std::vector<QuestionNote> notes;
@@ -335,7 +335,7 @@ int guard_psql(const Invocation& inv, const Vars& vars, const std::vector<std::s
     PsqlUndo undo;
     if (!interactive) {
         undo = psql_undo_for(cmd, read_file, stdin_sql, first.config, argv[0]);
-        req.notes = [&](const Evaluated& ev, const Decision&) {
+        req.notes = [&](const PinnedSnapshot& ev, const Decision&) {
             undo.settings = ev.snapshot.config.undo;
             undo.preview(pinned);
             undo.decide_plan(mode_of(undo, ev));
@@ -416,7 +416,7 @@ int run_guard(const Invocation& inv) {
         } else {
             req.action = other_action(argv);
         }
-        return dry_run(req, Evaluated{evaluate(vars, PosixFileReader(), eval_cmd), ""}, nullptr, nullptr);
+        return dry_run(req, PinnedSnapshot{evaluate(vars, PosixFileReader(), eval_cmd), ""}, nullptr, nullptr);
     }
     switch (tool) {
         case Tool::psql: return guard_psql(inv, vars, argv, req);

@@ -10,7 +10,8 @@
 #include "sentinel/core/pg/args.hpp"
 #include "sentinel/core/sanitize.hpp"
 #include "sentinel/io/audit.hpp"
-#include "sentinel/io/exec_pg.hpp"
+#include "sentinel/core/pg/settle.hpp"
+#include "sentinel/io/confirmation.hpp"
 #include "sentinel/io/fs.hpp"
 #include "sentinel/io/tty.hpp"
 #include "sentinel/io/undo_restore.hpp"
@@ -104,10 +105,11 @@ int restore(const Invocation& inv, const std::string& root, const std::string& i
     req.action.tool = "sentinel undo";
     req.action.verb = "restore " + id;
     req.action.risk = dry ? Risk::read : Risk::write;
-    req.evaluate = [&]() -> Result<Evaluated> {
-        std::string error;
-        if (!settle_pg_connection(params, pinned, error)) return Error{"", 0, 0, "psql connection: " + error};
-        return Evaluated{evaluate(vars, PosixFileReader(), eval_cmd), conninfo};
+    req.evaluate = [&]() -> Result<PinnedSnapshot> {
+        auto settled = settle_connection(vars, params);
+        if (!settled) return Error{"", 0, 0, "psql connection: " + settled.error().message};
+        pinned = std::move(settled.value());
+        return PinnedSnapshot{evaluate(vars, PosixFileReader(), eval_cmd), conninfo};
     };
     ConfirmOutcome outcome = run_confirmation(req);
     if (!outcome.go) return outcome.exit_code;
