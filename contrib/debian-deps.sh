@@ -6,7 +6,8 @@
 set -eu
 
 build="build-essential cmake pkg-config python3 libpq-dev libncurses-dev libtomlplusplus-dev
-doctest-dev libfyaml-dev nlohmann-json3-dev libpg-query-dev"
+doctest-dev libfyaml-dev nlohmann-json3-dev libpg-query-dev libprotobuf-c-dev
+nettle-dev"
 test="postgresql postgresql-client bash zsh tmux shellcheck procps util-linux bsdutils awscli python3-dotenv"
 
 packages=$build

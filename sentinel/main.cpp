@@ -18,6 +18,7 @@ const sentinel::CommandSpec* const kCommands[] = {
     &sentinel::kGuardCommand,
     &sentinel::kConfirmCommand,
     &sentinel::kAuditCommand,
+    &sentinel::kUndoCommand,
     &sentinel::kInitCommand,
     &sentinel::kAgentCommand,
     &sentinel::kRelayCommand,

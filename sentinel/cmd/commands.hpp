@@ -18,6 +18,9 @@ extern const CommandSpec kGuardCommand;
 extern const CommandSpec kConfirmCommand;
 /// `sentinel audit`: recent entries of the guard's audit log. cmd/audit.cpp
 extern const CommandSpec kAuditCommand;
+/// `sentinel undo list|show|restore`: the copies the guard keeps of what
+/// confirmed destructive statements changed, and putting them back. cmd/undo.cpp
+extern const CommandSpec kUndoCommand;
 /// `sentinel agent`: the per-user resident agent (socket, sessions, inotify);
 /// exits 0 at once when one already runs, 78 in an unsafe runtime dir. cmd/agent.cpp
 extern const CommandSpec kAgentCommand;

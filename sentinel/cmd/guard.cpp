@@ -11,10 +11,16 @@
 #include "sentinel/core/guard/describe.hpp"
 #include "sentinel/core/guard/pin.hpp"
 #include "sentinel/io/agent_ask.hpp"
+#include "sentinel/io/audit.hpp"
 #include "sentinel/io/exec.hpp"
 #include "sentinel/io/fs.hpp"
 #include "sentinel/io/confirmation.hpp"
 #include "sentinel/io/tty.hpp"
+#include "sentinel/core/config/undo.hpp"
+#include "sentinel/core/guard/banner.hpp"
+#include "sentinel/core/undo/plan.hpp"
+#include "sentinel/io/preview.hpp"
+#include "sentinel/io/undo_run.hpp"
 #include "sentinel/core/kube/verbs.hpp"
 #include "sentinel/core/pg/args.hpp"
 #include "sentinel/core/sanitize.hpp"
@@ -36,6 +42,7 @@ constexpr OptionSpec kGuardOptions[] = {
     {.name = "tool", .value = "TOOL", .help = "psql, kubectl, helm, terraform or auto (default: from the program's name)"},
     {.name = "write", .value = "", .help = "psql: interactive session with write access, asked first (else read-only); or psql --write"},
     {.name = "timeout", .value = "SECONDS", .help = "how long the question waits for an answer (default 60)"},
+    {.name = "dry-run", .value = "", .help = "print the preview and the decision, run nothing (exit 0, any tier)"},
     {.name = "help", .value = "", .help = "print this help"},
 };
 
@@ -43,7 +50,7 @@ constexpr OptionSpec kGuardOptions[] = {
 
 const CommandSpec kGuardCommand = {
     .name = "guard",
-    .synopsis = "guard [--tool psql|kubectl|helm|terraform|auto] [--write] [--timeout=SECONDS] -- CMD ARGS...",
+    .synopsis = "guard [--tool psql|kubectl|helm|terraform|auto] [--write] [--timeout=SECONDS] [--dry-run] -- CMD ARGS...",
     .help = "Run CMD after checking what it would act on. A tier with policy none runs\n"
             "silently; reads pass (SELECT, kubectl get, helm list, ...); on a guarded tier\n"
             "(production; unknown and broken configurations count as production) the\n"
@@ -54,7 +61,10 @@ const CommandSpec kGuardCommand = {
             "terraform TF_WORKSPACE.\n"
             "Without a terminal it refuses unless SENTINEL_CONFIRM names the exact target\n"
             "(that one call only). Every question, confirmation, refusal and override is\n"
-            "audited. Exit: 77 refused, 78 config error, 64 usage, otherwise CMD's own.",
+            "audited. Before asking about a DELETE, UPDATE, TRUNCATE or DROP, psql's question\n"
+            "shows what it would touch (counted read-only, or EXPLAIN's estimate); a\n"
+            "confirmed DELETE, UPDATE, TRUNCATE or DROP TABLE keeps an undo copy (sentinel undo).\n"
+            "Exit: 77 refused, 78 config error, 64 usage, otherwise CMD's own.",
     .options = kGuardOptions,
     .run = run_guard,
 };
@@ -96,6 +106,196 @@ bool agent_says_run(const std::vector<std::string>& eval_cmd, const Vars& vars) 
     return agent_runs_unasked(eval_cmd, vars, kAgentTimeoutMs).value_or(false);
 }
 
+// The preview and the undo plan of one psql command, recomputed for each
+// question (the target may change between questions).
+struct PsqlUndo {
+    std::vector<SqlStatement> statements;
+    std::vector<DerivedStatement> derived;  // parallel to statements (kind other for the rest)
+    std::vector<std::optional<StatementPreview>> previews;
+    UndoSettings settings;
+    UndoPlan plan;
+    bool previewed = false;
+    bool one_transaction = false;
+    std::string pg_dump;
+
+    bool has_destructive_kind() const {
+        for (const DerivedStatement& d : derived)
+            if (d.kind != StatementKind::other) return true;
+        return false;
+    }
+    void preview(const PinnedConnection& pinned) {
+        previews.assign(statements.size(), std::nullopt);
+        if (settings.preview_timeout_ms > 0 && has_destructive_kind()) {
+            std::vector<StatementPreview> got = run_preview(pinned, derived, settings.preview_timeout_ms);
+            std::size_t k = 0;
+            for (std::size_t i = 0; i < derived.size() && k < got.size(); ++i)
+                if (derived[i].kind != StatementKind::other) previews[i] = got[k++];
+        }
+        previewed = true;
+    }
+    void decide_plan(UndoMode mode) {
+        UndoInputs in{statements, previews, one_transaction, mode, settings.max_bytes, !pg_dump.empty()};
+        plan = plan_undo(in);
+    }
+    std::vector<QuestionNote> notes() const {
+        std::vector<QuestionNote> out;
+        for (const auto& p : previews)
+            if (p) out.push_back({"preview", preview_line(*p)});
+        if (settings.preview_timeout_ms == 0 && has_destructive_kind())
+            out.push_back({"preview", "off (preview_timeout = 0)"});
+        for (const std::string& n : plan.notes) out.push_back({"undo", n});
+        for (const std::string& e : settings.errors) out.push_back({"config", e + " (default kept)"});
+        return out;
+    }
+};
+
+// pg_dump beside psql (psql's own version of it), "" when there is none.
+std::string pg_dump_beside(const std::string& psql) {
+    std::string path = psql;
+    if (path.find('/') == std::string::npos) {
+        const char* p = std::getenv("PATH");
+        std::string dirs = p ? p : "/usr/bin:/bin";
+        std::size_t start = 0;
+        path.clear();
+        while (start <= dirs.size()) {
+            std::size_t colon = dirs.find(':', start);
+            std::string dir = dirs.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+            std::string candidate = (dir.empty() ? "." : dir) + "/" + psql;
+            if (access(candidate.c_str(), X_OK) == 0) {
+                path = candidate;
+                break;
+            }
+            if (colon == std::string::npos) break;
+            start = colon + 1;
+        }
+    }
+    char resolved[4096];
+    if (path.empty() || !realpath(path.c_str(), resolved)) return "";
+    std::string dir(resolved);
+    dir = dir.substr(0, dir.rfind('/'));
+    std::string pg_dump = dir + "/pg_dump";
+    return access(pg_dump.c_str(), X_OK) == 0 ? pg_dump : "";
+}
+
+// The statements of a non-interactive psql command, derived, with the settings.
+PsqlUndo psql_undo_for(const PsqlCommandLine& cmd, const SqlReader& read_file,
+                       const std::optional<std::string>& stdin_sql, const Config& config, const std::string& program) {
+    PsqlUndo undo;
+    undo.statements = psql_statements(cmd, read_file, stdin_sql).statements;
+    for (const SqlStatement& st : undo.statements) {
+        auto d = st.kind.empty() || st.kind[0] == '\\' ? Result<DerivedStatement>(DerivedStatement{})
+                                                        : derive_statement(st.text);
+        undo.derived.push_back(d ? d.value() : DerivedStatement{});
+    }
+    undo.settings = config.undo;
+    // A single -c is one implicit transaction, as -1 makes a script one.
+    undo.one_transaction = cmd.single_transaction || (cmd.sql.size() == 1 && !cmd.sql[0].file);
+    undo.pg_dump = pg_dump_beside(program);
+    return undo;
+}
+
+UndoMode mode_of(const PsqlUndo& u, const PinnedSnapshot& ev) {
+    return undo_mode_for(u.settings, ev.snapshot.config.production_ranked(ev.snapshot.tier));
+}
+
+// The second question when a copyable statement will have no copy.
+bool confirm_without_copy(const ConfirmRequest& req, const ConfirmOutcome& outcome, const PsqlUndo& u) {
+    if (!u.plan.ask_again || outcome.decision.verdict != Decision::Verdict::ask) return true;
+    std::optional<Tty> tty = Tty::open();
+    if (!tty) return false;
+    tty->write("sentinel: no undo copy will be kept for what is listed above under \"undo\".\n");
+    TtyAnswer answer = tty->ask(format_answer_prompt(outcome.decision), req.timeout_seconds);
+    AuditRecord r = audit_context();
+    r.tier = outcome.decision.tier.name();
+    r.tool = req.action.tool;
+    r.action = req.action.verb;
+    r.risk = std::string(risk_name(req.action.risk));
+    bool ok = answer.status == TtyAnswer::Status::line && answer_accepted(outcome.decision, answer.line);
+    r.decision = ok ? "confirmed" : "refused";
+    r.reason = ok ? "confirmed again without an undo copy" : "not confirmed again without an undo copy";
+    bool written = write_audit(req.vars, r, outcome.evaluated.snapshot.config.audit_required);
+    if (!ok) std::fputs("sentinel: refused: not confirmed again without an undo copy\n", stderr);
+    return ok && written;
+}
+
+int dry_run(const ConfirmRequest& req, const PinnedSnapshot& ev, PsqlUndo* u, const PinnedConnection* pinned) {
+    bool tty = Tty::open().has_value();
+    Decision d = decide(ev.snapshot, req.action, tty, req.override_value);
+    std::vector<QuestionNote> notes;
+    if (u && pinned) {
+        u->preview(*pinned);
+        u->decide_plan(mode_of(*u, ev));
+        notes = u->notes();
+    }
+    std::fputs(format_question(ev.snapshot, make_display(ev.snapshot), d, req.action, false, notes).c_str(), stdout);
+    std::printf("decision: %s (%s); dry run: nothing was run\n", std::string(verdict_name(d.verdict)).c_str(),
+                sanitize(d.reason).c_str());
+    return kExitOk;
+}
+
+// What the undo run records: the manifest's context and the audit record
+// of the confirmation it follows.
+void describe_run(UndoRun& run, const PsqlUndo& undo, const ConfirmRequest& req, const ConfirmOutcome& outcome,
+                  const PinnedConnection& pinned, const std::string& program) {
+    const Snapshot& s = outcome.evaluated.snapshot;
+    Manifest& m = run.manifest;
+    AuditRecord ctx = audit_context();
+    m.time = ctx.time;
+    m.user = ctx.user;
+    m.tty = ctx.tty;
+    m.tier = outcome.decision.tier.name();
+    if (outcome.decision.target >= 0)
+        m.target = s.targets[static_cast<std::size_t>(outcome.decision.target)].display_name();
+    for (const auto& [k, v] : pinned.params)  // sslpassword too: no secret in a manifest
+        if (k.find("password") == std::string::npos) m.connection.emplace_back(k, v);
+    for (const SqlStatement& st : undo.statements) m.statements.push_back(st.text);
+    m.psql = program;
+    m.pg_dump = undo.pg_dump;
+    run.audit = ctx;
+    run.audit.tier = outcome.decision.tier.name();
+    run.audit.kind = "pg";
+    run.audit.target = m.target;
+    run.audit.fields = m.connection;
+    run.audit.tool = "psql";
+    run.audit.action = req.action.verb;
+    run.audit.risk = std::string(risk_name(req.action.risk));
+    run.audit_required = s.config.audit_required;
+}
+
+// Runs a confirmed, guarded, non-interactive psql: with its undo copy when
+// the plan makes one, else as it is (after asking again when a copy that
+// could be expected will not be kept).
+int run_confirmed(PsqlUndo& undo, const ConfirmRequest& req, const ConfirmOutcome& outcome, const PsqlCommandLine& cmd,
+                  const PinnedConnection& pinned, const PinnedCommand& pc, const std::string& program,
+                  const Vars& vars) {
+    UndoMode mode = mode_of(undo, outcome.evaluated);
+    bool needs_catalog = false;  // an UPDATE (or DELETE ... RETURNING) copy needs the volatility verdict
+    for (const DerivedStatement& d : undo.derived)
+        needs_catalog = needs_catalog || d.kind == StatementKind::update_rows ||
+                        (d.kind == StatementKind::delete_rows && d.has_returning);
+    if (!undo.previewed && needs_catalog) undo.preview(pinned);  // confirmed without a question (SENTINEL_CONFIRM)
+    undo.decide_plan(mode);
+    if (!confirm_without_copy(req, outcome, undo)) return kExitRefused;
+    if (!undo.plan.rewrite || mode == UndoMode::off) return exec_command(pc.argv, pc.set_env, pc.unset_env);
+    PsqlCommandLine bare = cmd;
+    bare.kept = cmd.kept_options;
+    UndoRun run;
+    run.psql = pin_psql(program, bare, pinned, false, nullptr);
+    run.original = pc;
+    run.insert_at = run.psql.argv.size() - 2;  // before the pinned -d conninfo
+    run.quiet = cmd.quiet;
+    run.mode = mode;
+    run.max_bytes = undo.settings.max_bytes;
+    run.keep_days = undo.settings.keep_days;
+    run.conninfo = run.psql.argv.back();
+    run.pg_dump = undo.pg_dump;
+    for (const auto& p : undo.previews)
+        if (p && p->copy_bytes) run.estimated_bytes += *p->copy_bytes;
+    describe_run(run, undo, req, outcome, pinned, program);
+    run.vars = vars;
+    return run_with_undo(undo.plan, std::move(run));
+}
+
 int guard_psql(const Invocation& inv, const Vars& vars, const std::vector<std::string>& argv, ConfirmRequest& req) {
     std::vector<std::string> args(argv.begin() + 1, argv.end());
     PsqlCommandLine cmd = parse_psql_command_line(args);
@@ -106,9 +306,10 @@ int guard_psql(const Invocation& inv, const Vars& vars, const std::vector<std::s
 
     std::vector<std::string> eval_cmd = plain;
     eval_cmd[0] = "psql";
-    if (agent_says_run(eval_cmd, vars)) return exec_plain(plain);
+    bool dry = inv.has("dry-run");
+    if (!dry && agent_says_run(eval_cmd, vars)) return exec_plain(plain);
     Snapshot first = evaluate(vars, PosixFileReader(), eval_cmd);
-    if (decide(first, Action{}, true, std::nullopt).policy == Policy::none) return exec_plain(plain);
+    if (!dry && decide(first, Action{}, true, std::nullopt).policy == Policy::none) return exec_plain(plain);
 
     bool interactive = psql_interactive(cmd, stdin_is_tty());
     std::optional<std::string> stdin_sql;
@@ -133,13 +334,32 @@ int guard_psql(const Invocation& inv, const Vars& vars, const std::vector<std::s
     ConnParams params = psql_params(cmd.conn);
     PinnedConnection pinned;
     req.evaluate = [&]() { return evaluate_psql(vars, eval_cmd, params, pinned); };
+    PsqlUndo undo;
+    if (!interactive) {
+        undo = psql_undo_for(cmd, read_file, stdin_sql, first.config, argv[0]);
+        req.notes = [&](const PinnedSnapshot& ev, const Decision&) {
+            undo.settings = ev.snapshot.config.undo;
+            undo.preview(pinned);
+            undo.decide_plan(mode_of(undo, ev));
+            return undo.notes();
+        };
+    }
+    if (dry) {
+        auto ev = req.evaluate();
+        if (!ev) {
+            std::fprintf(stderr, "sentinel: error: %s\n", sanitize(ev.error().to_string()).c_str());
+            return kExitConfig;
+        }
+        return dry_run(req, ev.value(), interactive ? nullptr : &undo, &pinned);
+    }
     ConfirmOutcome outcome = run_confirmation(req);
     if (!outcome.go) return outcome.exit_code;
     Display display = make_display(outcome.evaluated.snapshot);
     bool guarded = outcome.decision.policy != Policy::none;
     PinnedCommand pc = pin_psql(argv[0], cmd, pinned, interactive && guarded && !cmd.write,
                                 interactive && guarded ? &display : nullptr);
-    return exec_command(pc.argv, pc.set_env, pc.unset_env);
+    if (!guarded || interactive || undo.statements.empty()) return exec_command(pc.argv, pc.set_env, pc.unset_env);
+    return run_confirmed(undo, req, outcome, cmd, pinned, pc, argv[0], vars);
 }
 
 int guard_kube(Tool tool, const Vars& vars, const std::vector<std::string>& argv, ConfirmRequest& req) {
@@ -187,6 +407,10 @@ int guard_terraform(const Vars& vars, const std::vector<std::string>& argv, Conf
 }
 
 int run_guard(const Invocation& inv) {
+    if (inv.has("dry-run") && inv.has("write")) {
+        std::fprintf(stderr, "sentinel: error: --dry-run and --write do not go together\n");
+        return kExitUsage;
+    }
     if (inv.rest.empty()) {
         std::fprintf(stderr, "sentinel: error: guard needs a command after --\n%s", command_help(kGuardCommand).c_str());
         return kExitUsage;
@@ -209,6 +433,17 @@ int run_guard(const Invocation& inv) {
     ConfirmRequest req = confirm_request(vars);
     req.timeout_seconds = *timeout;
     const std::vector<std::string>& argv = inv.rest;
+    if (inv.has("dry-run") && tool != Tool::psql) {
+        std::vector<std::string> args(argv.begin() + 1, argv.end());
+        std::vector<std::string> eval_cmd = argv;
+        if (tool == Tool::kubectl || tool == Tool::helm) {
+            eval_cmd[0] = tool == Tool::helm ? "helm" : "kubectl";
+            req.action = kube_action(tool, args);
+        } else {
+            req.action = other_action(argv);
+        }
+        return dry_run(req, PinnedSnapshot{evaluate(vars, PosixFileReader(), eval_cmd), ""}, nullptr, nullptr);
+    }
     switch (tool) {
         case Tool::psql: return guard_psql(inv, vars, argv, req);
         case Tool::kubectl:
@@ -217,7 +452,7 @@ int run_guard(const Invocation& inv) {
         case Tool::none:
         case Tool::other: break;
     }
-    if (agent_says_run(argv, vars)) return exec_plain(argv);
+    if (!inv.has("dry-run") && agent_says_run(argv, vars)) return exec_plain(argv);
     req.action = other_action(argv);
     std::string cwd = current_directory();
     req.evaluate = [&]() -> Result<PinnedSnapshot> {

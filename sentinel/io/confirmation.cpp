@@ -117,7 +117,10 @@ ConfirmOutcome run_confirmation(const ConfirmRequest& req) {
         if (auto done = without_question(out, req)) return std::move(*done);
 
         const Decision& d = out.decision;
-        tty->write(format_question(out.evaluated.snapshot, make_display(out.evaluated.snapshot), d, req.action, req.color));
+        std::vector<QuestionNote> notes;
+        if (req.notes) notes = req.notes(out.evaluated, d);
+        tty->write(
+            format_question(out.evaluated.snapshot, make_display(out.evaluated.snapshot), d, req.action, req.color, notes));
         TtyAnswer answer = tty->ask(format_answer_prompt(d), req.timeout_seconds);
         if (answer.status != TtyAnswer::Status::line)
             return refused(std::move(out), req, answer_status_name(answer.status), true);

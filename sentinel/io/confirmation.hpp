@@ -9,6 +9,7 @@
 #include <string>
 
 #include "sentinel/core/exit_codes.hpp"
+#include "sentinel/core/guard/banner.hpp"
 #include "sentinel/core/guard/guard.hpp"
 #include "sentinel/core/result.hpp"
 #include "sentinel/core/vars.hpp"
@@ -31,6 +32,10 @@ struct ConfirmRequest {
     int timeout_seconds = 60;
     bool color = true;                                 ///< banner colours on the terminal
     Vars vars;                                         ///< for the audit log's location and policy
+    /// Called when a question is about to be shown, with what it is about:
+    /// lines the banner prints under the action (the preview). Must not
+    /// block for long: the question waits for it.
+    std::function<std::vector<QuestionNote>(const PinnedSnapshot&, const Decision&)> notes;
 };
 
 /// A ConfirmRequest for a command run in environment `vars` (the whole

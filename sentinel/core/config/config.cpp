@@ -130,6 +130,31 @@ Result<std::vector<std::string>> parse_dotenv_names(const std::string& path, con
     return out;
 }
 
+// A preview or undo key. Like `[display]`, a bad value is reported and the
+// key keeps its default.
+void parse_undo(const std::string& path, std::string_view k, const toml::node& value, ConfigFile& file) {
+    std::string at = where(path, value.source());
+    if (k == "undo") {
+        auto s = value.value<std::string>();
+        if (s && *s == "required") file.undo.mode = UndoMode::required;
+        else if (s && *s == "best-effort") file.undo.mode = UndoMode::best_effort;
+        else if (s && *s == "off") file.undo.mode = UndoMode::off;
+        else file.undo_errors.push_back(at + "undo must be \"required\", \"best-effort\" or \"off\"");
+    } else if (k == "undo_max_bytes") {
+        auto v = value.value<std::int64_t>();
+        if (v && *v >= 0) file.undo.max_bytes = *v;
+        else file.undo_errors.push_back(at + "undo_max_bytes must be a number of bytes (0 or more)");
+    } else if (k == "undo_keep_days") {
+        auto v = value.value<std::int64_t>();
+        if (v && *v >= 1 && *v <= 36500) file.undo.keep_days = static_cast<int>(*v);
+        else file.undo_errors.push_back(at + "undo_keep_days must be a number of days from 1 to 36500");
+    } else {
+        auto v = value.value<double>();
+        if (v && *v >= 0 && *v <= 600) file.undo.preview_timeout_ms = static_cast<int>(*v * 1000 + 0.5);
+        else file.undo_errors.push_back(at + "preview_timeout must be seconds from 0 to 600");
+    }
+}
+
 Result<Condition> parse_condition(const std::string& path, const std::string& field, const toml::node& value) {
     Pattern::Type type = Pattern::Type::glob;
     std::optional<std::string> text = value.value<std::string>();
@@ -269,6 +294,8 @@ Result<ConfigFile> parse_config(std::string_view text, const std::string& path, 
         } else if (k == "display") {
             if (!value.as_table()) return error_at(path, value, "\"display\" must be a table");
             parse_display(path, *value.as_table(), file);
+        } else if (k == "undo" || k == "undo_max_bytes" || k == "undo_keep_days" || k == "preview_timeout") {
+            parse_undo(path, k, value, file);
         } else if (k == "audit") {
             auto a = value.value<std::string>();
             if (!a || (*a != "required" && *a != "best-effort"))
@@ -281,7 +308,8 @@ Result<ConfigFile> parse_config(std::string_view text, const std::string& path, 
         } else {
             return Error{path, static_cast<int>(key.source().begin.line), static_cast<int>(key.source().begin.column),
                          "unknown key \"" + std::string(k) +
-                             "\" (expected tiers, rules, env, dotenv, builtin_rules, audit, display)"};
+                             "\" (expected tiers, rules, env, dotenv, builtin_rules, audit, display, undo, undo_max_bytes, "
+                             "undo_keep_days, preview_timeout)"};
         }
     }
     return file;
@@ -367,6 +395,8 @@ Config build_config(const std::optional<ConfigFile>& system, const std::optional
         if (file->display.tmux_tint) config.display.tmux_tint = *file->display.tmux_tint;
         if (file->display.osc_tint) config.display.osc_tint = *file->display.osc_tint;
         for (const std::string& e : file->display_errors) config.display.errors.push_back(e);
+        apply_undo_patch(file->undo, file->path, system && file == &*system, config.undo);
+        for (const std::string& e : file->undo_errors) config.undo.errors.push_back(e);
     }
 
     config.env = *builtin.env;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sentinel/core/color.hpp"
+#include "sentinel/core/config/undo.hpp"
 #include "sentinel/core/match.hpp"
 #include "sentinel/core/result.hpp"
 #include "sentinel/core/target.hpp"
@@ -108,6 +109,8 @@ struct ConfigFile {
     std::optional<bool> audit_required;               ///< `audit = "required"` or `"best-effort"`
     DisplayPatch display;                             ///< `[display]`
     std::vector<std::string> display_errors;          ///< bad `[display]` values (DisplaySettings::errors)
+    UndoPatch undo;                                   ///< `undo`, `undo_max_bytes`, `undo_keep_days`, `preview_timeout`
+    std::vector<std::string> undo_errors;             ///< bad values of those (UndoSettings::errors)
 };
 
 /// The effective configuration.
@@ -121,6 +124,7 @@ struct Config {
     std::vector<std::string> errors;   ///< "path:line:col: message"; any error makes the terminal unknown
     std::vector<std::string> notes;    ///< ignored settings (a user file trying to weaken a locked tier)
     DisplaySettings display;           ///< `[display]`: the system file's, then the user file's keys
+    UndoSettings undo;                 ///< the preview and undo keys (core/config/undo.hpp), likewise
 
     /// How `tier` looks and what the guard asks for it; nullptr for a tier
     /// the configuration does not define (Tier::none() among them).

@@ -34,6 +34,7 @@ std::string format_audit_record(const AuditRecord& r) {
     j["risk"] = sanitize(r.risk);
     j["decision"] = sanitize(r.decision);
     j["reason"] = sanitize(r.reason);
+    if (!r.undo.empty()) j["undo"] = sanitize(r.undo);
     // ensure_ascii: one line, no raw byte above 0x7f, whatever the names hold.
     return j.dump(-1, ' ', true) + "\n";
 }
@@ -49,7 +50,8 @@ std::string format_audit_line(std::string_view json_line) {
         return v.empty() ? std::string("-") : v;
     };
     return s("time") + " " + s("decision") + " " + s("tier") + " " + s("kind") + " " + s("target") + " " + s("tool") +
-           " " + s("action") + " (" + s("reason") + ") " + s("tty") + " " + s("user");
+           " " + s("action") + " (" + s("reason") + ") " + s("tty") + " " + s("user") +
+           (j.contains("undo") ? " undo " + s("undo") : "");
 }
 
 }  // namespace sentinel

@@ -28,6 +28,7 @@ struct AuditRecord {
     std::string risk;        ///< "read", "write", "destructive"
     std::string decision;    ///< "confirmed", "refused", "override"
     std::string reason;      ///< "answered", "wrong answer", "end of input", "timeout", "no terminal", ...
+    std::string undo;        ///< the undo copy's id, for records about a copy or a restore; "" otherwise
 };
 
 /// `unix_seconds` as RFC 3339 UTC, e.g. "2026-11-23T15:21:43Z".
@@ -35,7 +36,8 @@ std::string rfc3339_utc(std::int64_t unix_seconds);
 
 /// The record as one line of JSON ending in "\n" (ASCII only, every string
 /// sanitized): {"time","user","uid","pid","tty","tier","kind","target",
-/// "fields":{...},"tool","action","risk","decision","reason"}.
+/// "fields":{...},"tool","action","risk","decision","reason"}, and "undo"
+/// when the record is about an undo copy or a restore.
 std::string format_audit_record(const AuditRecord& record);
 
 /// One line of the log made readable for `sentinel audit`:

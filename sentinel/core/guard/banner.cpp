@@ -33,7 +33,7 @@ std::string shell_quote(const std::string& value) {
 }
 
 std::string format_question(const Snapshot& snapshot, const Display& display, const Decision& decision,
-                            const Action& action, bool color) {
+                            const Action& action, bool color, const std::vector<QuestionNote>& notes) {
     std::string out = label_of(display, color) + " sentinel: " + show(decision.tier.name(), 30) +
                       " target, confirm before acting\n";
     if (decision.target >= 0) {
@@ -59,6 +59,11 @@ std::string format_question(const Snapshot& snapshot, const Display& display, co
     out += " (" + std::string(risk_name(action.risk)) + ")\n";
     if (!action.detail.empty())
         out += "          " + show(action.detail, kStatementWidth) + "\n";
+    for (const QuestionNote& n : notes) {
+        std::string label = show(n.label, 7);
+        label.append(label.size() < 8 ? 8 - label.size() : 1, ' ');
+        out += "  " + label + show(n.text, kStatementWidth) + "\n";
+    }
     return out;
 }
 

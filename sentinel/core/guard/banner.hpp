@@ -3,11 +3,20 @@
 // messages. Every name passes through sanitize().
 
 #include <string>
+#include <vector>
 
 #include "sentinel/core/display/model.hpp"
 #include "sentinel/core/guard/guard.hpp"
 
 namespace sentinel {
+
+/// A line the guard learnt before asking, shown under the action as
+/// `  LABEL   text`: "preview" (what a statement will touch), "undo" (what
+/// copy will be kept). Raw: the banner sanitizes and elides it.
+struct QuestionNote {
+    std::string label;
+    std::string text;
+};
 
 /// The banner shown on the terminal before asking: the overall label in
 /// its colour from `display` (make_display(snapshot); ANSI SGR when
@@ -17,9 +26,10 @@ namespace sentinel {
 /// (chain_text) and its extra lines, why the tier applies (the rule, or
 /// the problems that make the target unknown), config errors, then the
 /// action (tool, verb, risk, and Action::detail when set, e.g. a
-/// destructive statement, elided to 300 columns). Lines end with "\n".
+/// destructive statement, elided to 300 columns), then `notes` in order.
+/// Lines end with "\n".
 std::string format_question(const Snapshot& snapshot, const Display& display, const Decision& decision,
-                            const Action& action, bool color);
+                            const Action& action, bool color, const std::vector<QuestionNote>& notes = {});
 
 /// The line that asks for the answer, without a newline:
 /// `Type the target name "prod" to go ahead: ` or `Type "yes" to go ahead: `.

@@ -7,6 +7,25 @@
 
 namespace sentinel {
 
+SqlVerdict psql_statements(const PsqlCommandLine& cmd, const SqlReader& read_sql,
+                           const std::optional<std::string>& stdin_sql) {
+    SqlVerdict v;
+    for (const PsqlSql& s : cmd.sql) {
+        if (!s.file) {
+            v.merge(classify_psql_command(s.text));
+            continue;
+        }
+        std::optional<std::string> text = s.text == "-" ? stdin_sql : read_sql(s.text);
+        if (!text) v.merge(SqlVerdict{Risk::destructive, {{Risk::destructive, "unreadable file", "-f " + s.text}}});
+        else v.merge(classify_psql_script(*text));
+    }
+    if (cmd.sql.empty() && !cmd.list && !cmd.info_only) {
+        if (!stdin_sql) v.merge(SqlVerdict{Risk::destructive, {{Risk::destructive, "unreadable stdin", "stdin"}}});
+        else v.merge(classify_psql_script(*stdin_sql));
+    }
+    return v;
+}
+
 Action psql_action(const PsqlCommandLine& cmd, bool interactive, const SqlReader& read_sql,
                    const std::optional<std::string>& stdin_sql) {
     Action a;
@@ -16,27 +35,12 @@ Action psql_action(const PsqlCommandLine& cmd, bool interactive, const SqlReader
         a.risk = cmd.write ? Risk::write : Risk::read;
         return a;
     }
-    SqlVerdict v;
-    bool any = false;
-    for (const PsqlSql& s : cmd.sql) {
-        any = true;
-        if (!s.file) {
-            v.merge(classify_psql_command(s.text));
-            continue;
-        }
-        std::optional<std::string> text = s.text == "-" ? stdin_sql : read_sql(s.text);
-        if (!text) v.merge(SqlVerdict{Risk::destructive, {{Risk::destructive, "unreadable file", "-f " + s.text}}});
-        else v.merge(classify_psql_script(*text));
+    if (cmd.sql.empty() && (cmd.list || cmd.info_only)) {
+        a.verb = cmd.list ? "list databases" : "version or help";
+        a.risk = Risk::read;
+        return a;
     }
-    if (!any) {
-        if (cmd.list || cmd.info_only) {
-            a.verb = cmd.list ? "list databases" : "version or help";
-            a.risk = Risk::read;
-            return a;
-        }
-        if (!stdin_sql) v.merge(SqlVerdict{Risk::destructive, {{Risk::destructive, "unreadable stdin", "stdin"}}});
-        else v.merge(classify_psql_script(*stdin_sql));
-    }
+    SqlVerdict v = psql_statements(cmd, read_sql, stdin_sql);
     a.risk = v.risk;
     const SqlStatement* worst = v.worst();
     if (!worst) {

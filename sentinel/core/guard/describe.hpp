@@ -9,6 +9,7 @@
 
 #include "sentinel/core/guard/action.hpp"
 #include "sentinel/core/guard/pin.hpp"
+#include "sentinel/core/pg/sql_classify.hpp"
 #include "sentinel/core/snapshot.hpp"
 
 namespace sentinel {
@@ -16,6 +17,13 @@ namespace sentinel {
 /// Reads the SQL of `psql -f PATH` ("-" is stdin); nullopt when it cannot
 /// be read (the action then counts as destructive: it cannot be checked).
 using SqlReader = std::function<std::optional<std::string>(const std::string& path)>;
+
+/// Every statement and meta-command a non-interactive psql command line
+/// would run, in order: -c and -f (classify_psql_command,
+/// classify_psql_script), or `stdin_sql` when there are none; a file or
+/// stdin that cannot be read is one destructive "unreadable" entry.
+SqlVerdict psql_statements(const PsqlCommandLine& cmd, const SqlReader& read_sql,
+                           const std::optional<std::string>& stdin_sql);
 
 /// The action of a psql command line:
 /// - `interactive` (psql_interactive): verb "interactive session", a read

@@ -167,9 +167,15 @@ PsqlCommandLine parse_psql_command_line(const std::vector<std::string>& args) {
         if (t.name == "file") out.sql.push_back({true, t.value});
         if (t.name == "list") out.list = true;
         if (t.name == "version" || t.name == "help") out.info_only = true;
+        if (t.name == "single-transaction") out.single_transaction = true;
+        if (t.name == "quiet") out.quiet = true;
+        std::size_t before = out.kept.size();
         if (!t.takes_value) out.kept.push_back(t.spelled_short ? std::string("-") + t.short_name : "--" + t.name);
         else if (t.spelled_short) out.kept.insert(out.kept.end(), {std::string("-") + t.short_name, t.value});
         else out.kept.push_back("--" + t.name + "=" + t.value);
+        if (t.name != "command" && t.name != "file" && t.name != "single-transaction")
+            out.kept_options.insert(out.kept_options.end(), out.kept.begin() + static_cast<long>(before),
+                                    out.kept.end());
     }
     return out;
 }

@@ -69,6 +69,9 @@ struct PsqlCommandLine {
     bool list = false;              ///< -l
     bool info_only = false;         ///< --version, -V, --help, -?: psql connects nowhere
     bool write = false;             ///< --write (a sentinel option psql does not have): interactive write access
+    bool single_transaction = false;  ///< -1, --single-transaction
+    bool quiet = false;             ///< -q, --quiet
+    std::vector<std::string> kept_options;  ///< `kept` without -c, -f and -1 (the undo copy runs its own steps)
 };
 
 /// Parses psql's arguments (without the program name) with psql 15's
