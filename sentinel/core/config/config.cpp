@@ -153,9 +153,10 @@ Result<Rule> parse_rule(const std::string& path, const toml::node& node, bool sy
     bool has_tier = false;
     for (const auto& [key, value] : *table) {
         std::string k(key.str());
+        const toml::key& key_node = key;  // clang 14 cannot capture a structured binding
         auto key_error = [&](std::string message) {
-            return Error{path, static_cast<int>(key.source().begin.line),
-                         static_cast<int>(key.source().begin.column), std::move(message)};
+            return Error{path, static_cast<int>(key_node.source().begin.line),
+                         static_cast<int>(key_node.source().begin.column), std::move(message)};
         };
         if (k == "tier") {
             auto s = value.value<std::string>();
