@@ -188,6 +188,14 @@ Result<Rule> parse_rule(const std::string& path, const toml::node& node, bool sy
     return rule;
 }
 
+// The keys `file` sets in [display] over `settings`, and its display errors.
+void merge_display(DisplaySettings& settings, const ConfigFile& file) {
+    if (file.display.statusline) settings.statusline = *file.display.statusline;
+    if (file.display.tmux_tint) settings.tmux_tint = *file.display.tmux_tint;
+    if (file.display.osc_tint) settings.osc_tint = *file.display.osc_tint;
+    for (const std::string& e : file.display_errors) settings.errors.push_back(e);
+}
+
 }  // namespace
 
 std::string_view placement_name(Placement placement) {
@@ -362,13 +370,8 @@ Config build_config(const std::optional<ConfigFile>& system, const std::optional
         else config.audit_required = *user->audit_required;
     }
 
-    for (const ConfigFile* file : {system ? &*system : nullptr, user ? &*user : nullptr}) {
-        if (!file) continue;
-        if (file->display.statusline) config.display.statusline = *file->display.statusline;
-        if (file->display.tmux_tint) config.display.tmux_tint = *file->display.tmux_tint;
-        if (file->display.osc_tint) config.display.osc_tint = *file->display.osc_tint;
-        for (const std::string& e : file->display_errors) config.display.errors.push_back(e);
-    }
+    if (system) merge_display(config.display, *system);
+    if (user) merge_display(config.display, *user);
 
     config.env = *builtin.env;
     if (system && system->env) config.env = *system->env;
