@@ -28,7 +28,7 @@ import time
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "tests"))
 import pg_cluster  # noqa: E402
-from e2e_shell_harness import Sandbox  # noqa: E402
+from testlib import Sandbox  # noqa: E402
 
 LOOP = (
     "for i in {1..%d}; do "

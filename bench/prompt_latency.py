@@ -21,7 +21,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
-from e2e_shell_harness import Sandbox, kubeconfig  # noqa: E402
+from testlib import Sandbox, kubeconfig  # noqa: E402
 
 PROMPTS = int(sys.argv[1]) if len(sys.argv) > 1 else 400
 IDLE_SECONDS = int(sys.argv[2]) if len(sys.argv) > 2 else 60

@@ -106,11 +106,17 @@ public:
         errors_.push_back(error);
         return *this;
     }
+    /// A warning, as resolution adds them.
+    Snap& warning(const std::string& text) {
+        warnings_.push_back(text);
+        return *this;
+    }
     Snapshot done() const {
         Snapshot s;
         s.config = config_with(toml_);
         for (const std::string& e : errors_) s.config.errors.push_back(e);
         s.targets = targets_;
+        s.warnings = warnings_;
         for (Target& t : s.targets) classify(t, s.config);
         s.tier = overall_tier(s.targets, s.config);
         return s;
@@ -120,6 +126,7 @@ public:
 private:
     std::vector<Target> targets_;
     std::vector<std::string> errors_;
+    std::vector<std::string> warnings_;
     std::string toml_;
 };
 

@@ -23,7 +23,7 @@ import subprocess
 import sys
 import tempfile
 
-from testlib import BIN, check, summary
+from testlib import BIN, check, skip, summary
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -184,12 +184,10 @@ def compare(env, expected, got):
 def main():
     python = "/usr/bin/python3"
     if not (shutil.which("aws") and shutil.which("unshare") and os.path.exists(python)):
-        print("skip: awscli and unshare are needed (apt-get install awscli)")
-        return 77
+        skip("awscli and unshare are needed (apt-get install awscli)")
     probe = subprocess.run(["unshare", "-n", "true"], capture_output=True)
     if probe.returncode != 0:
-        print("skip: cannot make a network namespace (unshare -n)")
-        return 77
+        skip("cannot make a network namespace (unshare -n)")
     rng = random.Random(15)
     work = tempfile.mkdtemp(prefix="sentinel-diff-aws-")
     try:

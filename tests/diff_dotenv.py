@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 
-from testlib import BIN, check, summary
+from testlib import BIN, check, skip, summary
 
 ORACLE = r"""
 import json, sys
@@ -74,8 +74,7 @@ def main():
     probe = subprocess.run([python, "-c", 'import sys; sys.path.insert(0, "/usr/lib/python3/dist-packages"); '
                             'import dotenv'], capture_output=True)
     if probe.returncode != 0:
-        print("skip: python3-dotenv is needed (apt-get install python3-dotenv)")
-        return 77
+        skip("python3-dotenv is needed (apt-get install python3-dotenv)")
     rng = random.Random(15)
     work = tempfile.mkdtemp(prefix="sentinel-diff-dotenv-")
     try:

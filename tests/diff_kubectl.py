@@ -58,8 +58,7 @@ import tempfile
 import threading
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.dirname(HERE)
+from testlib import BIN, check, skip, skipped, summary
 
 CANARY = "CANARY-TOKEN-" + secrets.token_hex(12)
 CANARY_KEY_TEXT = ("-----BEGIN PRIVATE KEY-----\nCANARY-KEY-" + secrets.token_hex(12) +
@@ -1253,7 +1252,7 @@ def norm(v):
     return "" if v is None else str(v)
 
 
-def check(s, sentinel_bin):
+def compare(s, sentinel_bin):
     problems = []
     oracle = kubectl_oracle(s)
     p, ran_plugin = sentinel_run(s, sentinel_bin)
@@ -1312,16 +1311,12 @@ def kubectl_version(kubectl):
 
 def main():
     t0 = time.time()
-    sentinel_bin = os.environ.get("SENTINEL_BIN") or os.path.join(REPO, "build", "sentinel")
+    sentinel_bin = BIN
     kubectl = os.environ.get("KUBECTL") or shutil.which("kubectl")
     if not kubectl or not os.path.exists(kubectl):
-        print("diff_kubectl: kubectl not found (install Debian's kubernetes-client or set KUBECTL)")
-        print("0 passed, 1 failed")
-        return 1
-    if not os.path.exists(sentinel_bin):
-        print(f"diff_kubectl: sentinel binary not found at {sentinel_bin} (set SENTINEL_BIN)")
-        print("0 passed, 1 failed")
-        return 1
+        skip("kubectl not found (install Debian's kubernetes-client or set KUBECTL)")
+    if not check("the sentinel binary exists", os.path.exists(sentinel_bin), f"{sentinel_bin} (set SENTINEL_BIN)"):
+        return summary()
     print(f"diff_kubectl: kubectl {kubectl} ({kubectl_version(kubectl)}), sentinel {sentinel_bin}")
     only = set(sys.argv[1:])
     root = tempfile.mkdtemp(prefix="diff-kubectl-")
@@ -1339,45 +1334,36 @@ def main():
         probe = Scenario(run, "oracle-probe")
         single_file_current_context(probe)
         o = kubectl_oracle(probe)
-        if not o.get("ok") or "user" not in o:
-            print("diff_kubectl: the kubectl oracle does not work here: " + str(o))
-            print("0 passed, 1 failed")
-            return 1
+        if not check("the kubectl oracle works here", o.get("ok") and "user" in o, str(o)):
+            return summary()
 
         def guarded(s):
             try:
-                return s, check(s, sentinel_bin)
+                return s, compare(s, sentinel_bin)
             except Exception as e:  # noqa: BLE001 - a timeout or crash fails one scenario
                 return s, ([f"harness error: {type(e).__name__}: {e}"], {"ok": None})
 
         with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
             results = list(pool.map(guarded, scen))
-        passed = failed = skipped = 0
         resolved = 0
         for s, (problems, oracle) in results:
             if oracle.get("ok"):
                 resolved += 1
             if problems:
-                failed += 1
-                print(f"FAIL {s.name}: " + "; ".join(problems))
+                check(s.name, False, "; ".join(problems))
             elif oracle.get("ok") is None:
-                skipped += 1
-                print(f"skip {s.name}: kubectl oracle unavailable: {oracle['why']}")
+                skipped(s.name, f"kubectl oracle unavailable: {oracle['why']}")
             else:
-                passed += 1
                 note = "" if oracle.get("ok") else " (kubectl fails; sentinel says unknown)"
                 if oracle.get("user_note"):
                     note += " [user not checked: " + oracle["user_note"] + "]"
-                print(f"ok {s.name}{note}")
+                check(s.name + note, True)
             if os.environ.get("DIFF_KUBECTL_DEBUG"):
                 print("    kubectl:", {k: v for k, v in oracle.items()})
-        if scen and resolved == 0:
-            print("FAIL oracle: kubectl resolved no scenario at all; the oracle is broken")
-            failed += 1
-        print(f"diff_kubectl: {len(scen)} scenarios, kubectl resolved {resolved}, "
-              f"{skipped} skipped, {time.time() - t0:.1f}s")
-        print(f"{passed} passed, {failed} failed")
-        return 1 if failed else 0
+        if scen:
+            check("oracle: kubectl resolved at least one scenario", resolved > 0, "the oracle is broken")
+        print(f"diff_kubectl: {len(scen)} scenarios, kubectl resolved {resolved}, {time.time() - t0:.1f}s")
+        return summary()
     finally:
         if os.environ.get("DIFF_KUBECTL_KEEP"):
             print("diff_kubectl: kept " + root)

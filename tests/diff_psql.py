@@ -56,11 +56,9 @@ import time
 import urllib.parse
 
 sys.dont_write_bytecode = True  # no tests/__pycache__ in the source tree
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
 import pg_cluster  # noqa: E402
+from testlib import BIN, check, summary  # noqa: E402
 
-REPO = os.path.dirname(HERE)
 CANARY = "CANARY" + secrets.token_hex(8)
 QUERY = ("select current_setting('port'), current_database(), current_user, "
          "inet_server_addr()")
@@ -719,23 +717,20 @@ def main(argv):
     global VERBOSE
     VERBOSE = VERBOSE or "-v" in argv
 
-    sentinel = os.environ.get("SENTINEL_BIN") or os.path.join(REPO, "build", "sentinel")
-    if not oracle_only and not os.access(sentinel, os.X_OK):
-        print("FAIL setup: sentinel binary %s not found or not executable "
-              "(set SENTINEL_BIN)" % sentinel)
-        print("0 passed, 1 failed")
-        return 1
+    sentinel = BIN
+    if not oracle_only and not check("setup: the sentinel binary is executable", os.access(sentinel, os.X_OK),
+                                     "%s (set SENTINEL_BIN)" % sentinel):
+        return summary()
+    pg_cluster.require_postgres()
     psql = find_psql()
     t0 = time.time()
     workdir = tempfile.mkdtemp(prefix="diff-psql-")
-    passed = failed = 0
     try:
         try:
             a, b, me = setup_servers()
         except Exception as e:
-            print("FAIL setup: could not start PostgreSQL servers: %s" % e)
-            print("0 passed, 1 failed")
-            return 1
+            check("setup: start two PostgreSQL servers", False, e)
+            return summary()
         ctx = {"PA": str(a.port), "PB": str(b.port), "SA": a.socket_dir,
                "SB": b.socket_dir, "ME": me, "CANARY": CANARY,
                "SAQ": urllib.parse.quote(a.socket_dir, safe=""),
@@ -754,24 +749,16 @@ def main(argv):
                 fails, err = ["timeout: %s" % " ".join(e.cmd[:6])], ""
             except Exception as e:  # keep going
                 fails, err = ["exception: %r" % e], ""
-            if fails:
-                failed += 1
-                print("FAIL %s: %s" % (sc.name, "; ".join(fails)))
-            else:
-                passed += 1
-                line = "ok %s" % sc.name
-                if VERBOSE and err.strip():
-                    line += "  # psql: " + err.strip().splitlines()[0]
-                print(line)
-            sys.stdout.flush()
+            check(sc.name, not fails, "; ".join(fails))
+            if VERBOSE and not fails and err.strip():
+                print("    # psql: " + err.strip().splitlines()[0], flush=True)
     finally:
         pg_cluster.stop_all()
         if os.environ.get("PG_CLUSTER_KEEP") != "1":
             shutil.rmtree(workdir, ignore_errors=True)
     if VERBOSE:
         print("# %.1fs" % (time.time() - t0))
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":

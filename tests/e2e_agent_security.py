@@ -10,10 +10,11 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 
-from e2e_shell_harness import BIN, Checks, kubeconfig
+from testlib import BIN, TempHome, check, kubeconfig, skipped, summary
 
 NOBODY = 65534
 
@@ -67,23 +68,20 @@ class Client:
         self.sock.close()
 
 
-class Box:
+class Box(TempHome):
+    """A home whose agent the test starts itself (foreground, logging)."""
+
     def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="sentinel-agent-")
-        os.chmod(self.dir, 0o755)
-        self.home = os.path.join(self.dir, "home")
-        os.makedirs(os.path.join(self.home, ".kube"))
-        self.run_dir = os.path.join(self.dir, "run")
-        os.makedirs(self.run_dir, mode=0o700)
-        self.kubeconfig = os.path.join(self.home, ".kube", "config")
-        with open(self.kubeconfig, "w") as f:
-            f.write(kubeconfig("staging-eu", ["staging-eu", "prod-eu"]))
+        super().__init__("sentinel-agent-")
+        os.chmod(self.dir, 0o755)  # another uid must reach the socket to be refused by the agent
+        self.kubeconfig = self.write(os.path.join(self.home, ".kube", "config"),
+                                     kubeconfig("staging-eu", ["staging-eu", "prod-eu"]))
         self.sock = os.path.join(self.run_dir, "sentinel", "agent.sock")
-        self.log = os.path.join(self.dir, "agent.log")
+        self.log = self.path("agent.log")
         self.procs = []
 
     def env(self, **extra):
-        env = {"HOME": self.home, "XDG_RUNTIME_DIR": self.run_dir, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
+        env = super().env(PATH="/usr/bin:/bin")
         env.update(extra)
         return {k: v for k, v in env.items() if v is not None}
 
@@ -105,13 +103,7 @@ class Box:
                 p.send_signal(signal.SIGCONT)
                 p.terminate()
                 p.wait(5)
-        pid = lock_pid(self.run_dir)
-        if pid:
-            try:
-                os.kill(pid, signal.SIGTERM)
-            except OSError:
-                pass
-        shutil.rmtree(self.dir, ignore_errors=True)
+        super().close()
 
 
 def lock_pid(run_dir):
@@ -143,7 +135,7 @@ def agents_for(run_dir):
     return out
 
 
-def unsafe_dirs(c):
+def unsafe_dirs():
     base = tempfile.mkdtemp(prefix="sentinel-dirs-")
     os.chmod(base, 0o755)
     try:
@@ -157,18 +149,18 @@ def unsafe_dirs(c):
         os.makedirs(os.path.join(xdg, "sentinel"))
         os.chmod(os.path.join(xdg, "sentinel"), 0o755)
         r = agent({"XDG_RUNTIME_DIR": xdg})
-        c.check(r.returncode == 78 and "chmod 700" in r.stderr, "runtime dir mode 0755 refused, fix named (%r)" % r.stderr)
+        check("runtime dir mode 0755 refused, fix named (%r)" % r.stderr, r.returncode == 78 and "chmod 700" in r.stderr)
 
         os.chmod(os.path.join(xdg, "sentinel"), 0o700)
         os.chown(os.path.join(xdg, "sentinel"), NOBODY, NOBODY)
         r = agent({"XDG_RUNTIME_DIR": xdg})
-        c.check(r.returncode == 78 and "owned by uid 65534" in r.stderr, "runtime dir of another user refused (%r)" % r.stderr)
+        check("runtime dir of another user refused (%r)" % r.stderr, r.returncode == 78 and "owned by uid 65534" in r.stderr)
 
         shutil.rmtree(os.path.join(xdg, "sentinel"))
         os.makedirs(os.path.join(base, "elsewhere"), mode=0o700)
         os.symlink(os.path.join(base, "elsewhere"), os.path.join(xdg, "sentinel"))
         r = agent({"XDG_RUNTIME_DIR": xdg})
-        c.check(r.returncode == 78 and "symbolic link" in r.stderr, "runtime dir symlink refused (%r)" % r.stderr)
+        check("runtime dir symlink refused (%r)" % r.stderr, r.returncode == 78 and "symbolic link" in r.stderr)
 
         tmp = os.path.join(base, "tmp")
         os.makedirs(tmp)
@@ -176,24 +168,22 @@ def unsafe_dirs(c):
         os.makedirs(fallback, mode=0o700)
         os.chown(fallback, NOBODY, NOBODY)
         r = agent({"TMPDIR": tmp})
-        c.check(r.returncode == 78 and "owned by uid" in r.stderr, "pre-created fallback dir refused (%r)" % r.stderr)
+        check("pre-created fallback dir refused (%r)" % r.stderr, r.returncode == 78 and "owned by uid" in r.stderr)
         os.rmdir(fallback)
         os.symlink(os.path.join(base, "elsewhere"), fallback)
         r = agent({"TMPDIR": tmp})
-        c.check(r.returncode == 78 and "symbolic link" in r.stderr, "fallback symlink refused (%r)" % r.stderr)
+        check("fallback symlink refused (%r)" % r.stderr, r.returncode == 78 and "symbolic link" in r.stderr)
         os.unlink(fallback)
         r = agent({"TMPDIR": tmp})
         st = os.lstat(fallback)
-        c.check(r.returncode == 0 and st.st_mode & 0o777 == 0o700 and st.st_uid == os.getuid(),
-                "no XDG_RUNTIME_DIR: private dir created under TMPDIR with mode 0700 (rc %d)" % r.returncode)
+        check("no XDG_RUNTIME_DIR: private dir created under TMPDIR with mode 0700 (rc %d)" % r.returncode, r.returncode == 0 and st.st_mode & 0o777 == 0o700 and st.st_uid == os.getuid())
     finally:
         shutil.rmtree(base, ignore_errors=True)
 
 
-def other_uid(box, c):
+def other_uid(box):
     if os.getuid() != 0 or not shutil.which("runuser"):
-        print("skip: runuser needs root")
-        return
+        return skipped("another uid is refused by SO_PEERCRED", "runuser needs root")
     code = ("import socket,sys\n"
             "s=socket.socket(socket.AF_UNIX)\n"
             "try:\n s.connect(sys.argv[1])\nexcept OSError as e:\n print('CONNECT-FAILED', e.errno); sys.exit(0)\n"
@@ -206,7 +196,7 @@ def other_uid(box, c):
             "print('GOT', data)\n")
     r = subprocess.run(["runuser", "-u", "nobody", "--", "/usr/bin/python3", "-c", code, box.sock],
                        capture_output=True, text=True, timeout=10)
-    c.check("CONNECT-FAILED" in r.stdout, "nobody cannot reach the socket in the 0700 dir (%r)" % (r.stdout + r.stderr))
+    check("nobody cannot reach the socket in the 0700 dir (%r)" % (r.stdout + r.stderr), "CONNECT-FAILED" in r.stdout)
     # Loosen everything (row 23: socket mode 0666) and hand nobody a path to
     # the socket: the connection reaches the agent, which checks SO_PEERCRED.
     fd = os.open(box.sock, os.O_PATH)
@@ -214,50 +204,48 @@ def other_uid(box, c):
     r = subprocess.run(["runuser", "-u", "nobody", "--", "/usr/bin/python3", "-c", code, "/proc/self/fd/%d" % fd],
                        capture_output=True, text=True, timeout=10, pass_fds=[fd])
     os.close(fd)
-    c.check("GOT b'ERROR\\tpeer" in r.stdout and "HELLO\\t1\\tsentinel" not in r.stdout,
-            "another uid is refused by SO_PEERCRED (%r)" % (r.stdout + r.stderr))
+    check("another uid is refused by SO_PEERCRED (%r)" % (r.stdout + r.stderr), "GOT b'ERROR\\tpeer" in r.stdout and "HELLO\\t1\\tsentinel" not in r.stdout)
     def logged():
         with open(box.log) as f:
             return "refused a connection from uid 65534" in f.read()
     deadline = time.monotonic() + 5
     while not logged() and time.monotonic() < deadline:
         time.sleep(0.02)
-    c.check(logged(), "the refusal is logged")
+    check("the refusal is logged", logged())
     ok = Client(box.sock)
     ok.send("PING", "x")
-    c.check(ok.frame() == ["PONG", "x"], "the owner is still served")
+    check("the owner is still served", ok.frame() == ["PONG", "x"])
     ok.close()
 
 
-def fifty(c):
+def fifty():
     box = Box()
     try:
         procs = [subprocess.Popen([BIN, "agent"], env=box.env(), stderr=subprocess.PIPE, text=True) for _ in range(50)]
         results = [(p.wait(20), p.stderr.read()) for p in procs]
-        c.check(all(rc == 0 for rc, _ in results), "50 agents: every start exits 0")
+        check("50 agents: every start exits 0", all(rc == 0 for rc, _ in results))
         already = sum("already running" in err for _, err in results)
-        c.check(already == 49, "49 say it already runs (%d)" % already)
+        check("49 say it already runs (%d)" % already, already == 49)
         time.sleep(0.2)
         running = agents_for(box.run_dir)
-        c.check(len(running) == 1 and running[0] == lock_pid(box.run_dir),
-                "exactly one agent runs, the one in the lock file (%r)" % running)
+        check("exactly one agent runs, the one in the lock file (%r)" % running, len(running) == 1 and running[0] == lock_pid(box.run_dir))
         cl = Client(box.sock)
         cl.send("PING", "1")
-        c.check(cl.frame() == ["PONG", "1"], "it answers")
+        check("it answers", cl.frame() == ["PONG", "1"])
         cl.close()
     finally:
         box.close()
 
 
-def bad_clients(box, c):
+def bad_clients(box):
     p = box.procs[-1]
     silent = [Client(box.sock, hello=False) for _ in range(70)]
     good = Client(box.sock)
     good.send("PING", "a")
-    c.check(good.frame() == ["PONG", "a"], "70 silent clients: others are still served")
+    check("70 silent clients: others are still served", good.frame() == ["PONG", "a"])
     time.sleep(2.1)
     late = Client(box.sock)
-    c.check(silent[0].frame(0.5) is None, "clients silent for 2 s are dropped once more connect")
+    check("clients silent for 2 s are dropped once more connect", silent[0].frame(0.5) is None)
     late.close()
     huge = Client(box.sock)
     try:
@@ -265,43 +253,43 @@ def bad_clients(box, c):
     except OSError:
         pass
     f = huge.frame()
-    c.check(f is not None and f[:2] == ["ERROR", "frame"], "a frame over 64 KiB: error (%r)" % (f and f[:2]))
-    c.check(huge.frame() is None, "... and disconnected")
+    check("a frame over 64 KiB: error (%r)" % (f and f[:2]), f is not None and f[:2] == ["ERROR", "frame"])
+    check("... and disconnected", huge.frame() is None)
     part = Client(box.sock)
     part.sock.sendall(b"REPO")
     part.close()
     esc = Client(box.sock)
     esc.sock.sendall(b"PING\t\\q\n")
-    c.check((esc.frame() or [""])[0] == "ERROR", "a bad escape: error")
+    check("a bad escape: error", (esc.frame() or [""])[0] == "ERROR")
     ver = Client(box.sock, hello=False)
     ver.send("HELLO", "99", "future")
     f = ver.frame()
-    c.check(f is not None and f[:2] == ["ERROR", "version"], "another protocol version refused (%r)" % f)
+    check("another protocol version refused (%r)" % f, f is not None and f[:2] == ["ERROR", "version"])
     first = Client(box.sock, hello=False)
     first.send("REGISTER", "1", "bash", "", "", "", "/")
-    c.check((first.frame() or [""])[:2] == ["ERROR", "hello"], "no HELLO first: refused")
+    check("no HELLO first: refused", (first.frame() or [""])[:2] == ["ERROR", "hello"])
     good.send("PING", "b")
-    c.check(good.frame() == ["PONG", "b"], "the agent still serves after all that")
-    c.check(p.poll() is None, "the agent is still running")
+    check("the agent still serves after all that", good.frame() == ["PONG", "b"])
+    check("the agent is still running", p.poll() is None)
     for s in silent:
         s.close()
     good.close()
 
 
-def sessions_and_push(box, c):
+def sessions_and_push(box):
     sub = Client(box.sock)
     sub.send("SUBSCRIBE")
-    c.check(sub.frame() == ["OK", "SUBSCRIBE"], "SUBSCRIBE acknowledged")
+    check("SUBSCRIBE acknowledged", sub.frame() == ["OK", "SUBSCRIBE"])
     shells = []
     for n in range(2):
         s = Client(box.sock)
         s.send("REGISTER", str(1000 + n), "bash", "/dev/pts/%d" % (40 + n), "/tmp/tmux-0/default,1,0", "%%%d" % n, "/")
         f = s.frame()
-        c.check(f is not None and f[0] == "REGISTERED", "session %d registered" % n)
+        check("session %d registered" % n, f is not None and f[0] == "REGISTERED")
         s.send("REPORT", "/", *box.vars(), "PGPASSWORD=CANARY", "MY_TOKEN=CANARY")
         s.send("PROMPT", "1", "")
         f = s.frame()
-        c.check(f is not None and f[0] == "STATE" and f[3] == "staging", "session %d: staging (%r)" % (n, f and f[:5]))
+        check("session %d: staging (%r)" % (n, f and f[:5]), f is not None and f[0] == "STATE" and f[3] == "staging")
         shells.append(s)
     frames = []
     while True:
@@ -309,8 +297,7 @@ def sessions_and_push(box, c):
         if f is None:
             break
         frames.append(f)
-    c.check(any(f[0] == "SESSION" and f[4] == "/dev/pts/40" and f[6] == "%0" and f[7] == "1" for f in frames),
-            "subscriber sees tty, tmux pane and idle=1")
+    check("subscriber sees tty, tmux pane and idle=1", any(f[0] == "SESSION" and f[4] == "/dev/pts/40" and f[6] == "%0" and f[7] == "1" for f in frames))
     subprocess.run(["kubectl", "--kubeconfig", box.kubeconfig, "config", "use-context", "prod-eu"], capture_output=True)
     pushed = {}
     end = time.monotonic() + 3
@@ -318,13 +305,13 @@ def sessions_and_push(box, c):
         f = sub.frame(0.5)
         if f and f[0] == "SESSION" and f[9] == "production":
             pushed[f[1]] = f
-    c.check(len(pushed) == 2, "a file change is pushed for both sessions without a prompt (%d)" % len(pushed))
+    check("a file change is pushed for both sessions without a prompt (%d)" % len(pushed), len(pushed) == 2)
     shells[1].send("BUSY")
     f = sub.frame()
-    c.check(f is not None and f[0] == "SESSION" and f[7] == "0", "BUSY is pushed (idle=0)")
+    check("BUSY is pushed (idle=0)", f is not None and f[0] == "SESSION" and f[7] == "0")
     shells[1].close()
     f = sub.frame()
-    c.check(f is not None and f[0] == "GONE", "a closed session is forgotten and GONE is pushed (%r)" % f)
+    check("a closed session is forgotten and GONE is pushed (%r)" % f, f is not None and f[0] == "GONE")
     lister = Client(box.sock)
     lister.send("LIST")
     listed = []
@@ -333,24 +320,24 @@ def sessions_and_push(box, c):
         if f is None or f[0] == "END":
             break
         listed.append(f)
-    c.check(len(listed) == 1, "LIST shows the remaining session")
+    check("LIST shows the remaining session", len(listed) == 1)
     everything = repr(frames) + repr(pushed) + repr(listed)
     with open(box.log) as log:
         everything += log.read()
-    c.check("CANARY" not in everything, "no secret in frames or the log")
+    check("no secret in frames or the log", "CANARY" not in everything)
     for cl in (sub, shells[0], lister):
         cl.close()
 
 
-def sigterm(box, c):
+def sigterm(box):
     p = box.procs[-1]
     p.terminate()
     rc = p.wait(5)
-    c.check(rc == 0, "SIGTERM: clean exit 0")
-    c.check(not os.path.exists(box.sock), "SIGTERM: socket removed")
+    check("SIGTERM: clean exit 0", rc == 0)
+    check("SIGTERM: socket removed", not os.path.exists(box.sock))
 
 
-def idle_exit(c):
+def idle_exit():
     box = Box()
     try:
         p = subprocess.Popen([BIN, "agent", "--foreground", "--idle-exit=1"], env=box.env(), stderr=subprocess.PIPE)
@@ -359,13 +346,13 @@ def idle_exit(c):
         except subprocess.TimeoutExpired:
             p.kill()
             rc = None
-        c.check(rc == 0 and not os.path.exists(box.sock), "--idle-exit=1: exits 0 without clients, socket removed")
+        check("--idle-exit=1: exits 0 without clients, socket removed", rc == 0 and not os.path.exists(box.sock))
     finally:
         box.close()
 
 
-def shell_exit(c):
-    from e2e_shell_harness import Sandbox
+def shell_exit():
+    from testlib import Sandbox
     box = Sandbox()
     try:
         sh = box.bash()
@@ -385,34 +372,32 @@ def shell_exit(c):
             cl.close()
             return out
         before = listed()
-        c.check(len(before) == 1 and before[0][2] == str(shell_pid) and before[0][4].startswith("/dev/pts/"),
-                "a real shell is a session with its pid and tty (%r)" % [f[:5] for f in before])
+        check("a real shell is a session with its pid and tty (%r)" % [f[:5] for f in before], len(before) == 1 and before[0][2] == str(shell_pid) and before[0][4].startswith("/dev/pts/"))
         sh.close()
         box.shells.remove(sh)
         end = time.monotonic() + 3
         while listed() and time.monotonic() < end:
             time.sleep(0.05)
-        c.check(listed() == [], "the session is forgotten when its shell exits")
+        check("the session is forgotten when its shell exits", listed() == [])
     finally:
         box.close()
 
 
 def main():
-    c = Checks()
-    idle_exit(c)
-    shell_exit(c)
-    unsafe_dirs(c)
-    fifty(c)
+    idle_exit()
+    shell_exit()
+    unsafe_dirs()
+    fifty()
     box = Box()
     try:
         box.start()
-        other_uid(box, c)
-        bad_clients(box, c)
-        sessions_and_push(box, c)
-        sigterm(box, c)
+        other_uid(box)
+        bad_clients(box)
+        sessions_and_push(box)
+        sigterm(box)
     finally:
         box.close()
-    c.done()
+    sys.exit(summary())
 
 
 if __name__ == "__main__":

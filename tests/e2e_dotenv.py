@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 
-from testlib import BIN, check, summary, Tmux, wait_for
+from testlib import BIN, check, require, summary, Tmux, wait_for
 
 PASSWORD = "CANARYpw7"
 
@@ -176,10 +176,7 @@ def one_shot_checks(w):
 
 
 def main():
-    for tool in ("tmux", "bash", "zsh", "setsid"):
-        if not shutil.which(tool):
-            print(f"skip: {tool} is needed")
-            return 77
+    require("tmux", "bash", "zsh", "setsid")
     w = World()
     tmux = Tmux(f"sentinel-dotenv-{os.getpid()}")
     try:

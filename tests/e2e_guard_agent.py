@@ -18,22 +18,14 @@ import subprocess
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-from e2e_agent_security import Client  # noqa: E402
-from e2e_guard_tty import ASK, BIN, World  # noqa: E402
-from guard_pty import Results, run_no_tty, run_pty  # noqa: E402
-
-
-def expect(cond, what):
-    if not cond:
-        raise AssertionError(what)
+from e2e_agent_security import Client
+from e2e_guard_tty import ASK, World
+from testlib import BIN, expect, run_check, run_no_tty, run_pty, summary
 
 
 class Agent:
     def __init__(self, w):
-        self.run_dir = os.path.join(w.dir, "run")
-        os.makedirs(self.run_dir, mode=0o700)
+        self.run_dir = w.run_dir
         self.sock = os.path.join(self.run_dir, "sentinel", "agent.sock")
         self.log = os.path.join(w.dir, "agent.log")
         self.proc = subprocess.Popen([BIN, "agent", "--foreground", "--log-file", self.log],
@@ -72,9 +64,8 @@ def main():
     w = World()
     agent = Agent(w)
     env = lambda **extra: w.env(XDG_RUNTIME_DIR=agent.run_dir, **extra)
-    home = ["HOME=" + w.home, "XDG_CONFIG_HOME=" + os.path.join(w.dir, "config"),
-            "SENTINEL_SYSTEM_CONFIG=" + os.path.join(w.dir, "no-system-config")]
-    r = Results()
+    home = ["HOME=" + w.home, "XDG_CONFIG_HOME=" + w.env()["XDG_CONFIG_HOME"],
+            "SENTINEL_SYSTEM_CONFIG=" + w.env()["SENTINEL_SYSTEM_CONFIG"]]
 
     def eval_answers():
         w.reset()
@@ -92,7 +83,7 @@ def main():
         expect(got[:2] == ["VERDICT", "ask"], "no command: %r" % got)
         got = agent.eval("relative/dir", ["kubectl", "get", "pods"], home)
         expect(got[:2] == ["VERDICT", "ask"], "relative cwd: %r" % got)
-    r.check("EVAL: production mutations ask, reads and development run", eval_answers)
+    run_check("EVAL: production mutations ask, reads and development run", eval_answers)
 
     def eval_malformed():
         for fields in (["EVAL"], ["EVAL", "/"], ["EVAL", "/", "x", "kubectl"], ["EVAL", "/", "-1", "kubectl"],
@@ -110,7 +101,7 @@ def main():
         c.close()
         got = agent.eval("/", ["kubectl", "get", "pods"], home)
         expect(got[:2] == ["VERDICT", "run"], "the agent still answers: %r" % got)
-    r.check("EVAL: malformed requests are answered ask; GUARD needs a session", eval_malformed)
+    run_check("EVAL: malformed requests are answered ask; GUARD needs a session", eval_malformed)
 
     def eval_relative_kubeconfig():
         w.reset()
@@ -120,7 +111,7 @@ def main():
         expect(got == ["VERDICT", "run", "development"], "from the caller's cwd: %r" % got)
         got = agent.eval("/", ["kubectl", "delete", "pod", "x"], rel)
         expect(got[:2] == ["VERDICT", "ask"], "from / the relative kubeconfig is missing: %r" % got)
-    r.check("EVAL: a relative KUBECONFIG is the caller's", eval_relative_kubeconfig)
+    run_check("EVAL: a relative KUBECONFIG is the caller's", eval_relative_kubeconfig)
 
     def dev_through_agent():
         w.reset()
@@ -131,7 +122,7 @@ def main():
         expect(w.argv_of_stub()[1:] == ["delete", "pod", "x"], "argv changed: %r" % w.argv_of_stub())
         lines = agent.wait_asked(before + 1)
         expect(len(lines) == before + 1 and "run (tier development)" in lines[-1], "agent log: %r" % lines[before:])
-    r.check("a development command runs silently on the agent's answer", dev_through_agent)
+    run_check("a development command runs silently on the agent's answer", dev_through_agent)
 
     def prod_still_asked():
         w.reset()
@@ -143,7 +134,7 @@ def main():
         expect("ask (tier production)" in lines[-1], "agent log: %r" % lines[before:])
         code, _, err = run_no_tty([BIN, "guard", "--", os.path.join(w.bin, "kubectl"), "delete", "pod", "x"], env())
         expect(code == 77 and not w.ran() and "SENTINEL_CONFIRM" in err, "no tty: %d %r" % (code, err))
-    r.check("a production mutation is still asked, and refused without a terminal", prod_still_asked)
+    run_check("a production mutation is still asked, and refused without a terminal", prod_still_asked)
 
     def stopped_agent():
         w.reset()
@@ -158,7 +149,7 @@ def main():
             expect(code == 77 and not w.ran(), "prod with a stopped agent: exit %d" % code)
         finally:
             os.kill(agent.proc.pid, signal.SIGCONT)
-    r.check("a stopped agent: the guard decides alone", stopped_agent)
+    run_check("a stopped agent: the guard decides alone", stopped_agent)
 
     def secrets_not_sent():
         w.reset()
@@ -177,12 +168,13 @@ def main():
                % agent.asked()[before:])
         with open(agent.log) as f:
             expect("CANARYPW" not in f.read(), "a password reached the agent's log")
-    r.check("nothing that may hold a password is sent to the agent", secrets_not_sent)
+    run_check("nothing that may hold a password is sent to the agent", secrets_not_sent)
 
     try:
-        code = r.finish()
+        code = summary()
     finally:
         agent.close()
+        w.close()
     return code
 
 

@@ -22,23 +22,13 @@ Environment: SENTINEL_BIN, PG_BINDIR (see pg_cluster.py).
 """
 
 import os
-import shutil
 import sys
-import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-import pg_cluster  # noqa: E402
-from guard_pty import Results, run_no_tty, run_pty  # noqa: E402
-
-BIN = os.environ.get("SENTINEL_BIN") or os.path.join(os.path.dirname(HERE), "build", "sentinel")
+import pg_cluster
+from testlib import BIN, TempHome, expect, run_check, run_no_tty, run_pty, summary
 ASK = "to go ahead"
 DELETE_OLD = "DELETE FROM users WHERE created_at < '2024-01-01'"
 
-
-def expect(cond, what):
-    if not cond:
-        raise AssertionError(what)
 
 
 def setup(c):
@@ -53,8 +43,10 @@ def count(c, where="true"):
 
 
 def main():
+    pg_cluster.require_postgres()
     a, b = pg_cluster.start_clusters("guard-a", "guard-b")
-    tmp = tempfile.mkdtemp(prefix="sentinel-guard-pg-")
+    box = TempHome("sentinel-guard-pg-")
+    tmp = box.dir
     try:
         for c in (a, b):
             setup(c)
@@ -76,19 +68,13 @@ def main():
             f.write("#!/bin/sh\nprintf '[prod]\\nhost=127.0.0.1\\nport=%d\\ndbname=app\\nuser=postgres\\n' > '%s'\n"
                     "exec '%s' \"$@\"\n" % (b.port, service_file, psql))
         os.chmod(swap, 0o755)
-        home = os.path.join(tmp, "home")
-        os.makedirs(home)
-
         def env(service="prod", **extra):
-            e = {"PATH": a.bindir + ":/usr/bin:/bin", "HOME": home, "LANG": "C.UTF-8", "TERM": "xterm",
-                 "PGSERVICEFILE": service_file, "PGSERVICE": service, "PGCONNECT_TIMEOUT": "10",
-                 "XDG_CONFIG_HOME": os.path.join(tmp, "config"), "XDG_STATE_HOME": os.path.join(tmp, "state"),
-                 "SENTINEL_SYSTEM_CONFIG": os.path.join(tmp, "none")}
+            e = box.env(PATH=a.bindir + ":/usr/bin:/bin", TERM="xterm", PGSERVICEFILE=service_file,
+                        PGSERVICE=service, PGCONNECT_TIMEOUT="10")
             e.update(extra)
             return e
 
-        r = Results()
-
+    
         def unconfirmed():
             code, out, err = run_no_tty([BIN, "guard", "--", psql, "-X", "-c", DELETE_OLD], env())
             expect(code == 77, "no terminal: exit %d %s" % (code, err))
@@ -97,14 +83,14 @@ def main():
             expect(code == 77, "wrong answer: exit %d\n%s" % (code, out))
             expect("DELETE" in out and "service=prod" in out, "banner:\n" + out)
             expect(count(a) == 12000, "rows deleted: %d left" % count(a))
-        r.check("unconfirmed DELETE leaves all 12,000 rows", unconfirmed)
+        run_check("unconfirmed DELETE leaves all 12,000 rows", unconfirmed)
 
         def confirmed():
             code, out = run_pty([BIN, "guard", "--", psql, "-X", "-c", DELETE_OLD], env(),
                                 [("expect", ASK), ("send", b"prod\n")])
             expect(code == 0 and "DELETE 6000" in out, "exit %d\n%s" % (code, out))
             expect(count(a) == 6000 and count(b) == 12000, "A %d, B %d" % (count(a), count(b)))
-        r.check("confirmed DELETE deletes (on the confirmed server only)", confirmed)
+        run_check("confirmed DELETE deletes (on the confirmed server only)", confirmed)
 
         def interactive_read_only():
             code, out = run_pty([BIN, "guard", "--", psql, "-X"], env(),
@@ -112,7 +98,7 @@ def main():
                                  ("expect", "read-only transaction"), ("send", b"\\q\n")])
             expect(code in (0, 1) and ASK not in out, "exit %d\n%s" % (code, out))
             expect(count(a, "id = 1") == 1, "row 1 deleted")
-        r.check("interactive psql on production is read-only, prompt shows the tier", interactive_read_only)
+        run_check("interactive psql on production is read-only, prompt shows the tier", interactive_read_only)
 
         def interactive_write():
             code, out = run_pty([BIN, "guard", "--", psql, "-X", "--write"], env(),
@@ -121,7 +107,7 @@ def main():
                                  ("send", b"\\q\n")])
             expect(code == 0, "exit %d\n%s" % (code, out))
             expect(count(a, "id = 1") == 0, "row 1 still there")
-        r.check("interactive psql --write asks, then writes", interactive_write)
+        run_check("interactive psql --write asks, then writes", interactive_write)
 
         def piped_sql():
             code, out, err = run_no_tty([BIN, "guard", "--", psql, "-X"], env(), input_bytes=b"delete from users;\n")
@@ -132,7 +118,7 @@ def main():
             code, out, err = run_no_tty([BIN, "guard", "--", psql, "-X", "-At"], env(),
                                         input_bytes=b"select count(*) from users;\n")
             expect(code == 0 and out.strip() == "5999", "piped read: %d %r %s" % (code, out, err))
-        r.check("SQL piped on stdin is classified; reads pass", piped_sql)
+        run_check("SQL piped on stdin is classified; reads pass", piped_sql)
 
         def changed_while_asking():
             write_service(a.port)
@@ -142,7 +128,7 @@ def main():
                                  ("send", b"\x04")])
             expect(code == 77, "exit %d\n%s" % (code, out))
             expect(count(a, "id = 3") == 1 and count(b, "id = 3") == 1, "row 3 deleted somewhere")
-        r.check("service file rewritten while the question is open: asked again, refused", changed_while_asking)
+        run_check("service file rewritten while the question is open: asked again, refused", changed_while_asking)
 
         def pinned_after_confirmation():
             write_service(a.port)
@@ -153,7 +139,7 @@ def main():
             expect(count(a, "id = 5") == 0, "the confirmed server A was not reached")
             expect(count(b, "id = 5") == 1, "the new server B was reached")
             expect("port=%d" % b.port in open(service_file).read(), "the swap did not happen")
-        r.check("service file rewritten after confirming: the command reaches the confirmed server",
+        run_check("service file rewritten after confirming: the command reaches the confirmed server",
                 pinned_after_confirmation)
 
         def dev_silent():
@@ -161,7 +147,7 @@ def main():
             code, out, err = run_no_tty([BIN, "guard", "--", psql, "-X", "-At", "-c",
                                          "INSERT INTO users (created_at) VALUES (now()) RETURNING 1"], env("dev"))
             expect(code == 0 and out.strip().startswith("1"), "dev: %d %r %s" % (code, out, err))
-        r.check("a dev target runs without a question", dev_silent)
+        run_check("a dev target runs without a question", dev_silent)
 
         def password_pinned_not_printed():
             write_service(a.port)
@@ -187,7 +173,7 @@ def main():
                    "conninfo %s" % conninfo)
             logged = run_no_tty([BIN, "audit", "--json", "--lines", "1000"], env())[1]
             expect(canary not in out + err + logged, "password printed or audited")
-        r.check("a password in the conninfo reaches psql via PGPASSWORD, never argv, output or audit",
+        run_check("a password in the conninfo reaches psql via PGPASSWORD, never argv, output or audit",
                 password_pinned_not_printed)
 
         def audited():
@@ -195,12 +181,12 @@ def main():
             expect("\"decision\":\"confirmed\"" in p[1] and "\"kind\":\"pg\"" in p[1], p[1])
             expect("\"action\":\"DELETE\"" in p[1], "statement kind not audited")
             expect("created_at" not in p[1], "statement text in the audit log")
-        r.check("pg questions audited with the statement kind, never the text", audited)
+        run_check("pg questions audited with the statement kind, never the text", audited)
 
-        return r.finish()
+        return summary()
     finally:
         pg_cluster.stop_all()
-        shutil.rmtree(tmp, ignore_errors=True)
+        box.close()
 
 
 if __name__ == "__main__":

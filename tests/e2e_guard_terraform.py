@@ -24,8 +24,7 @@ import shutil
 import sys
 import tempfile
 
-from guard_pty import Results, run_no_tty, run_pty
-from testlib import BIN, SRC
+from testlib import BIN, SRC, require, run_check, run_no_tty, run_pty, summary
 
 STUB = """#!/bin/sh
 python3 - "$@" <<'EOF'
@@ -92,11 +91,8 @@ class World:
 
 
 def main():
-    if not shutil.which("setsid") or not shutil.which("python3"):
-        print("skip: python3 and setsid are needed")
-        return 77
+    require("setsid", "python3")
     w = World()
-    r = Results()
     try:
         def reads_pass():
             for args in READS:
@@ -172,14 +168,14 @@ def main():
             code, out, err = run_no_tty([BIN, "explain"], w.env)
             assert f"from {w.proj}/.terraform/environment:1" in out, out
 
-        r.check("reads run at once, unpinned, without a terminal", reads_pass)
-        r.check("writes are refused (77) without a terminal and never reach terraform", writes_refused)
-        r.check("SENTINEL_CONFIRM=<workspace> runs it pinned with TF_WORKSPACE, override removed", override_pins)
-        r.check("workspace delete NAME: confirmed by NAME, not pinned", workspace_delete)
-        r.check("a development workspace runs silently; -chdir is followed", dev_runs_silently)
-        r.check("on a terminal the person types the workspace; the command is pinned", asks_on_a_terminal)
-        r.check("another terminal selecting a workspace during the question is caught", pinned_while_another_terminal_selects)
-        r.check("status -- terraform and explain show the workspace and where it came from", status_and_explain)
+        run_check("reads run at once, unpinned, without a terminal", reads_pass)
+        run_check("writes are refused (77) without a terminal and never reach terraform", writes_refused)
+        run_check("SENTINEL_CONFIRM=<workspace> runs it pinned with TF_WORKSPACE, override removed", override_pins)
+        run_check("workspace delete NAME: confirmed by NAME, not pinned", workspace_delete)
+        run_check("a development workspace runs silently; -chdir is followed", dev_runs_silently)
+        run_check("on a terminal the person types the workspace; the command is pinned", asks_on_a_terminal)
+        run_check("another terminal selecting a workspace during the question is caught", pinned_while_another_terminal_selects)
+        run_check("status -- terraform and explain show the workspace and where it came from", status_and_explain)
     finally:
         os.chdir("/")
         try:
@@ -188,7 +184,7 @@ def main():
         except (OSError, ValueError):
             pass
         shutil.rmtree(w.dir, ignore_errors=True)
-    return r.finish()
+    return summary()
 
 
 if __name__ == "__main__":

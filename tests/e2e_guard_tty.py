@@ -15,14 +15,10 @@ Environment: SENTINEL_BIN (default <repo>/build/sentinel).
 import json
 import os
 import shutil
+import subprocess
 import sys
-import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-from guard_pty import Results, run_no_tty, run_pty  # noqa: E402
-
-BIN = os.environ.get("SENTINEL_BIN") or os.path.join(os.path.dirname(HERE), "build", "sentinel")
+from testlib import BIN, SRC, Skip, TempHome, expect, run_check, run_no_tty, run_pty, summary
 
 KUBECONFIG = """apiVersion: v1
 kind: Config
@@ -55,10 +51,12 @@ exit 3
 ASK = "to go ahead"
 
 
-class World:
+class World(TempHome):
+    """A home whose kubeconfig points at prod-eu, with stub programs that
+    record how they were run."""
+
     def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="sentinel-guard-tty-")
-        self.home = os.path.join(self.dir, "home")
+        super().__init__("sentinel-guard-tty-")
         os.makedirs(os.path.join(self.home, ".kube"))
         self.kubeconfig = os.path.join(self.home, ".kube", "config")
         self.bin = os.path.join(self.dir, "bin")
@@ -70,7 +68,6 @@ class World:
                 f.write(STUB)
             os.chmod(path, 0o755)
         self.marker = os.path.join(self.dir, "marker")
-        self.state = os.path.join(self.dir, "state")
         self.set_context("prod-eu")
 
     def set_context(self, current):
@@ -80,16 +77,7 @@ class World:
         os.replace(tmp, self.kubeconfig)
 
     def env(self, **extra):
-        e = {
-            "PATH": self.bin + ":/usr/bin:/bin",
-            "HOME": self.home,
-            "LANG": "C.UTF-8",
-            "TERM": "xterm",
-            "XDG_CONFIG_HOME": os.path.join(self.dir, "config"),
-            "XDG_STATE_HOME": self.state,
-            "SENTINEL_SYSTEM_CONFIG": os.path.join(self.dir, "no-system-config"),
-            "MARKER": self.marker,
-        }
+        e = super().env(PATH=self.bin + ":/usr/bin:/bin", TERM="xterm", MARKER=self.marker)
         e.update(extra)
         return e
 
@@ -100,12 +88,6 @@ class World:
         self.set_context("prod-eu")
         self.config("")
 
-    def config(self, text):
-        """Writes the user's config.toml (audit policy, grace periods)."""
-        path = os.path.join(self.dir, "config", "sentinel", "config.toml")
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w") as f:
-            f.write(text)
 
     def ran(self):
         return os.path.exists(self.marker)
@@ -126,14 +108,9 @@ class World:
             return [json.loads(line) for line in f]
 
 
-def expect(cond, what):
-    if not cond:
-        raise AssertionError(what)
-
 
 def main():
     w = World()
-    r = Results()
     guard = [BIN, "guard", "--", w.stub, "deploy"]
 
     def answer(text, want_code, want_ran):
@@ -146,13 +123,13 @@ def main():
             expect("CANARYTOKEN123" not in out, "token printed")
         return test
 
-    r.check("exact name runs the command (its own exit code)", answer(b"prod-eu\n", 3, True))
+    run_check("exact name runs the command (its own exit code)", answer(b"prod-eu\n", 3, True))
     for name, typed in [("wrong name", b"prod-us\n"), ("prefix", b"prod\n"), ("wrong case", b"PROD-EU\n"),
                         ("y", b"y\n"), ("yes", b"yes\n"), ("trailing space", b"prod-eu \n"),
                         ("leading space", b" prod-eu\n"), ("empty line", b"\n"),
                         ("end of input (Ctrl-D)", b"\x04"), ("Ctrl-C", b"\x03"),
                         ("partial line then Ctrl-D", b"prod-eu\x04\x04")]:
-        r.check("refused: " + name, answer(typed, 77, False))
+        run_check("refused: " + name, answer(typed, 77, False))
 
     def refusals_audited():
         records = [a for a in w.audit() if a["decision"] == "refused"]
@@ -163,14 +140,14 @@ def main():
         expect(all(a["target"] == "prod-eu" and a["tier"] == "production" for a in records), "bad record")
         blob = json.dumps(w.audit())
         expect("prod-us" not in blob and "CANARY" not in blob, "typed answer or token in the audit log")
-    r.check("every refusal audited, typed answers never logged", refusals_audited)
+    run_check("every refusal audited, typed answers never logged", refusals_audited)
 
     def piped_yes():
         w.reset()
         code, out = run_pty(["/bin/sh", "-c", 'yes prod-eu | "$@"', "sh"] + guard, w.env(),
                             [("expect", ASK), ("send", b"\x04")])
         expect(code == 77 and not w.ran(), "yes | guard: exit %d, ran=%s\n%s" % (code, w.ran(), out))
-    r.check("`yes prod-eu |` piped in does not answer", piped_yes)
+    run_check("`yes prod-eu |` piped in does not answer", piped_yes)
 
     def stdin_devnull_stdout_redirected():
         w.reset()
@@ -179,7 +156,7 @@ def main():
                             [("expect", ASK), ("send", b"prod-eu\n")])
         expect(code == 3 and w.ran(), "exit %d ran=%s\n%s" % (code, w.ran(), out))
         expect(ASK not in open(out_file).read(), "question went to stdout")
-    r.check("</dev/null and stdout redirected: the question is on /dev/tty", stdin_devnull_stdout_redirected)
+    run_check("</dev/null and stdout redirected: the question is on /dev/tty", stdin_devnull_stdout_redirected)
 
     def no_tty():
         w.reset()
@@ -188,7 +165,7 @@ def main():
         expect("SENTINEL_CONFIRM='prod-eu'" in err, "message does not name the override: " + err)
         expect(err.startswith("sentinel: refused:") and err.count("\n") == 1, "not one line: " + err)
         expect(w.audit()[-1]["reason"] == "no terminal to ask on", "not audited")
-    r.check("no controlling terminal (setsid): refused, override named", no_tty)
+    run_check("no controlling terminal (setsid): refused, override named", no_tty)
 
     def override_exact():
         w.reset()
@@ -197,7 +174,7 @@ def main():
         expect("SENTINEL_CONFIRM" not in w.env_of_stub(), "override leaked into the command's environment")
         last = w.audit()[-1]
         expect(last["decision"] == "override" and last["target"] == "prod-eu", "not audited: %s" % last)
-    r.check("override with the exact name runs once and is audited", override_exact)
+    run_check("override with the exact name runs once and is audited", override_exact)
 
     def override_other():
         w.reset()
@@ -205,20 +182,20 @@ def main():
             code, out, err = run_no_tty(guard, w.env(SENTINEL_CONFIRM=value))
             expect(code == 77 and not w.ran(), "%s: exit %d ran=%s" % (value, code, w.ran()))
             expect(w.audit()[-1]["reason"] == "SENTINEL_CONFIRM names another target", "not audited")
-    r.check("override naming another target refuses", override_other)
+    run_check("override naming another target refuses", override_other)
 
     def override_ignored_on_tty():
         w.reset()
         code, out = run_pty(guard, w.env(SENTINEL_CONFIRM="prod-eu"), [("expect", ASK), ("send", b"\x04")])
         expect(code == 77 and not w.ran(), "a sticky override answered the question")
-    r.check("an exported override does not answer a question on a terminal", override_ignored_on_tty)
+    run_check("an exported override does not answer a question on a terminal", override_ignored_on_tty)
 
     def dev_silent():
         w.reset()
         w.set_context("dev")
         code, out = run_pty(guard, w.env())
         expect(code == 3 and w.ran() and ASK not in out, "dev: exit %d, out %r" % (code, out))
-    r.check("development target runs silently", dev_silent)
+    run_check("development target runs silently", dev_silent)
 
     def kubectl_pinned():
         w.reset()
@@ -230,7 +207,7 @@ def main():
         expect(argv[1:] == ["-n", "payments", "delete", "--context=prod-eu", "--cluster=gke-prod", "--user=admin",
                             "--kubeconfig=" + w.kubeconfig, "pod", "web-1"], "argv %s" % argv)
         expect("kubectl delete" in out, "verb not shown:\n" + out)
-    r.check("kubectl delete confirmed runs pinned to the confirmed context", kubectl_pinned)
+    run_check("kubectl delete confirmed runs pinned to the confirmed context", kubectl_pinned)
 
     def kubectl_read():
         w.reset()
@@ -239,7 +216,7 @@ def main():
                             w.env())
         expect(code == 3 and ASK not in out, "get asked or failed: %d %s" % (code, out))
         expect(w.argv_of_stub()[1:] == ["--context", "prod-eu", "get", "pods"], "read was rewritten")
-    r.check("kubectl get passes without a question", kubectl_read)
+    run_check("kubectl get passes without a question", kubectl_read)
 
     def helm_upgrade():
         w.reset()
@@ -249,7 +226,7 @@ def main():
         code, out, err = run_no_tty([BIN, "guard", "--", helm, "upgrade", "web", "./chart"],
                                     w.env(SENTINEL_CONFIRM="prod-eu"))
         expect(code == 3 and "--kube-context=prod-eu" in w.argv_of_stub(), "not pinned: %s" % w.argv_of_stub())
-    r.check("helm upgrade refused without terminal; override pins --kube-context", helm_upgrade)
+    run_check("helm upgrade refused without terminal; override pins --kube-context", helm_upgrade)
 
     def context_switched_while_asking():
         w.reset()
@@ -261,7 +238,7 @@ def main():
         expect(code == 77 and not w.ran(), "exit %d ran=%s\n%s" % (code, w.ran(), out))
         reasons = [a["reason"] for a in w.audit()[-2:]]
         expect(reasons == ["target changed while asking", "end of input"], "audit %s" % reasons)
-    r.check("context switched while asking: refused and asked again", context_switched_while_asking)
+    run_check("context switched while asking: refused and asked again", context_switched_while_asking)
 
     def switched_then_confirmed_runs_new_pinned():
         w.reset()
@@ -271,7 +248,7 @@ def main():
                              ("send", b"prod-eu\n"), ("expect", "changed"), ("expect", ASK),
                              ("send", b"prod-us\n")])
         expect(code == 3 and "--context=prod-us" in w.argv_of_stub(), "argv %s" % (w.ran() and w.argv_of_stub()))
-    r.check("after the re-ask, the newly confirmed context is the one pinned", switched_then_confirmed_runs_new_pinned)
+    run_check("after the re-ask, the newly confirmed context is the one pinned", switched_then_confirmed_runs_new_pinned)
 
     def previous_target_name():
         w.reset()
@@ -282,13 +259,13 @@ def main():
                              ("send", b"prod-eu\n")])
         expect(code == 77 and not w.ran(), "the previous target's name was accepted: %d" % code)
         expect(w.audit()[-1]["reason"] == "wrong answer" and w.audit()[-1]["target"] == "prod-us", "audit")
-    r.check("refused: the previous target's name after a switch", previous_target_name)
+    run_check("refused: the previous target's name after a switch", previous_target_name)
 
     def timeout():
         w.reset()
         code, out = run_pty([BIN, "guard", "--timeout", "1", "--", w.stub], w.env(), [("expect", ASK)])
         expect(code == 77 and not w.ran() and w.audit()[-1]["reason"] == "timeout", "exit %d" % code)
-    r.check("timeout refuses", timeout)
+    run_check("timeout refuses", timeout)
 
     def confirm_command():
         w.reset()
@@ -308,7 +285,7 @@ def main():
         expect(code == 0, "dev: %d" % code)
         last = w.audit()[-1]
         expect(last["tool"] == "confirm", "audit %s" % last)
-    r.check("sentinel confirm: exit 0 to go ahead, 77 refused, 64 usage", confirm_command)
+    run_check("sentinel confirm: exit 0 to go ahead, 77 refused, 64 usage", confirm_command)
 
     def refusal_names_the_target_by_its_own_tier():
         # Bug: with production ranked 200, the refusal read `on production
@@ -323,7 +300,7 @@ def main():
         expect("on production" not in err, "mislabelled refusal: %r" % err)
         code, out, err = run_no_tty([BIN, "status", "--json"], env)
         expect(json.loads(out)["tier"] == "unknown", "overall tier: %s" % out)
-    r.check("a refusal names the confirmed target with that target's tier (production rank 200)",
+    run_check("a refusal names the confirmed target with that target's tier (production rank 200)",
             refusal_names_the_target_by_its_own_tier)
 
     def audit_failures():
@@ -338,17 +315,15 @@ def main():
         w.config('audit = "required"\n')
         code, out, err = run_no_tty(guard, env)
         expect(code == 77 and not w.ran() and "audit" in err, "required: %d %s" % (code, err))
-    r.check("audit log unwritable: best-effort warns, required refuses", audit_failures)
+    run_check("audit log unwritable: best-effort warns, required refuses", audit_failures)
 
     def audit_full_and_read_only_disk():
-        # BAD_INPUTS.md row 30 on a real tiny tmpfs and a read-only mount (needs root; skipped otherwise).
-        import subprocess
+        # BAD_INPUTS.md row 30 on a real tiny tmpfs and a read-only mount (needs root).
         mnt = os.path.join(w.dir, "tiny")
         os.makedirs(mnt, exist_ok=True)
         if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mnt],
                                                stderr=subprocess.DEVNULL).returncode != 0:
-            print("  (skipped: cannot mount a tmpfs)")
-            return
+            raise Skip("cannot mount a tmpfs (needs root)")
         try:
             log_dir = os.path.join(mnt, "sentinel")
             os.makedirs(log_dir)
@@ -380,14 +355,14 @@ def main():
             expect(code == 77 and "Read-only" in err, "read-only, required: %d %s" % (code, err))
         finally:
             subprocess.run(["umount", mnt])
-    r.check("audit on a full tmpfs and a read-only mount: warn or refuse, no partial record",
+    run_check("audit on a full tmpfs and a read-only mount: warn or refuse, no partial record",
             audit_full_and_read_only_disk)
 
     def audit_command():
         p = run_no_tty([BIN, "audit", "--lines", "3"], w.env())
         expect(p[0] == 0 and len(p[1].splitlines()) == 3, "audit output %r" % (p,))
         expect("prod-eu" in p[1], "audit lacks target")
-    r.check("sentinel audit prints the recent entries", audit_command)
+    run_check("sentinel audit prints the recent entries", audit_command)
 
     def grace_period():
         w.reset()
@@ -411,13 +386,13 @@ def main():
         code, out = run_pty(twice, w.env(), [("expect", ASK), ("send", b"prod-eu\n"), ("expect", ASK),
                                              ("send", b"\x04"), ("expect", "second=")])
         expect("second=77" in out, "no grace period configured, yet not asked again")
-    r.check("grace period: same session and target only; off unless configured", grace_period)
+    run_check("grace period: same session and target only; off unless configured", grace_period)
 
     def wrappers():
         w.reset()
         wrap = os.path.join(w.dir, "wrap")
         os.makedirs(wrap, exist_ok=True)
-        src = os.path.join(os.environ.get("SENTINEL_SOURCE", os.path.dirname(HERE)), "contrib", "wrappers", "psql")
+        src = os.path.join(SRC, "contrib", "wrappers", "psql")
         shutil.copy(src, os.path.join(wrap, "psql"))
         if not os.path.exists(os.path.join(wrap, "kubectl")):
             os.symlink("psql", os.path.join(wrap, "kubectl"))
@@ -427,17 +402,17 @@ def main():
         w.reset()
         code, out, err = run_no_tty(["kubectl", "delete", "pod", "x"], env)
         expect(code == 77 and not w.ran(), "wrapper delete without terminal: %d %s" % (code, err))
-    r.check("contrib/wrappers: kubectl through the wrapper is guarded", wrappers)
+    run_check("contrib/wrappers: kubectl through the wrapper is guarded", wrappers)
 
     def usage():
         expect(run_no_tty([BIN, "guard"], w.env())[0] == 64, "guard without command")
         expect(run_no_tty([BIN, "guard", "--tool", "vim", "--", "x"], w.env())[0] == 64, "bad tool")
         expect(run_no_tty([BIN, "guard", "--", os.path.join(w.dir, "missing")], w.env(SENTINEL_CONFIRM="prod-eu"))[0]
                == 127, "missing program")
-    r.check("usage errors give 64; a missing program 127", usage)
+    run_check("usage errors give 64; a missing program 127", usage)
 
-    code = r.finish()
-    shutil.rmtree(w.dir, ignore_errors=True)
+    code = summary()
+    w.close()
     return code
 
 

@@ -39,9 +39,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import pg_cluster  # noqa: E402
-from guard_pty import Results, run_no_tty, run_pty  # noqa: E402
+from testlib import BIN, expect, run_check, run_no_tty, run_pty, summary  # noqa: E402
 
-BIN = os.environ.get("SENTINEL_BIN") or os.path.join(os.path.dirname(HERE), "build", "sentinel")
 ASK = "to go ahead"
 SEED = ("DROP TABLE IF EXISTS users; CREATE TABLE users (id serial PRIMARY KEY, created_at date NOT NULL, "
         "email text NOT NULL); INSERT INTO users (created_at, email) SELECT date '2023-01-01' + (g % 300), "
@@ -49,15 +48,8 @@ SEED = ("DROP TABLE IF EXISTS users; CREATE TABLE users (id serial PRIMARY KEY, 
 DIGEST = "SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, ',' ORDER BY id)), '') FROM users t"
 
 
-def expect(cond, what):
-    if not cond:
-        raise AssertionError(what)
-
-
 def main():
-    if not shutil.which("initdb") and not os.path.isdir("/usr/lib/postgresql"):
-        print("SKIP: no PostgreSQL server binaries")
-        return 77
+    pg_cluster.require_postgres()
     c = pg_cluster.PgCluster("undo").start()
     tmp = tempfile.mkdtemp(prefix="sentinel-undo-")
     try:
@@ -93,7 +85,6 @@ def main():
             return run_pty([BIN, "undo", "restore", undo_id, *more], env(), [("expect", ASK), ("send", b"prod\n")],
                            timeout=60)
 
-        r = Results()
 
         def round_trip(name, statement, phrase):
             sql(SEED)
@@ -116,15 +107,15 @@ def main():
             expect(sql(DIGEST) == before, "restored table differs from before:\n" + out)
             return out
 
-        r.check("DELETE: 12,000 of 12,000 rows; refused keeps them; confirmed and restored is identical",
+        run_check("DELETE: 12,000 of 12,000 rows; refused keeps them; confirmed and restored is identical",
                 lambda: round_trip("delete", "DELETE FROM users WHERE created_at < '2024-01-01'",
                                    "DELETE on public.users: 12,000 of 12,000 rows (every row)"))
-        r.check("UPDATE without WHERE: previewed, copied, set back by primary key",
+        run_check("UPDATE without WHERE: previewed, copied, set back by primary key",
                 lambda: round_trip("update", "UPDATE users SET email = ''",
                                    "UPDATE on public.users: 12,000 of 12,000 rows (every row)"))
-        r.check("TRUNCATE: previewed with its size, copied, put back",
+        run_check("TRUNCATE: previewed with its size, copied, put back",
                 lambda: round_trip("truncate", "TRUNCATE users", "TRUNCATE public.users: 12,000 rows"))
-        r.check("DROP TABLE: previewed, dumped with pg_dump, recreated",
+        run_check("DROP TABLE: previewed, dumped with pg_dump, recreated",
                 lambda: round_trip("drop", "DROP TABLE users", "DROP TABLE public.users: 12,000 rows"))
 
         def concurrent_writer():
@@ -161,7 +152,7 @@ def main():
             expect(inserted, "the writer inserted nothing")
             expect(copied == deleted, "copy %d rows, deleted %d; only in copy %s, only deleted %s"
                    % (len(copied), len(deleted), sorted(copied - deleted)[:5], sorted(deleted - copied)[:5]))
-        r.check("a concurrent writer: the undo copy holds exactly the deleted rows", concurrent_writer)
+        run_check("a concurrent writer: the undo copy holds exactly the deleted rows", concurrent_writer)
 
         def volatile_where():
             sql(SEED)
@@ -179,7 +170,7 @@ def main():
             sql("DROP VIEW marked")
             expect(sql("SELECT count(*) FROM marks") == "0", "the preview ran the function")
             expect(sql("SELECT count(*) FROM users") == "12000", "rows were deleted")
-        r.check("a volatile WHERE is never run by the preview; the banner says about", volatile_where)
+        run_check("a volatile WHERE is never run by the preview; the banner says about", volatile_where)
 
         def full_disk():
             sql(SEED)
@@ -198,7 +189,7 @@ def main():
                 expect(sql("SELECT count(*) FROM users") == "12000", "rows deleted without a copy")
             finally:
                 subprocess.run(["umount", full])
-        r.check("a full disk under undo = required: not run, exit 77, all rows there", full_disk)
+        run_check("a full disk under undo = required: not run, exit 77, all rows there", full_disk)
 
         def no_primary_key():
             sql("DROP TABLE IF EXISTS loose; CREATE TABLE loose (a int, b text); "
@@ -218,7 +209,7 @@ def main():
             code, out = restore(new[0])
             expect(code == 0, "delete restore: %d\n%s" % (code, out))
             expect(sql("SELECT md5(string_agg(t::text, ',' ORDER BY a)) FROM loose t") == before, "loose differs")
-        r.check("no primary key: update restore refused with the reason, delete restore works", no_primary_key)
+        run_check("no primary key: update restore refused with the reason, delete restore works", no_primary_key)
 
         def show_sanitised():
             sql("DROP TABLE IF EXISTS notes; CREATE TABLE notes (id int PRIMARY KEY, body text); "
@@ -243,7 +234,7 @@ def main():
                                    text=True).stdout
             expect('"undo":"%s"' % new in audit, "no audit record with the undo id")
             expect('"action":"restore"' in audit, "restores are not audited")
-        r.check("undo show prints visible escapes only; modes 0700/0600; audited with the id", show_sanitised)
+        run_check("undo show prints visible escapes only; modes 0700/0600; audited with the id", show_sanitised)
 
         def dry_run():
             sql(SEED)
@@ -252,7 +243,7 @@ def main():
             expect(p.returncode == 0, p.stderr)
             expect("12,000 of 12,000 rows" in p.stdout and "decision:" in p.stdout, p.stdout)
             expect(sql("SELECT count(*) FROM users") == "12000", "dry run deleted")
-        r.check("--dry-run prints the preview and the decision, runs nothing", dry_run)
+        run_check("--dry-run prints the preview and the decision, runs nothing", dry_run)
 
         def slow_preview():
             sql(SEED)
@@ -267,7 +258,7 @@ def main():
                 expect(code == 77 and "about" in out and "longer than" in out, "slow count:\n" + out)
             finally:
                 os.unlink(os.path.join(tmp, "config", "sentinel", "config.toml"))
-        r.check("a count over the timeout falls back to the estimate; the question still comes", slow_preview)
+        run_check("a count over the timeout falls back to the estimate; the question still comes", slow_preview)
 
         def script_in_one_transaction():
             sql(SEED)
@@ -294,7 +285,7 @@ def main():
                                  ("expect", ASK), ("send", b"no\n")], timeout=60)
             expect(code == 77 and "run it with -1" in out, "exit %d\n%s" % (code, out))
             expect(sql(DIGEST) == before, "refused the second time, yet the table changed")
-        r.check("a script: copied whole with -1 and restored; without -1 the question says which statements have "
+        run_check("a script: copied whole with -1 and restored; without -1 the question says which statements have "
                 "no copy and asks again", script_in_one_transaction)
 
         def piped_sql():
@@ -305,7 +296,7 @@ def main():
                                                              ("send", b"prod\n")], timeout=60)
             expect(code == 0 and "DELETE 7" in out, "exit %d\n%s" % (code, out))
             expect(len([i for i in undo_ids() if i not in ids]) == 1, "no undo copy for piped SQL")
-        r.check("SQL piped on stdin: previewed and copied", piped_sql)
+        run_check("SQL piped on stdin: previewed and copied", piped_sql)
 
         def over_the_limit():
             sql(SEED)
@@ -323,7 +314,7 @@ def main():
                 expect(not [i for i in undo_ids() if i not in ids], "a copy above the limit was kept")
             finally:
                 os.unlink(conf)
-        r.check("a copy above undo_max_bytes: the question says so and asks again", over_the_limit)
+        run_check("a copy above undo_max_bytes: the question says so and asks again", over_the_limit)
 
         def failed_preview():
             sql(SEED)
@@ -333,7 +324,7 @@ def main():
             code, out = run_pty([BIN, "guard", "--", psql, "-X", "-c", "DELETE FROM users"],
                                 env(PGSERVICE="prod-outsider"), [("expect", ASK), ("send", b"\x04")], timeout=60)
             expect(code == 77 and "no preview (" in out and "permission denied" in out, "exit %d\n%s" % (code, out))
-        r.check("a preview without permission says so; the question still comes", failed_preview)
+        run_check("a preview without permission says so; the question still comes", failed_preview)
 
         def schema_and_database():
             sql("DROP SCHEMA IF EXISTS old CASCADE; CREATE SCHEMA old; CREATE TABLE old.a (x int); "
@@ -348,7 +339,7 @@ def main():
                                capture_output=True, text=True, start_new_session=True)
             expect(p.returncode == 0 and "DROP DATABASE scratch: 3 tables," in p.stdout, p.stdout + p.stderr)
             expect(sql("SELECT count(*) FROM pg_namespace WHERE nspname = 'old'") == "1", "dry run dropped")
-        r.check("DROP SCHEMA CASCADE and DROP DATABASE: what goes with them", schema_and_database)
+        run_check("DROP SCHEMA CASCADE and DROP DATABASE: what goes with them", schema_and_database)
 
         def restore_conflicts_and_force():
             sql(SEED)
@@ -367,7 +358,7 @@ def main():
             code, out = restore(new, "--force")
             expect(code == 0 and "overwritten (--force)" in out, "force: %d\n%s" % (code, out))
             expect(sql(DIGEST) == before, "forced restore differs")
-        r.check("restore: conflicts listed and left alone, --dry-run changes nothing, --force overwrites",
+        run_check("restore: conflicts listed and left alone, --dry-run changes nothing, --force overwrites",
                 restore_conflicts_and_force)
 
         def best_effort_and_pruning():
@@ -395,9 +386,9 @@ def main():
                 expect(not os.path.exists(old), "a copy older than undo_keep_days was kept")
             finally:
                 os.unlink(conf)
-        r.check("best-effort on a read-only home warns and runs; old copies are pruned", best_effort_and_pruning)
+        run_check("best-effort on a read-only home warns and runs; old copies are pruned", best_effort_and_pruning)
 
-        return r.finish()
+        return summary()
     finally:
         pg_cluster.stop_all()
         shutil.rmtree(tmp, ignore_errors=True)

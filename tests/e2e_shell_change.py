@@ -4,9 +4,10 @@
 an editor-style rename, and a kubeconfig that did not exist yet."""
 
 import os
+import sys
 import time
 
-from e2e_shell_harness import Checks, Sandbox, kubeconfig
+from testlib import Sandbox, check, kubeconfig, require, summary
 
 
 def next_segment(shell, before):
@@ -22,21 +23,20 @@ def next_segment(shell, before):
             return seg
 
 
-def use_context(kind, c):
+def use_context(kind):
     box = Sandbox()
     try:
         a = box.shell(kind)
         b = box.shell(kind)
         _, seg, _ = a.run("true")
-        c.check(seg == "STAGING staging-eu/default", "%s: shell A starts on staging (%r)" % (kind, seg))
+        check("%s: shell A starts on staging (%r)" % (kind, seg), seg == "STAGING staging-eu/default")
         raw, _, _ = b.run("kubectl config use-context prod-eu")
-        c.check(b"Switched to context" in raw, "%s: kubectl config use-context ran in shell B" % kind)
+        check("%s: kubectl config use-context ran in shell B" % kind, b"Switched to context" in raw)
         seg = next_segment(a, seg)
-        c.check(seg == "PROD prod-eu/default (changed from STAGING staging-eu/default)",
-                "%s: A's next prompt shows prod, changed elsewhere (%r)" % (kind, seg))
-        c.check(a.value("SENTINEL_CHANGED") == "STAGING staging-eu/default", "%s: SENTINEL_CHANGED" % kind)
+        check("%s: A's next prompt shows prod, changed elsewhere (%r)" % (kind, seg), seg == "PROD prod-eu/default (changed from STAGING staging-eu/default)")
+        check("%s: SENTINEL_CHANGED" % kind, a.value("SENTINEL_CHANGED") == "STAGING staging-eu/default")
         _, seg, _ = a.run("true")
-        c.check(seg == "PROD prod-eu/default", "%s: the mark lasts one prompt (%r)" % (kind, seg))
+        check("%s: the mark lasts one prompt (%r)" % (kind, seg), seg == "PROD prod-eu/default")
 
         # An editor writes a new file and renames it over the old one.
         tmp = box.kubeconfig + ".swp"
@@ -44,33 +44,33 @@ def use_context(kind, c):
             f.write(kubeconfig("dev", ["dev", "prod-eu"]))
         os.rename(tmp, box.kubeconfig)
         seg = next_segment(a, seg)
-        c.check(seg == "DEV dev/default (changed from PROD prod-eu/default)", "%s: rename over the file (%r)" % (kind, seg))
+        check("%s: rename over the file (%r)" % (kind, seg), seg == "DEV dev/default (changed from PROD prod-eu/default)")
 
         # A kubeconfig in a directory that does not exist yet.
         later = os.path.join(box.dir, "later", "sub", "config")
         _, seg, _ = a.run("export KUBECONFIG=%s" % later)
-        c.check(seg == "", "%s: no kubeconfig yet: empty segment (%r)" % (kind, seg))
+        check("%s: no kubeconfig yet: empty segment (%r)" % (kind, seg), seg == "")
         os.makedirs(os.path.dirname(later))
         with open(later, "w") as f:
             f.write(kubeconfig("prod-us", ["prod-us"]))
         seg = next_segment(a, seg)
-        c.check(seg is not None and seg.startswith("PROD prod-us/default"), "%s: file created later is seen (%r)" % (kind, seg))
+        check("%s: file created later is seen (%r)" % (kind, seg), seg is not None and seg.startswith("PROD prod-us/default"))
 
         # A relative KUBECONFIG is the shell's: kubectl opens it from the
         # shell's directory, and so must the agent.
         _, seg, _ = a.run("cd %s && export KUBECONFIG=later/sub/config" % box.dir)
-        c.check(seg == "PROD prod-us/default", "%s: relative KUBECONFIG from the shell's directory (%r)" % (kind, seg))
+        check("%s: relative KUBECONFIG from the shell's directory (%r)" % (kind, seg), seg == "PROD prod-us/default")
         _, seg, _ = a.run("cd /")
-        c.check(seg == "", "%s: the same relative KUBECONFIG elsewhere finds nothing (%r)" % (kind, seg))
+        check("%s: the same relative KUBECONFIG elsewhere finds nothing (%r)" % (kind, seg), seg == "")
     finally:
         box.close()
 
 
 def main():
-    c = Checks()
+    require("bash", "zsh", "kubectl")
     for kind in ("bash", "zsh"):
-        use_context(kind, c)
-    c.done()
+        use_context(kind)
+    sys.exit(summary())
 
 
 if __name__ == "__main__":

@@ -8,20 +8,12 @@ does."""
 import os
 import signal
 import subprocess
+import sys
 import time
 
-from e2e_shell_harness import BIN, Checks, Sandbox
+from testlib import BIN, Sandbox, check, require, summary, wait_for
 
 LIMIT_MS = 50.0
-
-
-def wait_for(pred, timeout=3.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def settles(sh, want, timeout=5.0):
@@ -43,93 +35,92 @@ def prompts(sh, n=5):
     return out
 
 
-def stopped(kind, c):
+def stopped(kind):
     box = Sandbox()
     try:
         sh = box.shell(kind, SENTINEL_TIMEOUT_MS="10")
         _, seg, _ = sh.run("true")
-        c.check(seg == "STAGING staging-eu/default", "%s: healthy before (%r)" % (kind, seg))
+        check("%s: healthy before (%r)" % (kind, seg), seg == "STAGING staging-eu/default")
         pid = box.agent_pid()
         os.kill(pid, signal.SIGSTOP)
         try:
             res = prompts(sh)
             worst = max(ms for _, ms in res)
-            c.check(worst < LIMIT_MS, "%s: SIGSTOP: every prompt within %d ms (worst %.1f ms)" % (kind, LIMIT_MS, worst))
-            c.check(all(s and s.startswith("[sentinel: stale] STAGING staging-eu/default") for s, _ in res),
-                    "%s: SIGSTOP: stale marker with the last known value (%r)" % (kind, res[-1][0]))
-            c.check(sh.value("SENTINEL_STATE") == "stale", "%s: SENTINEL_STATE=stale" % kind)
+            check("%s: SIGSTOP: every prompt within %d ms (worst %.1f ms)" % (kind, LIMIT_MS, worst), worst < LIMIT_MS)
+            check("%s: SIGSTOP: stale marker with the last known value (%r)" % (kind, res[-1][0]), all(s and s.startswith("[sentinel: stale] STAGING staging-eu/default") for s, _ in res))
+            check("%s: SENTINEL_STATE=stale" % kind, sh.value("SENTINEL_STATE") == "stale")
         finally:
             os.kill(pid, signal.SIGCONT)
         seg = settles(sh, "STAGING staging-eu/default")
-        c.check(seg == "STAGING staging-eu/default", "%s: SIGCONT: back to normal (%r)" % (kind, seg))
+        check("%s: SIGCONT: back to normal (%r)" % (kind, seg), seg == "STAGING staging-eu/default")
     finally:
         box.close()
 
 
-def killed(kind, c):
+def killed(kind):
     box = Sandbox()
     try:
         sh = box.shell(kind, SENTINEL_TIMEOUT_MS="10")
         sh.run("true")
         pid = box.agent_pid()
         os.kill(pid, signal.SIGKILL)
-        wait_for(lambda: not os.path.exists("/proc/%d" % pid) or open("/proc/%d/stat" % pid).read().split()[2] == "Z")
+        wait_for(lambda: not os.path.exists("/proc/%d" % pid) or open("/proc/%d/stat" % pid).read().split()[2] == "Z", 3.0)
         sock = os.path.join(box.run_dir, "sentinel", "agent.sock")
-        c.check(os.path.exists(sock), "%s: SIGKILL leaves a stale socket" % kind)
+        check("%s: SIGKILL leaves a stale socket" % kind, os.path.exists(sock))
         seg, ms = prompts(sh, 1)[0]
-        c.check(ms < LIMIT_MS, "%s: SIGKILL: prompt within %d ms (%.1f ms)" % (kind, LIMIT_MS, ms))
-        c.check(seg is not None and seg.startswith("[sentinel: agent down]"), "%s: SIGKILL: agent down marker (%r)" % (kind, seg))
+        check("%s: SIGKILL: prompt within %d ms (%.1f ms)" % (kind, LIMIT_MS, ms), ms < LIMIT_MS)
+        check("%s: SIGKILL: agent down marker (%r)" % (kind, seg), seg is not None and seg.startswith("[sentinel: agent down]"))
         # The relay started a new agent, which replaced the stale socket.
-        c.check(wait_for(lambda: box.agent_pid() not in (None, pid)), "%s: a new agent was started" % kind)
+        check("%s: a new agent was started" % kind, wait_for(lambda: box.agent_pid() not in (None, pid), 3.0))
         seg = settles(sh, "STAGING staging-eu/default")
-        c.check(seg == "STAGING staging-eu/default", "%s: the new agent is used by the same shell (%r)" % (kind, seg))
+        check("%s: the new agent is used by the same shell (%r)" % (kind, seg), seg == "STAGING staging-eu/default")
         res = prompts(sh, 3)
-        c.check(max(ms for _, ms in res) < LIMIT_MS, "%s: prompts fast again" % kind)
+        check("%s: prompts fast again" % kind, max(ms for _, ms in res) < LIMIT_MS)
     finally:
         box.close()
 
 
-def restarted_by_hand(kind, c):
+def restarted_by_hand(kind):
     box = Sandbox()
     try:
         sh = box.shell(kind, SENTINEL_TIMEOUT_MS="10", SENTINEL_AUTOSTART="0")
         r = subprocess.run([BIN, "agent"], env=box.env())
-        c.check(r.returncode == 0, "%s: agent started by hand" % kind)
+        check("%s: agent started by hand" % kind, r.returncode == 0)
         sh.run("true")
         _, seg, _ = sh.run("true")
-        c.check(seg == "STAGING staging-eu/default", "%s: autostart off, agent running: ok (%r)" % (kind, seg))
+        check("%s: autostart off, agent running: ok (%r)" % (kind, seg), seg == "STAGING staging-eu/default")
         pid = box.agent_pid()
         os.kill(pid, signal.SIGKILL)
         time.sleep(0.1)
         res = prompts(sh, 3)
-        c.check(all(s and s.startswith("[sentinel: agent down]") for s, _ in res), "%s: stays down without autostart" % kind)
-        c.check(max(ms for _, ms in res) < LIMIT_MS, "%s: down prompts within %d ms" % (kind, LIMIT_MS))
+        check("%s: stays down without autostart" % kind, all(s and s.startswith("[sentinel: agent down]") for s, _ in res))
+        check("%s: down prompts within %d ms" % (kind, LIMIT_MS), max(ms for _, ms in res) < LIMIT_MS)
         subprocess.run([BIN, "agent"], env=box.env())
         seg = settles(sh, "STAGING staging-eu/default")
-        c.check(seg == "STAGING staging-eu/default", "%s: agent restarted by hand is picked up (%r)" % (kind, seg))
+        check("%s: agent restarted by hand is picked up (%r)" % (kind, seg), seg == "STAGING staging-eu/default")
     finally:
         box.close()
 
 
-def relay_killed(kind, c):
+def relay_killed(kind):
     box = Sandbox()
     try:
         sh = box.shell(kind, SENTINEL_TIMEOUT_MS="10")
         raw, _, _ = sh.run("ps -o pid=,args= --ppid $$")
         relay = [int(l.split()[0]) for l in raw.decode().splitlines() if "relay --shell" in l]
-        c.check(len(relay) == 1, "%s: one relay" % kind)
+        check("%s: one relay" % kind, len(relay) == 1)
         os.kill(relay[0], signal.SIGKILL)
         time.sleep(0.05)
         seg, ms = prompts(sh, 1)[0]
-        c.check(ms < LIMIT_MS and seg.startswith("[sentinel: agent down]"), "%s: relay killed: marker, %.1f ms" % (kind, ms))
+        check("%s: relay killed: marker, %.1f ms" % (kind, ms), ms < LIMIT_MS and seg.startswith("[sentinel: agent down]"))
         time.sleep(2.1)  # the shell starts a relay again at most every 2 s
         seg = settles(sh, "STAGING staging-eu/default")
-        c.check(seg == "STAGING staging-eu/default", "%s: relay started again (%r)" % (kind, seg))
+        check("%s: relay started again (%r)" % (kind, seg), seg == "STAGING staging-eu/default")
     finally:
         box.close()
 
 
-def keys_at_prompt(kind, c):
+def keys_at_prompt(kind):
     """Ctrl-C, Ctrl-Z and Ctrl-\\ typed at the prompt signal the foreground
     process group, which in bash holds the relay too: it must survive them."""
     box = Sandbox()
@@ -144,38 +135,38 @@ def keys_at_prompt(kind, c):
             sh.send(key)
             time.sleep(0.1)
         _, seg, _ = sh.run("true")
-        c.check(seg == "STAGING staging-eu/default", "%s: Ctrl-C, Ctrl-Z, Ctrl-\\ at the prompt: still served (%r)"
-                % (kind, seg))
-        c.check(len(before) == 1 and relays() == before, "%s: ... by the same relay (%r)" % (kind, before))
+        check("%s: Ctrl-C, Ctrl-Z, Ctrl-\\ at the prompt: still served (%r)"
+                % (kind, seg), seg == "STAGING staging-eu/default")
+        check("%s: ... by the same relay (%r)" % (kind, before), len(before) == 1 and relays() == before)
     finally:
         box.close()
 
 
-def unsafe_dir(kind, c):
+def unsafe_dir(kind):
     box = Sandbox()
     try:
         os.makedirs(os.path.join(box.run_dir, "sentinel"), mode=0o755)
         os.chmod(os.path.join(box.run_dir, "sentinel"), 0o755)
         sh = box.shell(kind, SENTINEL_TIMEOUT_MS="10")
         res = prompts(sh, 4)
-        c.check(all(s and s.startswith("[sentinel: agent down]") for s, _ in res), "%s: unsafe runtime dir: down marker" % kind)
-        c.check(max(ms for _, ms in res) < LIMIT_MS, "%s: unsafe runtime dir: prompts within %d ms" % (kind, LIMIT_MS))
-        said = sh.log.count(b"chmod 700")
-        c.check(said == 1, "%s: the fix is named once, not at every prompt (%d)" % (kind, said))
+        check("%s: unsafe runtime dir: down marker" % kind, all(s and s.startswith("[sentinel: agent down]") for s, _ in res))
+        check("%s: unsafe runtime dir: prompts within %d ms" % (kind, LIMIT_MS), max(ms for _, ms in res) < LIMIT_MS)
+        said = sh.buf.count(b"chmod 700")
+        check("%s: the fix is named once, not at every prompt (%d)" % (kind, said), said == 1)
     finally:
         box.close()
 
 
 def main():
-    c = Checks()
+    require("bash", "zsh")
     for kind in ("bash", "zsh"):
-        unsafe_dir(kind, c)
-        keys_at_prompt(kind, c)
-        stopped(kind, c)
-        killed(kind, c)
-        restarted_by_hand(kind, c)
-        relay_killed(kind, c)
-    c.done()
+        unsafe_dir(kind)
+        keys_at_prompt(kind)
+        stopped(kind)
+        killed(kind)
+        restarted_by_hand(kind)
+        relay_killed(kind)
+    sys.exit(summary())
 
 
 if __name__ == "__main__":

@@ -9,9 +9,10 @@ counts; a stopped agent only sends the command to the guard."""
 import os
 import signal
 import subprocess
+import sys
 import time
 
-from e2e_shell_harness import BIN, MARK, Checks, Sandbox, kubeconfig
+from testlib import BIN, MARK, Sandbox, check, kubeconfig, require, summary
 
 ASK = b"to go ahead"
 STUB = """#!/bin/sh
@@ -62,32 +63,32 @@ class World:
         self.box.close()
 
 
-def wrapped(kind, c):
+def wrapped(kind):
     w = World(kind)
     try:
         sh = w.sh
         before = w.guard_asked()
         sh.run("kubectl get pods")
-        c.check(w.ran() == ["get", "pods"], "%s: kubectl get on production runs" % kind)
-        c.check(w.shell_asked()[-1:] == ["run (tier production)"], "%s: ... on the shell's own question (%r)"
-                % (kind, w.shell_asked()))
-        c.check(w.guard_asked() == before, "%s: ... without a `sentinel guard` process" % kind)
+        check("%s: kubectl get on production runs" % kind, w.ran() == ["get", "pods"])
+        check("%s: ... on the shell's own question (%r)"
+                % (kind, w.shell_asked()), w.shell_asked()[-1:] == ["run (tier production)"])
+        check("%s: ... without a `sentinel guard` process" % kind, w.guard_asked() == before)
 
         sh.send("kubectl delete pod web-1\r")
         out = sh.read_until(ASK)
-        c.check(b"prod-eu" in out, "%s: kubectl delete on production is asked by the guard" % kind)
+        check("%s: kubectl delete on production is asked by the guard" % kind, b"prod-eu" in out)
         sh.send(b"\x04")
         sh.read_until(MARK)
-        c.check(w.ran() is None, "%s: ... and refused at end of input, the tool never ran" % kind)
-        c.check(w.shell_asked()[-1:] == ["ask (tier production)"], "%s: the agent said ask (%r)"
-                % (kind, w.shell_asked()))
+        check("%s: ... and refused at end of input, the tool never ran" % kind, w.ran() is None)
+        check("%s: the agent said ask (%r)"
+                % (kind, w.shell_asked()), w.shell_asked()[-1:] == ["ask (tier production)"])
 
         sh.run("KUBECONFIG=%s kubectl delete pod web-1" % w.dev_config)
-        c.check(w.ran() == ["delete", "pod", "web-1"], "%s: a one-command KUBECONFIG on dev runs directly" % kind)
-        c.check(w.shell_asked()[-1:] == ["run (tier development)"], "%s: ... judged under that variable (%r)"
-                % (kind, w.shell_asked()))
+        check("%s: a one-command KUBECONFIG on dev runs directly" % kind, w.ran() == ["delete", "pod", "web-1"])
+        check("%s: ... judged under that variable (%r)"
+                % (kind, w.shell_asked()), w.shell_asked()[-1:] == ["run (tier development)"])
         _, seg, _ = sh.run("true")
-        c.check(seg == "PROD prod-eu/default", "%s: the prompt is back on production, unmarked (%r)" % (kind, seg))
+        check("%s: the prompt is back on production, unmarked (%r)" % (kind, seg), seg == "PROD prod-eu/default")
 
         w.box.write_kubeconfig("dev", ("prod-eu", "dev"))
         time.sleep(0.2)  # inotify -> agent; not what is checked here
@@ -97,23 +98,23 @@ def wrapped(kind, c):
             t = time.monotonic()
             sh.run("kubectl delete pod web-2")
             ms = (time.monotonic() - t) * 1000
-            c.check(w.ran() == ["delete", "pod", "web-2"], "%s: agent stopped: dev still runs (%.0f ms)" % (kind, ms))
+            check("%s: agent stopped: dev still runs (%.0f ms)" % (kind, ms), w.ran() == ["delete", "pod", "web-2"])
         finally:
             os.kill(pid, signal.SIGCONT)
         sh.send("kubectl delete pod 'pass''word=x'\r")
         sh.read_until(MARK)
-        c.check(w.ran() == ["delete", "pod", "password=x"], "%s: an argument that may hold a password goes to the guard"
-                % kind)
-        c.check(not any("password" in line for line in open(w.log)), "%s: ... and is never sent" % kind)
+        check("%s: an argument that may hold a password goes to the guard"
+                % kind, w.ran() == ["delete", "pod", "password=x"])
+        check("%s: ... and is never sent" % kind, not any("password" in line for line in open(w.log)))
     finally:
         w.close()
 
 
 def main():
-    c = Checks()
+    require("bash", "zsh")
     for kind in ("bash", "zsh"):
-        wrapped(kind, c)
-    c.done()
+        wrapped(kind)
+    sys.exit(summary())
 
 
 if __name__ == "__main__":

@@ -5,8 +5,9 @@ and zsh (PROMPT_SUBST on); nothing runs and no colour changes."""
 
 import os
 import re
+import sys
 
-from e2e_shell_harness import Checks, Sandbox
+from testlib import Sandbox, check, require, summary
 
 SGR_ONLY = re.compile(rb"\x1b\[[0-9;]*m")
 
@@ -32,7 +33,7 @@ def names(box):
     ]
 
 
-def run(kind, c):
+def run(kind):
     box = Sandbox()
     try:
         canary, contexts = names(box)
@@ -42,23 +43,22 @@ def run(kind, c):
             sh.run("true")
             raw, seg, _ = sh.run("true")
             shown = name.replace("\\", "\\\\")  # sanitize() doubles a backslash
-            c.check(seg == "UNKNOWN %s/default" % shown, "%s: %r shows as text (%r)" % (kind, name, seg))
+            check("%s: %r shows as text (%r)" % (kind, name, seg), seg == "UNKNOWN %s/default" % shown)
             seg_bytes = raw_segment(raw)
             colours = SGR_ONLY.findall(seg_bytes)
-            c.check(all(x in (b"\x1b[1;35m", b"\x1b[0m", b"\x1b[35m") for x in colours),
-                    "%s: %r changes no colour (%r)" % (kind, name, colours))
+            check("%s: %r changes no colour (%r)" % (kind, name, colours), all(x in (b"\x1b[1;35m", b"\x1b[0m", b"\x1b[35m") for x in colours))
             visible = SGR_ONLY.sub(b"", seg_bytes).replace(b"\x01", b"").replace(b"\x02", b"")
-            c.check(visible == ("UNKNOWN %s/default" % shown).encode(), "%s: %r exact bytes (%r)" % (kind, name, visible))
-        c.check(not os.path.exists(canary), "%s: nothing ran (canary absent)" % kind)
+            check("%s: %r exact bytes (%r)" % (kind, name, visible), visible == ("UNKNOWN %s/default" % shown).encode())
+        check("%s: nothing ran (canary absent)" % kind, not os.path.exists(canary))
     finally:
         box.close()
 
 
 def main():
-    c = Checks()
+    require("bash", "zsh")
     for kind in ("bash", "zsh"):
-        run(kind, c)
-    c.done()
+        run(kind)
+    sys.exit(summary())
 
 
 if __name__ == "__main__":

@@ -7,9 +7,10 @@ shell]" and its variables hold no misread field. A current shell whose relay
 speaks another version shows the same mark and stops starting relays."""
 
 import os
+import sys
 import time
 
-from e2e_shell_harness import BIN, SOURCE, Checks, Sandbox
+from testlib import BIN, SOURCE, Sandbox, check, require, summary
 
 MARK_TEXT = "[sentinel: restart your shell]"
 
@@ -32,47 +33,47 @@ def relays(sh):
     return [l for l in raw.decode(errors="replace").splitlines() if "sentinel" in l and "--shell" in l]
 
 
-def old_shell(kind, c):
+def old_shell(kind):
     box = Sandbox()
     try:
         old = integration(box, kind, os.path.join(SOURCE, "tests", "fixtures", "shell_v1", "sentinel." + kind))
         sh = box.shell(kind, init=False, before="source %s\nSENTINEL_WRAP=kubectl" % old)
         _, seg, _ = sh.run("true")
-        c.check(seg == MARK_TEXT, "%s v1: the prompt says to restart the shell (%r)" % (kind, seg))
+        check("%s v1: the prompt says to restart the shell (%r)" % (kind, seg), seg == MARK_TEXT)
         _, seg, _ = sh.run("export KUBECONFIG=%s" % box.kubeconfig)
-        c.check(seg == MARK_TEXT, "%s v1: and keeps saying it (%r)" % (kind, seg))
-        c.check(sh.value("SENTINEL_TIER") == "unknown", "%s v1: SENTINEL_TIER is unknown" % kind)
+        check("%s v1: and keeps saying it (%r)" % (kind, seg), seg == MARK_TEXT)
+        check("%s v1: SENTINEL_TIER is unknown" % kind, sh.value("SENTINEL_TIER") == "unknown")
         for name in ("SENTINEL_KUBE_CONTEXT", "SENTINEL_PG", "SENTINEL_ENV", "SENTINEL_CHANGED"):
-            c.check(sh.value(name) == "", "%s v1: %s holds no misread field" % (kind, name))
+            check("%s v1: %s holds no misread field" % (kind, name), sh.value(name) == "")
         raw, _, _ = sh.run("_sentinel_ask_guard kubectl get pods; echo \"ask=$?\"")
-        c.check(b"ask=1" in raw, "%s v1: a wrapped tool goes through sentinel guard" % kind)
-        c.check(len(relays(sh)) == 1 and " client --shell" in relays(sh)[0], "%s v1: one relay, started as `sentinel client` (%r)" % (kind, relays(sh)))
-        c.check(box.agent_pid() is None, "%s v1: the relay started no agent for a shell it cannot serve" % kind)
+        check("%s v1: a wrapped tool goes through sentinel guard" % kind, b"ask=1" in raw)
+        check("%s v1: one relay, started as `sentinel client` (%r)" % (kind, relays(sh)), len(relays(sh)) == 1 and " client --shell" in relays(sh)[0])
+        check("%s v1: the relay started no agent for a shell it cannot serve" % kind, box.agent_pid() is None)
     finally:
         box.close()
 
 
-def other_version(kind, c):
+def other_version(kind):
     box = Sandbox()
     try:
         newer = integration(box, kind, os.path.join(SOURCE, "shell", "sentinel." + kind), protocol=3)
         sh = box.shell(kind, init=False, before="source %s" % newer)
         _, seg, _ = sh.run("true")
-        c.check(seg == MARK_TEXT, "%s: a relay of another version: restart mark (%r)" % (kind, seg))
-        c.check(sh.value("SENTINEL_STATE") == "restart", "%s: SENTINEL_STATE=restart" % kind)
+        check("%s: a relay of another version: restart mark (%r)" % (kind, seg), seg == MARK_TEXT)
+        check("%s: SENTINEL_STATE=restart" % kind, sh.value("SENTINEL_STATE") == "restart")
         time.sleep(2.2)  # past the relay's restart interval
         _, seg, _ = sh.run("true")
-        c.check(seg == MARK_TEXT and not relays(sh), "%s: no relay is started again (%r)" % (kind, relays(sh)))
+        check("%s: no relay is started again (%r)" % (kind, relays(sh)), seg == MARK_TEXT and not relays(sh))
     finally:
         box.close()
 
 
 def main():
-    c = Checks()
+    require("bash", "zsh")
     for kind in ("bash", "zsh"):
-        old_shell(kind, c)
-        other_version(kind, c)
-    c.done()
+        old_shell(kind)
+        other_version(kind)
+    sys.exit(summary())
 
 
 if __name__ == "__main__":

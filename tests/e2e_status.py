@@ -7,31 +7,25 @@ import atexit
 import json
 import os
 import resource
-import shutil
 import subprocess
 import sys
-import tempfile
 
-from testlib import BIN, check, SRC, summary
+from testlib import BIN, SRC, TempHome, check, summary
+
 CANARY = "CANARY-7f3a9c"
 
-class Home:
-    """A throwaway HOME with its own config, cache and kubeconfig."""
+
+class Home(TempHome):
+    """A throwaway HOME (the directory itself) with its own config, cache and kubeconfig."""
 
     def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="sentinel-e2e-")
-        atexit.register(shutil.rmtree, self.dir, True)
-        self.env = {"PATH": os.environ["PATH"], "HOME": self.dir, "LANG": "C.UTF-8",
-                    "XDG_CONFIG_HOME": os.path.join(self.dir, "config"),
-                    "XDG_CACHE_HOME": os.path.join(self.dir, "cache"),
-                    "SENTINEL_SYSTEM_CONFIG": os.path.join(self.dir, "etc.toml")}
+        super().__init__("sentinel-e2e-")
+        atexit.register(self.close)
 
-    def write(self, rel, text):
-        path = os.path.join(self.dir, rel)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w") as f:
-            f.write(text)
-        return path
+    def env(self, **extra):
+        return super().env(HOME=self.dir, XDG_CONFIG_HOME=os.path.join(self.dir, "config"),
+                           XDG_CACHE_HOME=os.path.join(self.dir, "cache"),
+                           SENTINEL_SYSTEM_CONFIG=os.path.join(self.dir, "etc.toml"), **extra)
 
     def kubeconfig(self, context, server="https://10.1.2.3:6443", namespace=None, extra_user=""):
         ns = f", namespace: {json.dumps(namespace)}" if namespace is not None else ""
@@ -52,7 +46,7 @@ users:
 {extra_user}""")
 
     def run(self, *args, **env):
-        e = dict(self.env, **env)
+        e = self.env(**env)
         p = subprocess.run([BIN, *args], env=e, capture_output=True, timeout=30)
         return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"), p.stdout
 
@@ -229,7 +223,7 @@ def test_hostile_yaml_under_small_limits():
     for name, text in fixtures.items():
         path = h.write(".kube/config", text)
         try:
-            p = subprocess.run([BIN, "status", "--json"], env=h.env, capture_output=True, timeout=10,
+            p = subprocess.run([BIN, "status", "--json"], env=h.env(), capture_output=True, timeout=10,
                                preexec_fn=limits)
             doc = json.loads(p.stdout)
             check(f"{name}: unknown with a positioned error, no crash",

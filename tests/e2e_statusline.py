@@ -9,47 +9,29 @@ unknown TERM, 1x5, no terminal) it reserves nothing and says so once
 (BAD_INPUTS.md rows 3, 6, 31).
 
 Run by ctest with SENTINEL_BIN and SENTINEL_SOURCE set."""
-import fcntl
 import os
-import pty
-import select
-import shutil
-import struct
 import subprocess
 import sys
-import tempfile
-import termios
-import time
 
-from testlib import BIN, check, summary, Tmux, wait_for
+from testlib import BIN, Pty, TempHome, Tmux, check, kubeconfig, require, summary, wait_for
 
-WORK = tempfile.mkdtemp(prefix="sentinel-line-")
+HOME = TempHome("sentinel-line-")
+WORK = HOME.dir
 CANARY = os.path.join(WORK, "canary")
-SOCKET = f"sentinel-line-{os.getpid()}"
 KUBE = os.path.join(WORK, "kubeconfig")
 NAMES = ["dev", "prod-eu", f"#(touch {CANARY})", "\x1b]0;pwned\x07\x1b[2J"]
 
 
-def yaml_quote(s):
-    return '"' + "".join("\\u%04x" % ord(c) if ord(c) < 0x20 else ("\\" + c if c in '"\\' else c) for c in s) + '"'
-
-
 def write_kubeconfig(current):
-    lines = ["apiVersion: v1", "kind: Config", "clusters:", "- name: c1", "  cluster: {server: 'https://10.1.2.3:6443'}",
-             "contexts:"]
-    for n in NAMES:
-        lines += [f"- name: {yaml_quote(n)}", f"  context: {{cluster: c1, namespace: {'payments' if n == 'prod-eu' else 'default'}}}"]
-    lines.append(f"current-context: {yaml_quote(current)}")
-    with open(KUBE, "w") as f:
-        f.write("\n".join(lines) + "\n")
+    HOME.write(KUBE, kubeconfig(current, NAMES, namespaces={n: "payments" if n == "prod-eu" else "default" for n in NAMES},
+                                server="https://10.1.2.3:6443"))
 
 
-ENV = {"HOME": WORK, "KUBECONFIG": KUBE, "XDG_CONFIG_HOME": os.path.join(WORK, "cfg"),
-       "XDG_CACHE_HOME": os.path.join(WORK, "cache"), "SENTINEL_SYSTEM_CONFIG": os.path.join(WORK, "etc.toml"),
-       "LANG": "C.UTF-8", "PATH": os.environ["PATH"], "PS1": "$ "}
+ENV = HOME.env(KUBECONFIG=KUBE, PS1="$ ")
+del ENV["XDG_RUNTIME_DIR"]  # no agent: `sentinel bar --inline` evaluates in-process
 
 
-tmux = Tmux(SOCKET)
+tmux = Tmux()
 rows, last_row = tmux.rows, tmux.last
 
 
@@ -64,35 +46,23 @@ def is_prompt(row):
 
 def run_in_pty(argv, env, size):
     """Runs argv on a new pseudo-terminal of `size` (rows, cols); returns (exit code, everything it wrote)."""
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.execve(argv[0], argv, env)
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", size[0], size[1], 0, 0))
-    out = b""
-    end = time.time() + 5
-    while time.time() < end:
-        r, _, _ = select.select([fd], [], [], 0.05)
-        if r:
-            try:
-                chunk = os.read(fd, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            out += chunk
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status), out
+    p = Pty(argv, env, size)
+    try:
+        code = p.wait(5)
+    finally:
+        p.close()
+    return code, bytes(p.buf)
 
 
 def no_line_cases():
     # The size is set after the child starts, so the 1x5 case sets it first through stty.
     base = dict(ENV)
     for term in ["dumb", "no-such-terminal-xyz", "vt52"]:
-        rc, out = run_in_pty([BIN, "bar", "--inline"], dict(base, TERM=term), (24, 80))
+        rc, out = run_in_pty([BIN, "bar", "--inline"], dict(base, TERM=term), (40, 160))
         check(f"TERM={term}: exits 0", rc == 0, rc)
         check(f"TERM={term}: one notice, no escape byte", out.count(b"no status line") == 1 and b"\x1b" not in out, out)
     rc, out = run_in_pty(["/bin/sh", "-c", f"stty rows 1 cols 5; exec {BIN} bar --inline"],
-                         dict(base, TERM="xterm-256color"), (24, 80))
+                         dict(base, TERM="xterm-256color"), (40, 160))
     check("1x5: exits 0 with a notice, no escape byte", rc == 0 and b"too small" in out and b"\x1b" not in out, out)
     r = subprocess.run([BIN, "bar", "--inline"], env=dict(base, TERM="xterm-256color"), capture_output=True,
                        stdin=subprocess.DEVNULL, start_new_session=True, timeout=10)
@@ -100,9 +70,7 @@ def no_line_cases():
 
 
 def main():
-    if not shutil.which("tmux") or not shutil.which("kubectl"):
-        print("skip: tmux and kubectl are needed")
-        return 0
+    require("tmux", "kubectl")
     write_kubeconfig("dev")
     no_line_cases()
     env_args = []
@@ -156,9 +124,9 @@ def main():
               wait_for(lambda: last_row(win).startswith(" PROD") and
                        sum(1 for x in rows(win) if x.startswith(" PROD")) == 1), rows(win))
     finally:
-        tmux("kill-server", check_rc=False)
+        tmux.kill()
     check("the canary was never created (end)", not os.path.exists(CANARY))
-    shutil.rmtree(WORK, ignore_errors=True)
+    HOME.close()
     return summary()
 
 

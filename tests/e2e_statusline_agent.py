@@ -10,30 +10,19 @@ on the new last row; exiting the shell gives the full screen back.
 Run by ctest with SENTINEL_BIN and SENTINEL_SOURCE set."""
 import os
 import re
-import shutil
 import sys
-import tempfile
 
-from testlib import BIN, check, SRC, summary, Tmux, wait_for
+from testlib import BIN, SRC, TempHome, Tmux, check, kubeconfig, require, summary, wait_for
 
-WORK = tempfile.mkdtemp(prefix="sentinel-agent-line-")
-SOCKET = f"sentinel-agent-line-{os.getpid()}"
-KUBE = os.path.join(WORK, "kubeconfig")
-RUN = os.path.join(WORK, "run")
-os.makedirs(RUN, mode=0o700)
-with open(KUBE, "w") as f:
-    f.write("apiVersion: v1\nkind: Config\nclusters:\n- name: c1\n  cluster: {server: 'https://10.1.2.3:6443'}\n"
-            "contexts:\n- name: dev\n  context: {cluster: c1, namespace: default}\n"
-            "- name: prod-eu\n  context: {cluster: c1, namespace: payments}\ncurrent-context: dev\n")
-RC = os.path.join(WORK, "bashrc")
-with open(RC, "w") as f:
-    f.write(f'eval "$({BIN} init bash)"\nPS1="\\$ "\n')
-ENV = {"HOME": WORK, "KUBECONFIG": KUBE, "XDG_RUNTIME_DIR": RUN, "XDG_CONFIG_HOME": os.path.join(WORK, "cfg"),
-       "XDG_CACHE_HOME": os.path.join(WORK, "cache"), "SENTINEL_SYSTEM_CONFIG": os.path.join(WORK, "etc.toml"),
-       "LANG": "C.UTF-8", "PATH": os.environ["PATH"]}
+HOME = TempHome("sentinel-agent-line-")
+WORK = HOME.dir
+KUBE = HOME.write("kubeconfig", kubeconfig("dev", ["dev", "prod-eu"], namespaces={"dev": "default", "prod-eu": "payments"},
+                                           server="https://10.1.2.3:6443"))
+RC = HOME.write("bashrc", f'eval "$({BIN} init bash)"\nPS1="\\$ "\n')
+ENV = HOME.env(KUBECONFIG=KUBE)
 
 
-tmux = Tmux(SOCKET)
+tmux = Tmux()
 rows, last, option = tmux.rows, tmux.last, tmux.option
 
 
@@ -45,9 +34,7 @@ def sgr_of_last(pane):
 
 
 def main():
-    if not shutil.which("tmux") or not shutil.which("kubectl"):
-        print("skip: tmux and kubectl are needed")
-        return 0
+    require("tmux", "kubectl", "bash", "vim.tiny")
     e = sum((["-e", f"{k}={v}"] for k, v in ENV.items()), [])
     shell = f"bash --noprofile --rcfile {RC} -i"
     try:
@@ -127,7 +114,7 @@ def main():
         tmux("kill-pane", "-t", bar, check_rc=False)
         tmux("kill-pane", "-t", p4, check_rc=False)
 
-        tmux("send-keys", "-t", p2, "vim -u NONE -N", "Enter")
+        tmux("send-keys", "-t", p2, "vim.tiny -u NONE -N", "Enter")
         wait_for(lambda: any(r.startswith("~") for r in rows(p2)))
         tmux("send-keys", "-t", p2, ":q", "Enter")
         check("after vim the line is there", wait_for(lambda: last(p2).startswith(" PROD  kube prod-eu/payments") and
@@ -153,14 +140,8 @@ def main():
         check("p3: full scroll region back", wait_for(lambda: rows(p3)[-2].strip() == "100" and rows(p3)[-1].startswith("%")),
               rows(p3))
     finally:
-        tmux("kill-server", check_rc=False)
-        lock = os.path.join(RUN, "sentinel", "agent.lock")
-        try:
-            with open(lock) as f:
-                os.kill(int(f.read().strip()), 15)
-        except (OSError, ValueError):
-            pass
-    shutil.rmtree(WORK, ignore_errors=True)
+        tmux.kill()
+        HOME.close()  # stops the agent
     return summary()
 
 

@@ -10,21 +10,15 @@ canary file `#(touch ...)` would create is never created.
 
 Run by ctest with SENTINEL_BIN and SENTINEL_SOURCE set."""
 import os
-import pty
 import re
-import select
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
-import time
 
-from testlib import BIN, check, SRC, summary, Tmux, wait_for
+from testlib import BIN, SRC, Pty, TempHome, Tmux, check, kubeconfig as kubeconfig_text, require, summary, wait_for
 
-WORK = tempfile.mkdtemp(prefix="sentinel-tmux-")
+HOME = TempHome("sentinel-tmux-")
+WORK = HOME.dir
 CANARY = os.path.join(WORK, "canary")
-SOCKET = f"sentinel-e2e-{os.getpid()}"
 HOSTILE = {
     "cmd": f"#(touch {CANARY})",
     "format": "#{pane_title}",
@@ -36,38 +30,19 @@ HOSTILE = {
 }
 
 
-def yaml_quote(s):
-    out = '"'
-    for ch in s:
-        if ch in '"\\':
-            out += "\\" + ch
-        elif ord(ch) < 0x20 or 0x7f <= ord(ch) <= 0x9f:
-            out += "\\u%04x" % ord(ch)
-        else:
-            out += ch
-    return out + '"'
-
-
 def kubeconfig(path, current):
     names = ["dev", "prod-eu"] + list(HOSTILE.values())
-    lines = ["apiVersion: v1", "kind: Config", "clusters:", "- name: c1", "  cluster: {server: 'https://10.1.2.3:6443'}",
-             "users:", "- name: u1", "  user: {token: CANARY-TOKEN-41}", "contexts:"]
-    for n in names:
-        ns = "payments" if n == "prod-eu" else "default"
-        lines.append(f"- name: {yaml_quote(n)}")
-        lines.append(f"  context: {{cluster: c1, user: u1, namespace: {ns}}}")
-    lines.append(f"current-context: {yaml_quote(current)}")
-    with open(path, "w") as f:
-        f.write("\n".join(lines) + "\n")
+    HOME.write(path, kubeconfig_text(current, names, namespaces={n: "payments" if n == "prod-eu" else "default" for n in names},
+                                     server="https://10.1.2.3:6443", user="{token: CANARY-TOKEN-41}"))
 
 
 def env_for(kube):
-    return {"HOME": WORK, "KUBECONFIG": kube, "XDG_CONFIG_HOME": os.path.join(WORK, "cfg"),
-            "XDG_CACHE_HOME": os.path.join(WORK, "cache"), "SENTINEL_SYSTEM_CONFIG": os.path.join(WORK, "etc.toml"),
-            "LANG": "C.UTF-8", "PATH": os.environ["PATH"]}
+    env = HOME.env(KUBECONFIG=kube)
+    del env["XDG_RUNTIME_DIR"]  # no agent: bar evaluates in-process
+    return env
 
 
-tmux = Tmux(SOCKET)
+tmux = Tmux()
 option = tmux.option
 
 
@@ -89,31 +64,16 @@ def new_pane(kube, command, first=False):
     return tmux("split-window", "-d", "-t", "t", "-P", "-F", "#{pane_id}", *e, command).strip()
 
 
-class Client:
+class Client(Pty):
     """A tmux client attached in a pseudo-terminal; collects what it draws."""
 
     def __init__(self):
-        self.pid, self.fd = pty.fork()
-        if self.pid == 0:
-            os.environ["TERM"] = "xterm-256color"
-            os.environ.pop("TMUX", None)
-            os.execvp("tmux", ["tmux", "-L", SOCKET, "-f", "/dev/null", "attach", "-t", "t"])
-        import fcntl
-        import struct
-        import termios
-        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", 20, 120, 0, 0))
-        self.buf = b""
+        env = {k: v for k, v in os.environ.items() if k != "TMUX"}
+        env["TERM"] = "xterm-256color"
+        super().__init__(["tmux", "-L", tmux.socket, "-f", "/dev/null", "attach", "-t", "t"], env, (20, 120))
 
     def read(self, seconds):
-        end = time.time() + seconds
-        while time.time() < end:
-            r, _, _ = select.select([self.fd], [], [], 0.05)
-            if r:
-                try:
-                    self.buf += os.read(self.fd, 65536)
-                except OSError:
-                    break
-        return self.buf
+        return self.read_for(seconds)
 
     def text_since(self, mark):
         raw = self.buf[mark:].decode("utf-8", "replace")
@@ -139,14 +99,12 @@ class Client:
         return out
 
     def close(self):
-        os.kill(self.pid, signal.SIGTERM)
-        os.waitpid(self.pid, 0)
+        self.kill()
+        super().close()
 
 
 def main():
-    if not shutil.which("tmux") or not shutil.which("kubectl"):
-        print("skip: tmux and kubectl are needed")
-        return 0
+    require("tmux", "kubectl")
     kube = os.path.join(WORK, "kubeconfig")
     kube_b = os.path.join(WORK, "kubeconfig-b")
     kubeconfig(kube, "dev")
@@ -246,16 +204,16 @@ def main():
 
         # bar --session/--pane follow a shell through the agent: with no agent, a
         # clear one-line error naming how to start it, not a silent wrong answer.
-        no_agent = dict(os.environ, XDG_RUNTIME_DIR=tempfile.mkdtemp(prefix="sentinel-noagent-"))
-        os.chmod(no_agent["XDG_RUNTIME_DIR"], 0o700)
+        no_agent = dict(os.environ, XDG_RUNTIME_DIR=HOME.path("no-agent-run"))
+        os.makedirs(no_agent["XDG_RUNTIME_DIR"], mode=0o700)
         r = subprocess.run([BIN, "bar", "--session", "1"], capture_output=True, text=True, env=no_agent)
         check("bar --session without an agent says how to start it",
               r.returncode == 1 and r.stderr.startswith("sentinel: error: bar: no agent at ") and
               "sentinel agent" in r.stderr and r.stderr.count("\n") == 1, r.stderr)
     finally:
-        tmux("kill-server", check_rc=False)
+        tmux.kill()
     check("the canary was never created (end)", not os.path.exists(CANARY))
-    shutil.rmtree(WORK, ignore_errors=True)
+    HOME.close()
     return summary()
 
 

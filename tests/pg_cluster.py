@@ -37,7 +37,7 @@ import tempfile
 import time
 
 __all__ = ["PgCluster", "PgClusterError", "find_bindir", "free_port",
-           "stop_all"]
+           "require_postgres", "stop_all"]
 
 PREFERRED_MAJOR = "15"
 _RUNNING = []          # clusters that may need stopping
@@ -73,6 +73,16 @@ def find_bindir():
             return d
     raise PgClusterError("no PostgreSQL server binaries (initdb) found; "
                          "install the 'postgresql' package")
+
+
+def require_postgres():
+    """Skips the calling test (testlib.skip) when no PostgreSQL server
+    binaries are installed; returns their directory."""
+    try:
+        return find_bindir()
+    except PgClusterError as e:
+        import testlib
+        testlib.skip(str(e))
 
 
 _used_ports = set()

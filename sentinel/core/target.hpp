@@ -43,10 +43,11 @@ struct Target {
     /// Sets field `name` (appending it if new) with its origin.
     void set(std::string_view name, std::string value, std::string origin);
 
-    /// The name a person must type to confirm, and the short form shown in a
-    /// prompt: the kube context, the pg "service" or "dbname@host", the env
+    /// The name a person must type to confirm (and SENTINEL_CONFIRM must
+    /// hold): the kube context, the pg "service" or "dbname@host", the env
     /// "NAME=value", the terraform workspace, the aws profile, the gcloud
-    /// project (its configuration's name when no project is set).
+    /// project (its configuration's name when no project is set). Raw; sinks
+    /// show short_name() (core/display/model.hpp).
     std::string display_name() const;
 };
 

@@ -72,6 +72,7 @@ private:
     }
     void from_shell(const std::string& line);
     void legacy_from_shell(const Frame& f);
+    int open_line();
     void from_agent(const std::string& line);
     bool connect_agent(std::string& why);
     void disconnect(const std::string& why);
@@ -238,26 +239,11 @@ void Relay::from_agent(const std::string& line) {
     reply(f[1], "new", {f.begin() + 2, f.end()});
 }
 
-int Relay::run() {
-    ::signal(SIGCHLD, SIG_IGN);
-    ::signal(SIGPIPE, SIG_IGN);
-    ::signal(SIGINT, SIG_IGN);   // Ctrl-C at the prompt reaches the process group
-    ::signal(SIGTSTP, SIG_IGN);
-    ::signal(SIGQUIT, SIG_IGN);  // Ctrl-\ at bash's prompt reaches its process group too
-    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-    // Descriptors the shell had open (its other pipes, a previous relay's)
-    // must not be held for the shell's lifetime.
-    ::close_range(3, ~0u, 0);
-    if (::getppid() != opt_.shell_pid && opt_.shell_pid > 0 && ::kill(static_cast<pid_t>(opt_.shell_pid), 0) != 0)
-        return 0;
-    make_nonblocking(STDOUT_FILENO);
-    char exe[PATH_MAX];
-    ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) self_.assign(exe, static_cast<std::size_t>(n));
-    pid_fd_ = static_cast<int>(::syscall(SYS_pidfd_open, static_cast<pid_t>(opt_.shell_pid), 0));
-
-    Vars vars = environment_vars();
-    auto dir = runtime_dir(vars);
+// The relay's opening line (see the header): creates the FIFO and says
+// where it is, with the protocol version the shell speaks. Returns the exit
+// code when the relay has nothing to serve, -1 when it goes on.
+int Relay::open_line() {
+    auto dir = runtime_dir(environment_vars());
     if (!dir) {
         to_shell(std::string("ERROR") + kSep + clean_field(dir.error().to_string()));
         return 1;
@@ -279,6 +265,28 @@ int Relay::run() {
     }
     if (legacy_) to_shell(std::string("FIFO") + kSep + clean_field(fifo_path_));
     else to_shell(std::string("HELLO") + kSep + std::to_string(kShellProtocolVersion) + kSep + clean_field(fifo_path_));
+    return -1;
+}
+
+int Relay::run() {
+    ::signal(SIGCHLD, SIG_IGN);
+    ::signal(SIGPIPE, SIG_IGN);
+    ::signal(SIGINT, SIG_IGN);   // Ctrl-C at the prompt reaches the process group
+    ::signal(SIGTSTP, SIG_IGN);
+    ::signal(SIGQUIT, SIG_IGN);  // Ctrl-\ at bash's prompt reaches its process group too
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    // Descriptors the shell had open (its other pipes, a previous relay's)
+    // must not be held for the shell's lifetime.
+    ::close_range(3, ~0u, 0);
+    if (::getppid() != opt_.shell_pid && opt_.shell_pid > 0 && ::kill(static_cast<pid_t>(opt_.shell_pid), 0) != 0)
+        return 0;
+    make_nonblocking(STDOUT_FILENO);
+    char exe[PATH_MAX];
+    ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) self_.assign(exe, static_cast<std::size_t>(n));
+    pid_fd_ = static_cast<int>(::syscall(SYS_pidfd_open, static_cast<pid_t>(opt_.shell_pid), 0));
+
+    if (int code = open_line(); code >= 0) return code;
 
     while (!shell_gone_) {
         pollfd fds[4] = {{fifo_fd_, POLLIN, 0}, {agent_fd_, POLLIN, 0}, {pid_fd_, POLLIN, 0}, {STDOUT_FILENO, 0, 0}};

@@ -2,7 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/builders.hpp"
+
 using namespace sentinel;
+using test::env;
 
 namespace {
 
@@ -12,33 +15,11 @@ const Config& builtin() {
 }
 
 Target kube(const std::string& context, const std::string& server = "https://10.1.2.3:6443") {
-    Target t;
-    t.kind = Kind::kube;
-    t.set("context", context, "f:1:1");
-    t.set("cluster", "c1", "f:2:2");
-    t.set("server", server, "f:3:3");
-    t.set("namespace", "default", "default");
-    t.set("user", "admin", "f:4:4");
-    return t;
+    return test::kube(context).cluster("c1").server(server).ns("default").user("admin");
 }
 
 Target pg(const std::string& host, const std::string& dbname = "app") {
-    Target t;
-    t.kind = Kind::pg;
-    t.set("service", "", "");
-    t.set("host", host, "PGHOST");
-    t.set("port", "5432", "libpq default");
-    t.set("dbname", dbname, "PGDATABASE");
-    t.set("user", "app", "PGUSER");
-    return t;
-}
-
-Target env(const std::string& name, const std::string& value) {
-    Target t;
-    t.kind = Kind::env;
-    t.set("name", name, name);
-    t.set("value", value, name);
-    return t;
+    return test::TargetBuilder(Kind::pg).service("").field("host", host).field("port", "5432").field("dbname", dbname).user("app");
 }
 
 Target classified(Target t, const Config& config = builtin()) {
@@ -48,11 +29,7 @@ Target classified(Target t, const Config& config = builtin()) {
 
 std::string tier_of(const Target& t, const Config& config = builtin()) { return classified(t, config).tier.name(); }
 
-Config with_user(const std::string& toml) {
-    auto user = parse_config(toml, "user.toml", false);
-    REQUIRE(user);
-    return build_config(std::nullopt, user.value());
-}
+Config with_user(const std::string& toml) { return test::config_with(toml); }
 
 }  // namespace
 

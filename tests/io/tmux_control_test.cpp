@@ -35,6 +35,23 @@ std::string run(const std::string& command) {
     return out;
 }
 
+// Where `#(touch ...)` in a name would create a file if a name ever reached
+// tmux as a command: unique to this run, never created.
+const std::string& canary() {
+    struct Dir {
+        std::string path;
+        Dir() {
+            char tmpl[] = "/tmp/sentinel-unit-XXXXXX";
+            const char* dir = mkdtemp(tmpl);
+            path = std::string(dir ? dir : "/nonexistent");
+        }
+        ~Dir() { rmdir(path.c_str()); }
+    };
+    static const Dir dir;
+    static const std::string path = dir.path + "/canary";
+    return path;
+}
+
 // A private tmux server with one session; killed at the end of the test.
 // Each instance gets its own socket name: `kill-server` returns before the
 // old server has gone, and a new client that reaches a dying server on the
@@ -80,7 +97,7 @@ Display prod() {
     c.tier = Tier("production");
     c.label = "PROD";
     c.color = Color::ansi(1);
-    c.targets = {test::view(Kind::kube, "#(touch /tmp/sentinel-unit-canary)/payments")};
+    c.targets = {test::view(Kind::kube, "#(touch " + canary() + ")/payments")};
     c.dangerous = true;
     return c;
 }
@@ -94,10 +111,10 @@ TEST_CASE("TmuxControlPool sets pane options through one control client") {
     TmuxControlPool pool;
     REQUIRE(pool.set(pane, tmux_pane_options(prod(), {})).ok());
     CHECK(server.option_when("@sentinel_tier", "production") == "production");
-    CHECK(server.option("@sentinel_text") == "kube ##(touch /tmp/sentinel-unit-canary)/payments");
+    CHECK(server.option("@sentinel_text") == "kube ##(touch " + canary() + ")/payments");
     CHECK(server.option("window-style") == "bg=colour52");
     CHECK(run("tmux -L " + server.name + " list-clients -F '#{client_flags}'").find("control-mode") != std::string::npos);
-    CHECK(access("/tmp/sentinel-unit-canary", F_OK) != 0);
+    CHECK(access(canary().c_str(), F_OK) != 0);
 }
 
 TEST_CASE("SessionDisplay: prompt reserves, idle change repaints, busy does not, exit releases; tmux follows") {
@@ -147,7 +164,7 @@ TEST_CASE("SessionDisplay: prompt reserves, idle change repaints, busy does not,
     CHECK(drain(master) == release_bytes(caps, Placement::bottom, {24, 80}));
     close(keep);
     close(master);
-    CHECK(access("/tmp/sentinel-unit-canary", F_OK) != 0);
+    CHECK(access(canary().c_str(), F_OK) != 0);
 }
 
 TEST_CASE("session_terminal reads TERM and NO_COLOR of a process of this user") {

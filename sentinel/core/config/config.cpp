@@ -178,9 +178,10 @@ Result<Rule> parse_rule(const std::string& path, const toml::node& node, bool sy
     bool has_tier = false;
     for (const auto& [key, value] : *table) {
         std::string k(key.str());
+        const toml::key& key_node = key;  // clang 14 cannot capture a structured binding
         auto key_error = [&](std::string message) {
-            return Error{path, static_cast<int>(key.source().begin.line),
-                         static_cast<int>(key.source().begin.column), std::move(message)};
+            return Error{path, static_cast<int>(key_node.source().begin.line),
+                         static_cast<int>(key_node.source().begin.column), std::move(message)};
         };
         if (k == "tier") {
             auto s = value.value<std::string>();
@@ -210,6 +211,14 @@ Result<Rule> parse_rule(const std::string& path, const toml::node& node, bool sy
     if (!has_tier) return error_at(path, node, "rule has no \"tier\"");
     if (rule.conditions.empty()) return error_at(path, node, "rule matches nothing: give at least one field pattern");
     return rule;
+}
+
+// The keys `file` sets in [display] over `settings`, and its display errors.
+void merge_display(DisplaySettings& settings, const ConfigFile& file) {
+    if (file.display.statusline) settings.statusline = *file.display.statusline;
+    if (file.display.tmux_tint) settings.tmux_tint = *file.display.tmux_tint;
+    if (file.display.osc_tint) settings.osc_tint = *file.display.osc_tint;
+    for (const std::string& e : file.display_errors) settings.errors.push_back(e);
 }
 
 }  // namespace
@@ -391,10 +400,7 @@ Config build_config(const std::optional<ConfigFile>& system, const std::optional
 
     for (const ConfigFile* file : {system ? &*system : nullptr, user ? &*user : nullptr}) {
         if (!file) continue;
-        if (file->display.statusline) config.display.statusline = *file->display.statusline;
-        if (file->display.tmux_tint) config.display.tmux_tint = *file->display.tmux_tint;
-        if (file->display.osc_tint) config.display.osc_tint = *file->display.osc_tint;
-        for (const std::string& e : file->display_errors) config.display.errors.push_back(e);
+        merge_display(config.display, *file);
         apply_undo_patch(file->undo, file->path, system && file == &*system, config.undo);
         for (const std::string& e : file->undo_errors) config.undo.errors.push_back(e);
     }

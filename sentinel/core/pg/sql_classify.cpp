@@ -191,9 +191,11 @@ SqlVerdict classify_sql(std::string_view sql) {
     for (const json& raw : tree.value("stmts", json::array())) {
         const json& wrapper = raw.value("stmt", json::object());
         if (!wrapper.is_object() || wrapper.empty()) continue;
-        const auto& [name, body] = *wrapper.items().begin();
+        // The iterator must outlive the key and value it yields (a structured
+        // binding to `*wrapper.items().begin()` dangles: clang's build crashed).
+        auto first = wrapper.begin();
         SqlStatement s;
-        s.risk = statement_risk(name, body, s.kind);
+        s.risk = statement_risk(first.key(), first.value(), s.kind);
         std::size_t loc = raw.value("stmt_location", 0);
         std::size_t len = raw.value("stmt_len", 0);
         if (loc <= text.size()) s.text = trim(std::string_view(text).substr(loc, len == 0 ? std::string::npos : len));

@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/builders.hpp"
+
 #include "sentinel/core/classify.hpp"
 #include "sentinel/core/sanitize.hpp"
 
@@ -9,42 +11,38 @@ using namespace sentinel;
 
 namespace {
 
+// A kube target as kubeconfig resolution leaves it, with origins.
 Target kube(const std::string& context, const std::string& ns = "default") {
-    Target t;
-    t.kind = Kind::kube;
-    t.set("context", context, "/k:1:18");
-    t.set("cluster", "c1", "/k:5:14");
-    t.set("server", "https://10.1.2.3:6443", "/k:9:13");
-    t.set("namespace", ns, ns == "default" ? "default" : "-n");
-    t.set("user", "admin", "/k:6:11");
-    t.files = {"/k"};
-    t.sources = {"KUBECONFIG"};
-    return t;
+    return test::TargetBuilder(Kind::kube)
+        .field("context", context, "/k:1:18")
+        .field("cluster", "c1", "/k:5:14")
+        .field("server", "https://10.1.2.3:6443", "/k:9:13")
+        .field("namespace", ns, ns == "default" ? "default" : "-n")
+        .field("user", "admin", "/k:6:11")
+        .file("/k")
+        .source("KUBECONFIG");
 }
 
+// A pg target as libpq resolution leaves it, with origins.
 Target pg(const std::string& service, const std::string& host, const std::string& port, const std::string& db) {
-    Target t;
-    t.kind = Kind::pg;
-    t.set("service", service, service.empty() ? "" : "PGSERVICE");
-    t.set("host", host, "PGHOST");
-    t.set("port", port, "PGPORT");
-    t.set("dbname", db, "PGDATABASE");
-    t.set("user", "app", "PGUSER");
-    t.sources = {"environment", "PGHOST"};
-    return t;
+    return test::TargetBuilder(Kind::pg)
+        .field("service", service, service.empty() ? "" : "PGSERVICE")
+        .field("host", host, "PGHOST")
+        .field("port", port, "PGPORT")
+        .field("dbname", db, "PGDATABASE")
+        .field("user", "app", "PGUSER")
+        .source("environment")
+        .source("PGHOST");
 }
 
 // A snapshot as evaluate() would build it, from targets and an optional user config.
-Snapshot snapshot(std::vector<Target> targets, std::vector<std::string> warnings = {}, const char* user_toml = nullptr) {
-    Snapshot s;
-    std::optional<ConfigFile> user;
-    if (user_toml) user = parse_config(user_toml, "user.toml", false).value();
-    s.config = build_config(std::nullopt, user);
-    for (Target& t : targets) classify(t, s.config);
-    s.targets = std::move(targets);
-    s.warnings = std::move(warnings);
-    s.tier = overall_tier(s.targets, s.config);
-    return s;
+Snapshot snapshot(const std::vector<Target>& targets, const std::vector<std::string>& warnings = {},
+                  const char* user_toml = nullptr) {
+    test::Snap snap;
+    for (const Target& t : targets) snap.add(t);
+    for (const std::string& w : warnings) snap.warning(w);
+    if (user_toml) snap.user_toml(user_toml);
+    return snap;
 }
 
 std::string json(const Snapshot& s) { return format_json(s, make_display(s)); }

@@ -13,44 +13,42 @@
 namespace sentinel {
 namespace {
 
-// A snapshot with classified targets under the built-in configuration.
+// A snapshot with classified targets under the built-in configuration,
+// from the shared builders (tests/builders.hpp); `s` is the snapshot so far.
 struct Snap {
-    Snapshot s;
-    Snap() { s.config = build_config(std::nullopt, std::nullopt); }
+    test::Snap builder;
+    std::optional<test::TargetBuilder> last;  // the target being added: problem() amends it
+    Snapshot s = builder;
     Snap& kube(const std::string& context, const std::string& cluster = "c", const std::string& ns = "default") {
-        Target t;
-        t.kind = Kind::kube;
-        t.set("context", context, "test");
-        t.set("cluster", cluster, "test");
-        t.set("namespace", ns, "test");
-        t.set("user", "u", "test");
-        return add(std::move(t));
+        return add(test::kube(context).cluster(cluster).ns(ns).user("u"));
     }
     Snap& pg(const std::string& service, const std::string& host, const std::string& port = "5432") {
-        Target t;
-        t.kind = Kind::pg;
-        t.set("service", service, "test");
-        t.set("host", host, "test");
-        t.set("port", port, "test");
-        t.set("dbname", "app", "test");
-        t.set("user", "alice", "test");
-        return add(std::move(t));
+        return add(test::TargetBuilder(Kind::pg)
+                       .service(service)
+                       .field("host", host)
+                       .field("port", port)
+                       .field("dbname", "app")
+                       .user("alice"));
     }
-    Snap& add(Target t) {
-        classify(t, s.config);
-        s.targets.push_back(std::move(t));
-        s.tier = overall_tier(s.targets, s.config);
-        return *this;
+    Snap& add(const test::TargetBuilder& t) {
+        if (last) builder.add(*last);
+        last = t;
+        return done();
     }
     Snap& problem(const std::string& why) {
-        s.targets.back().problems.push_back(why);
-        classify(s.targets.back(), s.config);
-        s.tier = overall_tier(s.targets, s.config);
-        return *this;
+        last->problem(why);
+        return done();
     }
     Snap& config_error(const std::string& e) {
-        s.config.errors.push_back(e);
-        s.tier = overall_tier(s.targets, s.config);
+        builder.config_error(e);
+        return done();
+    }
+
+private:
+    Snap& done() {
+        test::Snap all = builder;
+        if (last) all.add(*last);
+        s = all;
         return *this;
     }
 };

@@ -295,6 +295,7 @@ TEST_CASE("resolve_kube: secrets of the files never reach the target or warnings
     Kube k;
     k.vars["KUBECONFIG"] = "/a:/b";
     Target t = k.must_resolve();
+    REQUIRE_FALSE(t.fields.empty());
     for (const Field& f : t.fields) CHECK(f.value.find("CANARY") == std::string::npos);
     for (const std::string& w : k.warnings) CHECK(w.find("CANARY") == std::string::npos);
 }

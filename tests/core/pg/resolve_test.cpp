@@ -235,8 +235,15 @@ TEST_CASE("resolve_pg: a password with an unescaped '/' in a URI is refused, nev
 }
 
 TEST_CASE("resolve_pg: a bad port is a problem that does not quote the value") {
-    Resolved r = resolve(home().vars(), {{"dbname", "postgresql://u:CANARY@h:CANARY2/db"}});
-    for (const std::string& p : r.one().problems) CHECK(p.find("CANARY") == std::string::npos);
+    // Before, this passed with no problem reported at all: the loop below
+    // had nothing to look at.
+    Resolved r = resolve(home().vars(), {{"dbname", "postgresql://u:SECRETPW@h:BADPORT/db"}});
+    const Target& t = r.one();
+    REQUIRE_FALSE(t.problems.empty());
+    CHECK(t.problems.front().find("port") != std::string::npos);
+    CHECK(nowhere(r, "SECRETPW"));
+    for (const std::string& p : t.problems) CHECK(p.find("BADPORT") == std::string::npos);
+    for (const std::string& w : r.warnings) CHECK(w.find("BADPORT") == std::string::npos);
 }
 
 TEST_CASE("resolve_pg: an empty entry of a host list is the default socket directory (bug)") {
