@@ -10,7 +10,8 @@ server that the rules classify as production (it listens on 127.0.0.2, and
   forwards to the production server: `sentinel status` shows production with
   the chain (plain, prompt, JSON, explain), and `sentinel guard -- psql -c
   "DELETE FROM users"` without a terminal refuses (77) and the 12,000 rows
-  stay; the audit record names the route;
+  stay; the audit record names the route; on a 40x160 pseudo-terminal the
+  guard's banner shows the chain and a wrong answer refuses;
 - a real local PostgreSQL server on loopback, run by the postgres user,
   stays local (by TCP and by its Unix socket);
 - nothing listening: the rule's tier stays, with a warning;
@@ -37,7 +38,7 @@ sys.path.insert(0, HERE)
 import pg_cluster  # noqa: E402
 from forwarders import Procs, require_programs, require_root  # noqa: E402
 from pg_cluster import require_postgres  # noqa: E402
-from testlib import BIN, expect, run_check, run_no_tty, summary  # noqa: E402
+from testlib import BIN, expect, run_check, run_no_tty, run_pty, summary  # noqa: E402
 
 ARROW = "\u2192"
 CANARIES = ("CANARYargv", "CANARYenv", "CANARYssh", "CANARYini", "CANARYsocat")
@@ -174,6 +175,15 @@ def run(tmp, procs, prod, local):
             expect(record["fields"]["via"].startswith("app@localhost:%d %s %s" % (port, ARROW, chains[name])), out)
             expect(name != "pgbouncer" or "declares no tier" in record["fields"]["server"], out)
         run_check("%s: the guard refuses the 12,000-row DELETE without a terminal" % name, guard)
+
+        def banner(name=name, port=port):
+            code, shown = run_pty([BIN, "guard", "--", psql, "-X", "-c", "DELETE FROM users"], env(port),
+                                  [("expect", "to go ahead"), ("send", b"no\n")])
+            outputs.append(shown)
+            expect(code == 77, "wrong answer: exit %d\n%s" % (code, shown))
+            expect("reaches app@localhost:%d %s %s" % (port, ARROW, chains[name]) in shown, "banner:\n" + shown)
+            expect(count(prod) == 12000, "rows deleted: %d left" % count(prod))
+        run_check("%s: the guard's banner on a 40x160 terminal shows the chain" % name, banner)
 
     def local_server():
         for host in ("localhost", local.socket_dir):
