@@ -17,6 +17,7 @@ const sentinel::CommandSpec* const kCommands[] = {
     &sentinel::kExplainCommand,
     &sentinel::kGuardCommand,
     &sentinel::kConfirmCommand,
+    &sentinel::kProbeCommand,
     &sentinel::kAuditCommand,
     &sentinel::kUndoCommand,
     &sentinel::kInitCommand,

@@ -16,6 +16,10 @@ extern const CommandSpec kGuardCommand;
 /// `sentinel confirm --action TEXT`: the guard's decision for scripts; 0 means go
 /// ahead, 77 refused, 78 config error. cmd/confirm.cpp
 extern const CommandSpec kConfirmCommand;
+/// `sentinel probe [--kube] [--pin TIER] [-- psql|kubectl ARGS]`: ask the server
+/// behind the pg (or kube) target who it is; remember the answer; optionally pin
+/// its identity in config.toml. 69 when it cannot be reached. cmd/probe.cpp
+extern const CommandSpec kProbeCommand;
 /// `sentinel audit`: recent entries of the guard's audit log. cmd/audit.cpp
 extern const CommandSpec kAuditCommand;
 /// `sentinel undo list|show|restore`: the copies the guard keeps of what

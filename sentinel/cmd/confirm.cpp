@@ -8,6 +8,7 @@
 #include "sentinel/cmd/commands.hpp"
 #include "sentinel/io/fs.hpp"
 #include "sentinel/io/confirmation.hpp"
+#include "sentinel/io/listeners.hpp"
 #include "sentinel/io/tty.hpp"
 #include "sentinel/core/env/resolve.hpp"
 #include "sentinel/core/sanitize.hpp"
@@ -68,8 +69,9 @@ int run_confirm(const Invocation& inv) {
     req.action.risk = Risk::write;
     req.timeout_seconds = *timeout;
     std::string cwd = current_directory();
+    SystemListeners listeners(socket_cache_path(vars));
     req.evaluate = [&]() -> Result<PinnedSnapshot> {
-        Snapshot s = evaluate(vars, PosixFileReader(), {}, nullptr, cwd);
+        Snapshot s = evaluate(vars, PosixFileReader(), {}, nullptr, cwd, &listeners);
         if (kind) {
             std::vector<Target> kept;
             for (Target& t : s.targets)

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <functional>
+#include <map>
 #include <cstdio>
 #include <cstdlib>
 
@@ -15,6 +17,10 @@
 #include "sentinel/io/exec.hpp"
 #include "sentinel/io/fs.hpp"
 #include "sentinel/io/confirmation.hpp"
+#include "sentinel/io/kube_probe.hpp"
+#include "sentinel/io/listeners.hpp"
+#include "sentinel/io/pg_probe.hpp"
+#include "sentinel/io/probing.hpp"
 #include "sentinel/io/tty.hpp"
 #include "sentinel/core/config/undo.hpp"
 #include "sentinel/core/guard/banner.hpp"
@@ -71,10 +77,27 @@ const CommandSpec kGuardCommand = {
 
 namespace {
 
+// What servers said during this guard run, by pinned connection or API
+// server: the guard probes each at most once (one connection).
+using Asked = std::map<std::string, Result<ServerWord>>;
+
+// Asks the server of `key` once per run and applies the answer to the
+// snapshot's targets of `kind`; a failed probe leaves the tiers as they are
+// and adds a warning.
+void probe_once(Snapshot& s, Kind kind, const std::string& key, const Vars& vars, Asked& asked,
+                const std::function<Result<ServerWord>()>& probe) {
+    auto it = asked.find(key);
+    bool fresh = it == asked.end();
+    if (fresh) it = asked.emplace(key, probe()).first;
+    if (it->second) apply_probe(s, kind, *it->second, vars, fresh);
+    else s.warnings.push_back("probe: " + it->second.error().to_string());
+}
+
 // The pg targets of a psql snapshot match the settled connection, or
-// (after a few tries) an error.
+// (after a few tries) an error. A target the guard probes (wants_probe) is
+// asked who it is, once per settled connection.
 Result<PinnedSnapshot> evaluate_psql(const Vars& vars, const std::vector<std::string>& eval_cmd, const ConnParams& params,
-                                PinnedConnection& pinned) {
+                                     const ListenerSource& listeners, PinnedConnection& pinned, Asked& asked) {
     std::string error;
     for (int i = 0; i < kAttempts; ++i) {
         auto settled = settle_connection(vars, params);
@@ -83,7 +106,7 @@ Result<PinnedSnapshot> evaluate_psql(const Vars& vars, const std::vector<std::st
             continue;
         }
         PinnedConnection conn = std::move(settled.value());
-        Snapshot s = evaluate(vars, PosixFileReader(), eval_cmd);
+        Snapshot s = evaluate(vars, PosixFileReader(), eval_cmd, nullptr, {}, &listeners);
         if (!pin_matches(s.targets, conn)) {
             error = "the connection changed while it was being resolved";
             continue;
@@ -91,6 +114,7 @@ Result<PinnedSnapshot> evaluate_psql(const Vars& vars, const std::vector<std::st
         std::string pin;
         for (const auto& [k, v] : conn.params) pin += std::to_string(k.size()) + k + std::to_string(v.size()) + v;
         pin += "|" + conn.options + "|" + (conn.password ? "p" + *conn.password : "-");
+        if (any_wants_probe(s, Kind::pg)) probe_once(s, Kind::pg, pin, vars, asked, [&] { return probe_pg(conn); });
         pinned = std::move(conn);
         return PinnedSnapshot{std::move(s), std::move(pin)};
     }
@@ -308,8 +332,10 @@ int guard_psql(const Invocation& inv, const Vars& vars, const std::vector<std::s
     eval_cmd[0] = "psql";
     bool dry = inv.has("dry-run");
     if (!dry && agent_says_run(eval_cmd, vars)) return exec_plain(plain);
-    Snapshot first = evaluate(vars, PosixFileReader(), eval_cmd);
-    if (!dry && decide(first, Action{}, true, std::nullopt).policy == Policy::none) return exec_plain(plain);
+    SystemListeners listeners(socket_cache_path(vars));
+    Snapshot first = evaluate(vars, PosixFileReader(), eval_cmd, nullptr, {}, &listeners);
+    bool unasked = decide(first, Action{}, true, std::nullopt).policy == Policy::none;
+    if (!dry && unasked && !any_wants_probe(first, Kind::pg)) return exec_plain(plain);
 
     bool interactive = psql_interactive(cmd, stdin_is_tty());
     std::optional<std::string> stdin_sql;
@@ -333,7 +359,8 @@ int guard_psql(const Invocation& inv, const Vars& vars, const std::vector<std::s
 
     ConnParams params = psql_params(cmd.conn);
     PinnedConnection pinned;
-    req.evaluate = [&]() { return evaluate_psql(vars, eval_cmd, params, pinned); };
+    Asked asked;
+    req.evaluate = [&]() { return evaluate_psql(vars, eval_cmd, params, listeners, pinned, asked); };
     PsqlUndo undo;
     if (!interactive) {
         undo = psql_undo_for(cmd, read_file, stdin_sql, first.config, argv[0]);
@@ -368,7 +395,22 @@ int guard_kube(Tool tool, const Vars& vars, const std::vector<std::string>& argv
     eval_cmd[0] = tool == Tool::helm ? "helm" : "kubectl";
     if (agent_says_run(eval_cmd, vars)) return exec_plain(argv);
     req.action = kube_action(tool, args);
-    req.evaluate = [&]() -> Result<PinnedSnapshot> { return PinnedSnapshot{evaluate(vars, PosixFileReader(), eval_cmd), ""}; };
+    SystemListeners listeners(socket_cache_path(vars));
+    Asked asked;
+    // The real kubectl (the guard runs what the wrapper found); helm: kubectl from PATH.
+    std::string kubectl = tool == Tool::kubectl ? argv[0] : "kubectl";
+    req.evaluate = [&]() -> Result<PinnedSnapshot> {
+        Snapshot s = evaluate(vars, PosixFileReader(), eval_cmd, nullptr, {}, &listeners);
+        if (req.action.risk != Risk::read && any_wants_probe(s, Kind::kube))
+            for (const Target& t : s.targets)
+                if (t.kind == Kind::kube && t.problems.empty()) {
+                    Target asked_about = t;
+                    probe_once(s, Kind::kube, "kube " + t.get("context") + " " + t.get("server"), vars, asked,
+                               [&] { return probe_kube(kubectl, asked_about); });
+                    break;
+                }
+        return PinnedSnapshot{std::move(s), ""};
+    };
     ConfirmOutcome outcome = run_confirmation(req);
     if (!outcome.go) return outcome.exit_code;
     if (outcome.decision.verdict == Decision::Verdict::run) return exec_plain(argv);
@@ -455,8 +497,9 @@ int run_guard(const Invocation& inv) {
     if (!inv.has("dry-run") && agent_says_run(argv, vars)) return exec_plain(argv);
     req.action = other_action(argv);
     std::string cwd = current_directory();
+    SystemListeners listeners(socket_cache_path(vars));
     req.evaluate = [&]() -> Result<PinnedSnapshot> {
-        return PinnedSnapshot{evaluate(vars, PosixFileReader(), argv, nullptr, cwd), ""};
+        return PinnedSnapshot{evaluate(vars, PosixFileReader(), argv, nullptr, cwd, &listeners), ""};
     };
     ConfirmOutcome outcome = run_confirmation(req);
     if (!outcome.go) return outcome.exit_code;

@@ -9,6 +9,7 @@
 #include "sentinel/core/display/format.hpp"
 #include "sentinel/io/fs.hpp"
 #include "sentinel/io/kube_cache.hpp"
+#include "sentinel/io/listeners.hpp"
 #include "sentinel/io/pgpass.hpp"
 #include "sentinel/core/sanitize.hpp"
 #include "sentinel/core/snapshot.hpp"
@@ -35,7 +36,8 @@ int write_out(const std::string& text) {
 Snapshot evaluate_here(const Vars& vars, const std::vector<std::string>& command) {
     PosixFileReader files;
     CachingKubeconfigLoader kubeconfigs(files, kube_cache_dir(vars));
-    Snapshot s = evaluate(vars, files, command, &kubeconfigs, current_directory());
+    SystemListeners listeners(socket_cache_path(vars));
+    Snapshot s = evaluate(vars, files, command, &kubeconfigs, current_directory(), &listeners);
     bool has_pg = false;
     for (const Target& t : s.targets) has_pg = has_pg || t.kind == Kind::pg;
     if (has_pg)

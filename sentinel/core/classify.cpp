@@ -34,7 +34,8 @@ std::string describe(const Rule& rule) {
 
 const std::vector<std::string>& name_fields(Kind kind) {
     static const std::vector<std::string> kube = {"context", "cluster", "server", "namespace"};
-    static const std::vector<std::string> pg = {"service", "host", "hostaddr", "dbname"};
+    // "instance": a Cloud SQL instance reached through cloud-sql-proxy.
+    static const std::vector<std::string> pg = {"service", "host", "hostaddr", "dbname", "instance"};
     static const std::vector<std::string> env = {"value"};
     // terraform's dir is left out: a home directory named "dev" must not
     // make every workspace under it a development target.

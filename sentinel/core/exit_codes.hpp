@@ -9,6 +9,7 @@ namespace sentinel {
 enum ExitCode : int {
     kExitOk = 0,
     kExitUsage = 64,    ///< EX_USAGE: bad command line
+    kExitUnavailable = 69,  ///< EX_UNAVAILABLE: `sentinel probe` could not reach the server
     kExitRefused = 77,  ///< EX_NOPERM: the guard refused
     kExitConfig = 78,   ///< EX_CONFIG: a config file has errors, or libpq cannot settle a psql connection
 };

@@ -1,5 +1,7 @@
 #include "sentinel/core/snapshot.hpp"
 
+#include <algorithm>
+
 #include "sentinel/core/classify.hpp"
 #include "sentinel/core/kube/args.hpp"
 #include "sentinel/core/pg/args.hpp"
@@ -11,6 +13,8 @@
 #include "sentinel/core/gcloud/resolve.hpp"
 #include "sentinel/core/terraform/resolve.hpp"
 #include "sentinel/core/terraform/verbs.hpp"
+#include "sentinel/core/reach/probe_cache.hpp"
+#include "sentinel/core/reach/trace.hpp"
 
 namespace sentinel {
 
@@ -72,7 +76,7 @@ Target terraform_target(const Vars& vars, const FileReader& files, const std::ve
 }  // namespace
 
 Snapshot evaluate(const Vars& vars, const FileReader& files, const std::vector<std::string>& command,
-                  const KubeconfigLoader* kube_loader, const std::string& cwd) {
+                  const KubeconfigLoader* kube_loader, const std::string& cwd, const ListenerSource* listeners) {
     ParsingKubeconfigLoader parsing(files);
     const KubeconfigLoader& kubeconfigs = kube_loader ? *kube_loader : parsing;
     Snapshot s;
@@ -114,6 +118,17 @@ Snapshot evaluate(const Vars& vars, const FileReader& files, const std::vector<s
         }
     }
     for (Target& t : s.targets) classify(t, s.config);
+    if (listeners) {
+        TraceInputs inputs{s.config, *listeners, files, kubeconfigs};
+        for (Target& t : s.targets) trace_target(t, inputs, s.warnings);
+    }
+    bool may_be_probed = std::any_of(s.targets.begin(), s.targets.end(),
+                                     [](const Target& t) { return t.kind == Kind::pg || t.kind == Kind::kube; });
+    if (std::string path = probe_cache_path(vars); may_be_probed && !path.empty()) {
+        FileRead cache = files.read(path);
+        if (cache.status == FileRead::Status::ok)
+            apply_probe_cache(s.targets, s.config, parse_probe_cache(cache.data), s.warnings);
+    }
     s.tier = overall_tier(s.targets, s.config);
     return s;
 }

@@ -6,6 +6,7 @@
 
 #include "sentinel/core/config/config.hpp"
 #include "sentinel/core/kube/kubeconfig.hpp"
+#include "sentinel/core/reach/listener.hpp"
 #include "sentinel/core/target.hpp"
 #include "sentinel/core/vars.hpp"
 
@@ -43,8 +44,15 @@ struct Snapshot {
 /// Config errors are added to `warnings` and make the tier "unknown".
 /// `kube_loader` supplies parsed kubeconfigs (default: parse each file read
 /// through `files`). `cwd` is the absolute working directory of the shell
-/// or command; "" when unknown (no dotenv or terraform target then).
+/// or command; "" when unknown (no dotenv or terraform target then). With
+/// `listeners`, every target on this machine (a pg loopback host or Unix
+/// socket, a kube API server on loopback) is traced to what listens there
+/// (core/reach/trace.hpp) and takes the most dangerous of its own tier and
+/// what it reaches; then what probed servers said (the probe cache in
+/// `files`, core/reach/probe_cache.hpp) raises tiers further. Without
+/// `listeners` nothing is traced.
 Snapshot evaluate(const Vars& vars, const FileReader& files, const std::vector<std::string>& command,
-                  const KubeconfigLoader* kube_loader = nullptr, const std::string& cwd = {});
+                  const KubeconfigLoader* kube_loader = nullptr, const std::string& cwd = {},
+                  const ListenerSource* listeners = nullptr);
 
 }  // namespace sentinel

@@ -26,6 +26,13 @@ const std::string& Target::get(std::string_view name) const {
     return f ? f->value : empty;
 }
 
+const std::string& Hop::get(std::string_view name) const {
+    static const std::string empty;
+    for (const Field& f : reached)
+        if (f.name == name) return f.value;
+    return empty;
+}
+
 void Target::set(std::string_view name, std::string value, std::string origin) {
     for (Field& f : fields) {
         if (f.name == name) {

@@ -7,10 +7,31 @@
 
 #include "sentinel/io/fs.hpp"
 #include "sentinel/io/kube_cache.hpp"
+#include "sentinel/core/guard/pin.hpp"
 #include "sentinel/core/kube/resolve.hpp"
+#include "sentinel/core/reach/probe_cache.hpp"
+#include "sentinel/core/reach/server_word.hpp"
 #include "sentinel/core/snapshot.hpp"
 
 namespace sentinel {
+namespace {
+
+// What the agent would like to ask in the background: each pg target the
+// guard would probe and whose answer is not remembered (core/reach/).
+std::vector<std::pair<std::string, std::vector<std::string>>> wishes(const Snapshot& s) {
+    std::vector<std::pair<std::string, std::vector<std::string>>> out;
+    if (!s.config.probe_background || s.config.probe == ProbeMode::never) return out;
+    for (const Target& t : s.targets) {
+        if (t.kind != Kind::pg || t.server || !wants_probe(t, s.config)) continue;
+        std::string key = probe_key(t), conninfo;
+        for (const char* k : {"host", "hostaddr", "port", "dbname", "user"})
+            if (!t.get(k).empty()) conninfo += std::string(conninfo.empty() ? "" : " ") + k + "=" + conninfo_quote(t.get(k));
+        if (!key.empty()) out.push_back({key, {"psql", "-d", conninfo}});
+    }
+    return out;
+}
+
+}  // namespace
 
 FileIdentity identify(const std::string& path) {
     FileIdentity id;
@@ -44,7 +65,10 @@ const Evaluation& EvalCache::get(const Vars& vars, const std::string& cwd) {
     auto it = entries_.find(key);
     if (it != entries_.end() && !it->second.eval.stale) {
         bool same = std::all_of(it->second.eval.files.begin(), it->second.eval.files.end(),
-                                [](const auto& f) { return identify(f.first) == f.second; });
+                                [](const auto& f) { return identify(f.first) == f.second; }) &&
+                    std::all_of(it->second.eval.listeners.begin(), it->second.eval.listeners.end(), [&](const auto& l) {
+                        return listeners_.still_same(l.first, l.second);
+                    });
         if (same) {
             it->second.used = ++clock_;
             return it->second.eval;
@@ -64,13 +88,17 @@ const Evaluation& EvalCache::get(const Vars& vars, const std::string& cwd) {
     // `sentinel status` uses, so re-evaluating after another variable
     // changed does not parse a large kubeconfig again.
     CachingKubeconfigLoader kubeconfigs(reader, kube_cache_dir(vars));
-    Snapshot s = evaluate(vars, reader, {}, &kubeconfigs, cwd);
+    std::vector<std::pair<Endpoint, std::string>> traced;
+    RecordingListeners listeners(listeners_, traced);
+    Snapshot s = evaluate(vars, reader, {}, &kubeconfigs, cwd, &listeners);
     ++evaluations_;
     Entry entry;
     entry.eval.display = make_display(s);
     entry.eval.view = make_view(s, entry.eval.display);
     entry.eval.settings = s.config.display;
     entry.eval.names = reported_names(s.config, s.referenced);
+    entry.eval.listeners = std::move(traced);
+    entry.eval.probe_wishes = wishes(s);
     for (const std::string& path : seen) {
         auto b = before.find(path);
         entry.eval.files[path] = b != before.end() ? b->second : identify(path);

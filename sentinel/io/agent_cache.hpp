@@ -16,6 +16,7 @@
 #include "sentinel/core/vars.hpp"
 #include "sentinel/core/config/config.hpp"
 #include "sentinel/core/display/statusline.hpp"
+#include "sentinel/io/listeners.hpp"
 
 namespace sentinel {
 
@@ -47,13 +48,19 @@ struct EvalKey {
 };
 
 /// One evaluation: what it shows, which variables shells must report under
-/// its config, and the files it depends on with their identities.
+/// its config, and the files and listeners it depends on with their
+/// identities.
 struct Evaluation {
     Display display;                              ///< make_display(): what every sink draws (core/display/model.hpp)
     View view;                                    ///< the prompt's variables, drawn from `display`
     std::vector<std::string> names;               ///< reported_names(config)
     DisplaySettings settings;                     ///< `[display]` of the same config (Config::display)
     std::map<std::string, FileIdentity> files;    ///< every file read or looked for
+    std::vector<std::pair<Endpoint, std::string>> listeners;  ///< every endpoint traced, with lookup_fingerprint() of what listened
+    /// With `probe_background = true`: a psql command line (`psql -d
+    /// CONNINFO`) for each pg target the guard would probe (wants_probe)
+    /// whose answer is not remembered yet, keyed by its probe_key.
+    std::vector<std::pair<std::string, std::vector<std::string>>> probe_wishes;
     bool stale = false;                           ///< a watched file changed
 };
 
@@ -61,9 +68,11 @@ struct Evaluation {
 class EvalCache {
 public:
     /// The evaluation for `vars` in working directory `cwd`: the cached one
-    /// when it is not stale and every file still has the same identity, else
-    /// a new evaluate() (core/snapshot.hpp) on the real file system. Returns
-    /// a reference valid until the next call that modifies the cache.
+    /// when it is not stale, every file still has the same identity and
+    /// every traced endpoint the same listeners (a netlink dump and a
+    /// readlink per listener), else a new evaluate() (core/snapshot.hpp) on
+    /// the real file system, tracing loopback targets. Returns a reference
+    /// valid until the next call that modifies the cache.
     const Evaluation& get(const Vars& vars, const std::string& cwd = {});
 
     /// Marks every evaluation depending on one of `paths` stale; returns
@@ -84,12 +93,17 @@ public:
     /// Number of evaluate() calls so far (tests, logs).
     std::uint64_t evaluations() const { return evaluations_; }
 
+    /// The listener source every evaluation of the agent shares (its
+    /// per-socket memory makes an unchanged listener cheap).
+    const SystemListeners& listeners() const { return listeners_; }
+
 private:
     struct Entry {
         Evaluation eval;
         std::uint64_t used = 0;
     };
     std::map<EvalKey, Entry> entries_;
+    SystemListeners listeners_;
     std::uint64_t clock_ = 0;
     std::uint64_t evaluations_ = 0;
 };

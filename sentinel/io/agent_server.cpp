@@ -266,6 +266,7 @@ int AgentServer::run() {
             if (c.closing && c.out.empty()) done.push_back(fd);
         }
         for (int fd : done) drop(fd);
+        prober_.reap();
     }
     // Remove the socket only while it is still ours (we hold the lock, so it is).
     ::unlink(opt_.socket_path.c_str());

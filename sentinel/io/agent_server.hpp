@@ -17,6 +17,7 @@
 #include "sentinel/core/display/prompt.hpp"
 #include "sentinel/io/agent.hpp"
 #include "sentinel/io/agent_cache.hpp"
+#include "sentinel/io/agent_probe.hpp"
 #include "sentinel/io/inotify.hpp"
 #include "sentinel/io/session_display.hpp"
 
@@ -97,6 +98,7 @@ private:
     FileWatcher watcher_;
     TmuxControlPool tmux_;  // one control client per tmux server, before the displays that use it
     std::map<std::uint64_t, std::unique_ptr<SessionDisplay>> displays_;
+    BackgroundProber prober_{[this](const std::string& line) { log(line); }};  // probe_background = true
     bool stop_ = false;
 };
 

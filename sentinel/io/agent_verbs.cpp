@@ -35,6 +35,7 @@ void AgentServer::evaluate_session(Session& s) {
     const Evaluation& e = cache_.get(s.vars, s.cwd);
     s.names = e.names;
     apply_view(s, e.view);
+    prober_.want(s.vars, e);
 }
 
 // EVAL and GUARD: whether the guard would run `command` without a question,
@@ -46,7 +47,7 @@ std::pair<std::string, Tier> AgentServer::verdict(const std::string& cwd, const 
     if (command.empty() || cwd.empty() || cwd[0] != '/' || ::chdir(cwd.c_str()) != 0) return {"ask", Tier::unknown()};
     PosixFileReader files;
     CachingKubeconfigLoader kubeconfigs(files, kube_cache_dir(vars));
-    Snapshot s = evaluate(vars, files, command, &kubeconfigs, cwd);
+    Snapshot s = evaluate(vars, files, command, &kubeconfigs, cwd, &cache_.listeners());
     if (::chdir("/") != 0) log("chdir /: " + std::string(std::strerror(errno)));
     // A dotenv value expanding a variable this agent was not told about may
     // mean something else in the caller's environment: it decides itself.
@@ -76,6 +77,7 @@ void AgentServer::show(Session& s, bool prompt) {
         if (std::string notice = display->take_notice(); !notice.empty())
             log("session " + std::to_string(s.id) + ": " + notice.substr(0, notice.size() - 1));
     }
+    prober_.want(s.vars, e);
     Display content = e.display;
     if (!s.changed_from.empty()) content.note = "changed from " + s.changed_from;
     if (prompt) display->at_prompt(content);

@@ -2,6 +2,7 @@
 
 #include "sentinel/io/agent_cache.hpp"
 #include "sentinel/io/fs.hpp"
+#include "sentinel/io/listeners.hpp"
 #include "sentinel/core/snapshot.hpp"
 
 namespace sentinel {
@@ -13,7 +14,7 @@ std::optional<Display> LocalFeed::next() {
     if (!first && watcher_.read_changes().empty()) return std::nullopt;
     std::set<std::string> paths;
     RecordingFileReader files(paths);
-    Snapshot s = evaluate(vars_, files, {}, nullptr, current_directory());
+    Snapshot s = evaluate(vars_, files, {}, nullptr, current_directory(), &listeners_);
     for (const std::string& f : pg_service_files(vars_)) paths.insert(f);
     if (paths != watched_) {
         watcher_.watch(paths);

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "sentinel/io/inotify.hpp"
+#include "sentinel/io/listeners.hpp"
 #include "sentinel/core/display/statusline.hpp"
 #include "sentinel/core/vars.hpp"
 
@@ -44,6 +45,7 @@ public:
 private:
     Vars vars_;
     FileWatcher watcher_;
+    SystemListeners listeners_;  // loopback targets traced (core/reach/trace.hpp), listeners remembered
     std::set<std::string> watched_;
     std::optional<Display> shown_;
 };

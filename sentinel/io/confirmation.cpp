@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "sentinel/core/display/chain.hpp"
+#include "sentinel/core/display/model.hpp"
 #include "sentinel/core/guard/banner.hpp"
 #include "sentinel/core/sanitize.hpp"
 #include "sentinel/io/audit.hpp"
@@ -31,6 +33,11 @@ AuditRecord record_for(const PinnedSnapshot& ev, const Decision& d, const Action
         r.target = t.display_name();
         for (const Field& f : t.fields)
             if (!f.value.empty()) r.fields.emplace_back(f.name, f.value);
+        // What a target on this machine really reached, and what its server said.
+        Display display = make_display(ev.snapshot);
+        const TargetView& v = display.targets[static_cast<std::size_t>(d.target)];
+        if (!v.via.empty()) r.fields.emplace_back("via", chain_text(v));
+        if (std::string word = format_server_word(t); !word.empty()) r.fields.emplace_back("server", word);
     }
     r.tool = action.tool;
     r.action = action.verb;

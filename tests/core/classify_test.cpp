@@ -149,7 +149,7 @@ TEST_CASE("overall_tier: the highest rank, unknown with production, earlier on a
 
 TEST_CASE("name_fields") {
     CHECK(name_fields(Kind::kube) == std::vector<std::string>{"context", "cluster", "server", "namespace"});
-    CHECK(name_fields(Kind::pg) == std::vector<std::string>{"service", "host", "hostaddr", "dbname"});
+    CHECK(name_fields(Kind::pg) == std::vector<std::string>{"service", "host", "hostaddr", "dbname", "instance"});
     CHECK(name_fields(Kind::env) == std::vector<std::string>{"value"});
 }
 

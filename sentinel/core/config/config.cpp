@@ -2,6 +2,8 @@
 
 #include <toml++/toml.h>
 
+#include "sentinel/core/config/toml_identity.hpp"
+
 #include <algorithm>
 #include <set>
 
@@ -16,6 +18,10 @@ const std::set<std::string, std::less<>> kRuleFields = {
     "workspace", "dir", "backend",                                 // terraform
     "profile", "account", "role", "region",                        // aws (account, region: gcloud too)
     "project", "configuration",                                    // gcloud
+    // what a traced loopback target reaches (core/reach/trace.hpp)
+    "via", "resource", "remote_host", "remote_port", "remote_socket", "remote_dbname", "database", "ssh_host",
+    "ssh_hostname", "ssh_user", "ssh_port", "instance", "proxy_host", "container_ip", "container_port",
+    "data_directory",
 };
 
 std::string position(const std::string& path, const toml::source_region& source) {
@@ -205,7 +211,8 @@ Result<Rule> parse_rule(const std::string& path, const toml::node& node, bool sy
         } else {
             return key_error("unknown key \"" + k + "\" in rule (fields: context, cluster, server, namespace, user, "
                              "service, host, hostaddr, port, dbname, name, value, workspace, dir, backend, profile, "
-                             "account, role, region, project, configuration, any)");
+                             "account, role, region, project, configuration, any; through a forwarder: via, "
+                             "resource, remote_host, remote_port, ssh_host, ssh_hostname, instance, ...)");
         }
     }
     if (!has_tier) return error_at(path, node, "rule has no \"tier\"");
@@ -310,6 +317,23 @@ Result<ConfigFile> parse_config(std::string_view text, const std::string& path, 
             if (!a || (*a != "required" && *a != "best-effort"))
                 return error_at(path, value, "audit must be \"best-effort\" or \"required\"");
             file.audit_required = *a == "required";
+        } else if (k == "identity") {
+            const toml::array* entries = value.as_array();
+            if (!entries) return error_at(path, value, "\"identity\" must be an array of [[identity]] tables");
+            for (const toml::node& entry : *entries) {
+                auto parsed = parse_identity(path, entry);
+                if (!parsed) return parsed.error();
+                file.identities.push_back(std::move(parsed.value()));
+            }
+        } else if (k == "probe") {
+            auto text = value.value<std::string>();
+            auto mode = text ? parse_probe_mode(*text) : std::nullopt;
+            if (!mode) return error_at(path, value, "probe must be \"guarded\", \"always\" or \"never\"");
+            file.probe = mode;
+        } else if (k == "probe_background") {
+            auto b = value.value<bool>();
+            if (!b) return error_at(path, value, "\"probe_background\" must be true or false");
+            file.probe_background = *b;
         } else if (k == "builtin_rules") {
             auto b = value.value<bool>();
             if (!b) return error_at(path, value, "\"builtin_rules\" must be true or false");
@@ -318,7 +342,7 @@ Result<ConfigFile> parse_config(std::string_view text, const std::string& path, 
             return Error{path, static_cast<int>(key.source().begin.line), static_cast<int>(key.source().begin.column),
                          "unknown key \"" + std::string(k) +
                              "\" (expected tiers, rules, env, dotenv, builtin_rules, audit, display, undo, undo_max_bytes, "
-                             "undo_keep_days, preview_timeout)"};
+                             "undo_keep_days, preview_timeout, identity, probe, probe_background)"};
         }
     }
     return file;
@@ -403,6 +427,16 @@ Config build_config(const std::optional<ConfigFile>& system, const std::optional
         merge_display(config.display, *file);
         apply_undo_patch(file->undo, file->path, system && file == &*system, config.undo);
         for (const std::string& e : file->undo_errors) config.undo.errors.push_back(e);
+    }
+    for (const ConfigFile* file : {system ? &*system : nullptr, user ? &*user : nullptr}) {
+        if (!file) continue;
+        for (const IdentityPin& pin : file->identities) {
+            if (!config.spec(pin.tier))
+                config.errors.push_back(pin.origin + ": unknown tier \"" + pin.tier.name() + "\"");
+            else config.identities.push_back(pin);
+        }
+        if (file->probe) config.probe = *file->probe;
+        if (file->probe_background) config.probe_background = *file->probe_background;
     }
 
     config.env = *builtin.env;

@@ -14,6 +14,7 @@
 
 #include "sentinel/core/color.hpp"
 #include "sentinel/core/config/undo.hpp"
+#include "sentinel/core/config/identity.hpp"
 #include "sentinel/core/match.hpp"
 #include "sentinel/core/result.hpp"
 #include "sentinel/core/target.hpp"
@@ -45,9 +46,11 @@ struct TierSpec {
 
 /// One condition of a rule: field `field` of a target matches `pattern`.
 /// The pseudo-field "any" matches when any name-like field does (kube
-/// context, cluster, server, namespace; pg service, host, hostaddr, dbname;
-/// env value; terraform workspace, backend; aws profile, role; gcloud
-/// configuration, project).
+/// context, cluster, server, namespace; pg service, host, hostaddr, dbname,
+/// instance; env value; terraform workspace, backend; aws profile, role;
+/// gcloud configuration, project). Fields of what a traced target reaches
+/// (via, remote_host, ssh_host, instance, ...) are tested on the reached
+/// target (core/reach/trace.hpp).
 struct Condition {
     std::string field;
     Pattern pattern;
@@ -111,6 +114,9 @@ struct ConfigFile {
     std::vector<std::string> display_errors;          ///< bad `[display]` values (DisplaySettings::errors)
     UndoPatch undo;                                   ///< `undo`, `undo_max_bytes`, `undo_keep_days`, `preview_timeout`
     std::vector<std::string> undo_errors;             ///< bad values of those (UndoSettings::errors)
+    std::vector<IdentityPin> identities;              ///< `[[identity]]` entries
+    std::optional<ProbeMode> probe;                   ///< `probe = "guarded" | "always" | "never"`
+    std::optional<bool> probe_background;             ///< `probe_background = true`
 };
 
 /// The effective configuration.
@@ -120,6 +126,9 @@ struct Config {
     std::vector<std::string> env;      ///< variables that become env targets
     std::vector<std::string> dotenv;   ///< dotenv file names, later names overriding earlier ones (core/dotenv/resolve.hpp)
     bool audit_required = false;       ///< the guard refuses when it cannot write its audit record
+    std::vector<IdentityPin> identities;  ///< pinned server identities: the system file's, then the user's
+    ProbeMode probe = ProbeMode::guarded;  ///< when the guard probes (user file over system file)
+    bool probe_background = false;     ///< the agent probes loopback and traced pg targets in the background
     std::vector<std::string> files;    ///< config files that were read
     std::vector<std::string> errors;   ///< "path:line:col: message"; any error makes the terminal unknown
     std::vector<std::string> notes;    ///< ignored settings (a user file trying to weaken a locked tier)

@@ -12,6 +12,46 @@ nlohmann::ordered_json sanitized(const std::vector<std::string>& list) {
     return out;
 }
 
+nlohmann::ordered_json fields_object(const std::vector<Field>& fields) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::object();
+    for (const Field& f : fields) out[f.name] = sanitize(f.value);
+    return out;
+}
+
+// A traced target's hops (Hop in core/target.hpp), in order.
+nlohmann::ordered_json via_array(const std::vector<Hop>& via) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const Hop& h : via) {
+        nlohmann::ordered_json j;
+        j["kind"] = sanitize(h.kind);
+        j["listen"] = sanitize(h.listen);
+        j["pid"] = h.pid;
+        j["uid"] = h.uid;
+        j["command"] = sanitize(h.command);
+        j["reached"] = fields_object(h.reached);
+        j["tier"] = sanitize(h.tier.name());
+        j["rule"] = sanitize(h.rule);
+        j["problems"] = sanitized(h.problems);
+        out.push_back(std::move(j));
+    }
+    return out;
+}
+
+nlohmann::ordered_json server_object(const ServerWord& s) {
+    nlohmann::ordered_json j;
+    j["declared_tier"] = sanitize(s.declared_tier);
+    j["replica"] = s.replica;
+    j["cluster_name"] = sanitize(s.cluster_name);
+    j["system_identifier"] = sanitize(s.system_identifier);
+    j["kube_system_uid"] = sanitize(s.kube_system_uid);
+    j["server_version"] = sanitize(s.server_version);
+    j["server_address"] = sanitize(s.server_address);
+    j["pinned_tier"] = sanitize(s.pinned_tier);
+    j["pin_origin"] = sanitize(s.pin_origin);
+    j["probed_at"] = sanitize(s.probed_at);
+    return j;
+}
+
 }  // namespace
 
 std::string format_json(const Snapshot& snapshot, const Display& display) {
@@ -31,6 +71,8 @@ std::string format_json(const Snapshot& snapshot, const Display& display) {
         j["tier"] = sanitize(t.tier.name());
         j["rule"] = sanitize(t.rule);
         j["problems"] = sanitized(t.problems);
+        if (!t.via.empty()) j["via"] = via_array(t.via);
+        if (t.server) j["server"] = server_object(*t.server);
         targets.push_back(std::move(j));
     }
     root["targets"] = std::move(targets);

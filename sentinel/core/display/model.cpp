@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "sentinel/core/display/chain.hpp"
 #include "sentinel/core/sanitize.hpp"
 
 namespace sentinel {
@@ -62,7 +63,9 @@ Display make_display(const Snapshot& s) {
             v.label = sanitize(spec->label);
             v.color = spec->color;
         }
-        v.name = short_name(t);
+        v.name = short_name(t) + server_marks(t, s.config);
+        for (const Hop& h : t.via) v.via.push_back(describe_hop(h));
+        v.lines = target_lines(t);
         d.targets.push_back(std::move(v));
     }
     return d;

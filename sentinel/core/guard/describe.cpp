@@ -4,6 +4,7 @@
 #include "sentinel/core/kube/verbs.hpp"
 #include "sentinel/core/pg/sql_classify.hpp"
 #include "sentinel/core/terraform/verbs.hpp"
+#include "sentinel/core/reach/server_word.hpp"
 
 namespace sentinel {
 
@@ -84,7 +85,13 @@ bool runs_unasked(const Snapshot& snapshot, const std::vector<std::string>& comm
     if ((tool == Tool::kubectl || tool == Tool::helm) && !command.empty())
         action = kube_action(tool, std::vector<std::string>(command.begin() + 1, command.end()));
     if (tool == Tool::terraform) action = terraform_action(std::vector<std::string>(command.begin() + 1, command.end()));
-    return decide(snapshot, action, true, std::nullopt).verdict == Decision::Verdict::run;
+    if (decide(snapshot, action, true, std::nullopt).verdict != Decision::Verdict::run) return false;
+    // The guard asks the server before a command that may act (it is about
+    // to connect anyway): only it can say whether the server declares a tier.
+    if (action.risk == Risk::read) return true;
+    for (const Target& t : snapshot.targets)
+        if (wants_probe(t, snapshot.config)) return false;
+    return true;
 }
 
 }  // namespace sentinel

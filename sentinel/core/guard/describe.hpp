@@ -59,6 +59,9 @@ Action other_action(const std::vector<std::string>& argv);
 /// or a kubectl/helm/terraform read. psql statements are not read here (-f files
 /// and stdin belong to the caller), so psql counts as a write: on a tier
 /// whose policy asks, the answer is false and the caller looks closer.
+/// A command that is not a read on a target the guard would probe first
+/// (wants_probe: traced, on loopback, ...) is false too: the server may
+/// declare a tier that asks.
 /// The agent answers EVAL with this (core/agent/protocol.hpp).
 bool runs_unasked(const Snapshot& snapshot, const std::vector<std::string>& command);
 

@@ -27,7 +27,11 @@ const Libpq* libpq(std::string* error) {
                   bind(handle, "PQconninfo", table.conninfo) &&
                   bind(handle, "PQconninfoParse", table.conninfo_parse) &&
                   bind(handle, "PQconninfoFree", table.conninfo_free) && bind(handle, "PQhost", table.host) &&
-                  bind(handle, "PQfinish", table.finish);
+                  bind(handle, "PQfinish", table.finish) &&
+                  bind(handle, "PQconnectdbParams", table.connectdb_params) && bind(handle, "PQexec", table.exec) &&
+                  bind(handle, "PQresultStatus", table.result_status) && bind(handle, "PQntuples", table.ntuples) &&
+                  bind(handle, "PQnfields", table.nfields) && bind(handle, "PQgetvalue", table.getvalue) &&
+                  bind(handle, "PQgetisnull", table.getisnull) && bind(handle, "PQclear", table.clear);
         if (!ok) load_error = "libpq.so.5 lacks a required function";
         return ok;
     }();

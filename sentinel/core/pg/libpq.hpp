@@ -19,6 +19,16 @@ struct Libpq {
     decltype(&::PQconninfoFree) conninfo_free;
     decltype(&::PQhost) host;
     decltype(&::PQfinish) finish;
+    // `sentinel probe` and the guard's probe (io/pg_probe.hpp): one
+    // connection, one statement.
+    decltype(&::PQconnectdbParams) connectdb_params;
+    decltype(&::PQexec) exec;
+    decltype(&::PQresultStatus) result_status;
+    decltype(&::PQntuples) ntuples;
+    decltype(&::PQnfields) nfields;
+    decltype(&::PQgetvalue) getvalue;
+    decltype(&::PQgetisnull) getisnull;
+    decltype(&::PQclear) clear;
 };
 
 /// Loads libpq.so.5 (the soname of every libpq since PostgreSQL 8.x) once and

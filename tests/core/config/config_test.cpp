@@ -71,7 +71,7 @@ TEST_CASE("config: a full file parses") {
 TEST_CASE("config: errors as path:line:col: message") {
     CHECK(must_fail("colour = \"red\"\n") ==
           "cfg.toml:1:1: unknown key \"colour\" (expected tiers, rules, env, dotenv, builtin_rules, audit, display, undo, undo_max_bytes, "
-          "undo_keep_days, preview_timeout)");
+          "undo_keep_days, preview_timeout, identity, probe, probe_background)");
     CHECK(must_fail("[tiers.production]\nlable = \"P\"\n") ==
           "cfg.toml:2:1: unknown key \"lable\" in tier \"production\"");
     CHECK(must_fail("[tiers.production]\npolicy = \"ask\"\n") ==

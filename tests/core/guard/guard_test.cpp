@@ -323,7 +323,13 @@ TEST_CASE("runs_unasked: what the agent may answer for the guard (EVAL)") {
     // psql statements live in -f files and stdin the agent does not see:
     // on a guarded tier even a SELECT is left to the guard.
     CHECK_FALSE(runs_unasked(Snap().pg("orders", "prod-db.example.com").s, {"psql", "-c", "select 1"}));
-    CHECK(runs_unasked(Snap().pg("orders", "localhost").s, {"psql", "-c", "drop table users"}));
+    // A local server is asked who it is before anything may write there
+    // (probe = "guarded"): the guard does that, not the agent.
+    CHECK_FALSE(runs_unasked(Snap().pg("orders", "localhost").s, {"psql", "-c", "drop table users"}));
+    Snap never;
+    never.builder.user_toml("probe = \"never\"\n");
+    CHECK(runs_unasked(never.pg("orders", "localhost").s, {"psql", "-c", "drop table users"}));
+    CHECK(runs_unasked(Snap().pg("orders-dev", "dev-db.example.com").s, {"psql", "-c", "drop table users"}));
     CHECK_FALSE(runs_unasked(prod, {"./deploy.sh"}));
     CHECK(runs_unasked(Snap().kube("dev-eu").config_error("x:1:1: bad").s, {"kubectl", "get", "pods"}));
     CHECK_FALSE(runs_unasked(Snap().kube("dev-eu").config_error("x:1:1: bad").s, {"kubectl", "delete", "pod", "x"}));
