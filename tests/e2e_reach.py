@@ -167,9 +167,11 @@ def run(tmp, procs, prod, local):
             expect(code == 77, "exit %d: %s" % (code, err))
             expect("production" in err, err)
             expect(count(prod) == 12000, "rows deleted: %d left" % count(prod))
-            # The record as stored (`sentinel audit --json` escapes its backslashes).
+            # `sentinel audit --json` prints the record as stored.
             with open(os.path.join(tmp, "state", "sentinel", "audit.jsonl")) as f:
-                out = f.read().splitlines()[-1]
+                stored = f.read().splitlines()[-1]
+            out = sentinel("audit", "--json", "--lines", "1", env=env(port))[1].strip()
+            expect(out == stored, "audit --json %r, stored %r" % (out, stored))
             record = json.loads(out)
             expect(record["decision"] == "refused" and record["tier"] == "production", out)
             expect(record["fields"]["via"].startswith("app@localhost:%d %s %s" % (port, ARROW, chains[name])), out)

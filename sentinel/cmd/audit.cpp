@@ -53,9 +53,14 @@ int run_audit(const Invocation& inv) {
         count = static_cast<std::size_t>(n);
     }
     for (const std::string& line : read_audit_tail(path, count)) {
-        // Stored records are ASCII JSON; sanitize anyway: the file is editable.
-        std::string out = inv.has("json") ? sanitize(line) : format_audit_line(line);
-        std::printf("%s\n", out.c_str());
+        if (!inv.has("json")) {
+            std::printf("%s\n", format_audit_line(line).c_str());
+        } else if (auto record = audit_json_line(line)) {
+            std::printf("%s\n", record->c_str());
+        } else {
+            std::fprintf(stderr, "sentinel: warning: %s: a line that is not a JSON record is left out\n",
+                         sanitize(path).c_str());
+        }
     }
     return std::fflush(stdout) == 0 ? kExitOk : 1;
 }

@@ -1,5 +1,6 @@
 #include "sentinel/core/guard/audit.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <nlohmann/json.hpp>
 
@@ -52,6 +53,14 @@ std::string format_audit_line(std::string_view json_line) {
     return s("time") + " " + s("decision") + " " + s("tier") + " " + s("kind") + " " + s("target") + " " + s("tool") +
            " " + s("action") + " (" + s("reason") + ") " + s("tty") + " " + s("user") +
            (j.contains("undo") ? " undo " + s("undo") : "");
+}
+
+std::optional<std::string> audit_json_line(std::string_view json_line) {
+    auto j = nlohmann::json::parse(json_line, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return std::nullopt;
+    bool printable = std::all_of(json_line.begin(), json_line.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+    if (printable) return std::string(json_line);
+    return j.dump(-1, ' ', true, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace sentinel

@@ -3,6 +3,7 @@
 // override. Pure formatting; io_audit appends them to the log.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -45,5 +46,13 @@ std::string format_audit_record(const AuditRecord& record);
 /// A line that is not a JSON object prints as "(unreadable record)".
 /// Everything printed is sanitized (the log is a file others could edit).
 std::string format_audit_line(std::string_view json_line);
+
+/// One line of the log for `sentinel audit --json`: the record as stored
+/// when it is a JSON object of printable ASCII (what format_audit_record
+/// writes), else the object written again with every non-ASCII and control
+/// character as a \uXXXX escape (RFC 8259 section 7), so that an edited
+/// log cannot reach the terminal with raw bytes. A line that is not a JSON
+/// object returns nullopt.
+std::optional<std::string> audit_json_line(std::string_view json_line);
 
 }  // namespace sentinel

@@ -43,4 +43,26 @@ TEST_CASE("audit line for people") {
     CHECK(format_audit_line("{\"target\":\"a\\u001b[31mb\"}").find('\x1b') == std::string::npos);
 }
 
+TEST_CASE("audit --json: a stored record comes back byte for byte, an edited one escaped") {
+    AuditRecord r;
+    r.time = 0;
+    r.target = "app@localhost:5432 \xe2\x86\x92 kubectl port-forward";  // the chain's arrow
+    r.decision = "refused";
+    std::string stored = format_audit_record(r);
+    stored.pop_back();  // the newline
+    REQUIRE(audit_json_line(stored).has_value());
+    CHECK(*audit_json_line(stored) == stored);
+    CHECK(stored.find("\\u2192") != std::string::npos);
+
+    // Raw UTF-8 (valid JSON, but not what sentinel writes) comes back escaped.
+    auto edited = audit_json_line("{\"target\":\"\xe2\x80\xae\xe2\x86\x92\"}");
+    REQUIRE(edited.has_value());
+    CHECK(*edited == "{\"target\":\"\\u202e\\u2192\"}");
+    // A raw control byte is not JSON at all (RFC 8259 section 7): left out.
+    CHECK_FALSE(audit_json_line("{\"target\":\"\x1b]0;owned\x07\"}").has_value());
+
+    CHECK_FALSE(audit_json_line("not json").has_value());
+    CHECK_FALSE(audit_json_line("[1,2]").has_value());
+}
+
 }  // namespace sentinel
