@@ -96,6 +96,29 @@ TEST_CASE("changed from: the first prompt is never marked") {
     CHECK(s.changed_from.empty());
 }
 
+TEST_CASE("may_paint: at the prompt; for a shell that tells DRAWN, once its editor has drawn") {
+    Session s = session_with("staging-eu", Shell::zsh);
+    CHECK_FALSE(may_paint(s));  // no prompt yet
+    on_prompt(s);
+    CHECK(may_paint(s));        // an integration that never sends DRAWN is painted at once
+    on_drawn(s);
+    CHECK(may_paint(s));
+    s.idle = false;             // BUSY
+    CHECK_FALSE(may_paint(s));
+    on_prompt(s);
+    CHECK_FALSE(may_paint(s));  // zle draws its prompt after the reply
+    on_drawn(s);
+    CHECK(may_paint(s));
+}
+
+TEST_CASE("may_paint: bash says DRAWN only after a resize; its prompts are painted at once") {
+    Session s = session_with("staging-eu", Shell::bash);
+    on_prompt(s);
+    on_drawn(s);
+    on_prompt(s);
+    CHECK(may_paint(s));
+}
+
 TEST_CASE("parse_report: secrets and bad names are dropped") {
     Vars v = parse_report({"KUBECONFIG=/a:/b", "PGPASSWORD=CANARY", "MY_TOKEN=CANARY", "x[$(id)]=1", "noequals",
                            "EMPTY="});
