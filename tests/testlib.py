@@ -20,6 +20,7 @@ import os
 import pty
 import re
 import select
+import shlex
 import shutil
 import signal
 import struct
@@ -569,15 +570,16 @@ class Screen(Tmux):
         full = dict(self.env, **(env or {}))
         if kind == "zsh":
             full["ZDOTDIR"] = rc_dir
-        e = sum((["-e", f"{k}={v}"] for k, v in full.items()), [])
+        # Through env(1): tmux gives a new pane the PATH of its client, not -e's.
+        argv = "exec env " + " ".join(shlex.quote(f"{k}={v}") for k, v in full.items()) + " " + argv
         if not self._started:
             self._started = True
             # One command: a server without sessions would exit between two.
             self("start-server", ";", "set-option", "-g", "exit-empty", "off", ";",
                  "set-option", "-g", "default-terminal", "xterm-256color", ";", "set-option", "-g", "status", "off")
             return self("new-session", "-d", "-s", "t", "-x", str(self.COLS), "-y", str(self.ROWS),
-                        "-P", "-F", "#{pane_id}", *e, argv).strip()
-        return self("new-window", "-d", "-t", "t", "-P", "-F", "#{pane_id}", *e, argv).strip()
+                        "-P", "-F", "#{pane_id}", argv).strip()
+        return self("new-window", "-d", "-t", "t", "-P", "-F", "#{pane_id}", argv).strip()
 
     def cursor(self, pane):
         """(column, row) of the pane's cursor, as tmux reports it."""
