@@ -128,6 +128,7 @@ bool apply_report(Session& session, Vars vars, std::string cwd) {
 }
 
 bool apply_view(Session& session, View view) {
+    if (no_color(session.vars)) view.colored = view.text;
     if (view == session.current) return false;
     session.current = std::move(view);
     ++session.gen;

@@ -104,7 +104,9 @@ Vars absolute_paths(Vars vars, const std::string& cwd);
 bool apply_report(Session& session, Vars vars, std::string cwd);
 
 /// Applies a new evaluation; bumps gen when the view changed. Returns true
-/// when it changed.
+/// when it changed. With NO_COLOR set and not empty among the session's
+/// reported variables (no-color.org), the view's `colored` text is its
+/// plain text: the prompt segment is not coloured.
 bool apply_view(Session& session, View view);
 
 /// The shell drew a prompt: decides the "changed from" mark (set when the

@@ -20,8 +20,9 @@ std::string format_json(const Snapshot& snapshot, const Display& display);
 
 /// Human-readable lines: the overall tier, then one line per target with
 /// its fields, tier and rule (then its chain and extra lines, when it has
-/// them), then warnings. With `color`, ANSI SGR colours from the tier's
-/// colour. `display` is make_display(snapshot).
+/// them), then warnings other than config errors (the command prints those
+/// once, on stderr). With `color`, ANSI SGR colours from the tier's colour.
+/// `display` is make_display(snapshot).
 std::string format_plain(const Snapshot& snapshot, const Display& display, bool color);
 
 /// A one-line prompt segment: the tier label and each target's name with
