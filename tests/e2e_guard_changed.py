@@ -12,7 +12,7 @@ import os
 import shutil
 import sys
 
-from testlib import Screen, SKIP, check, summary, wait_for
+from testlib import Screen, check, require, summary, wait_for
 
 
 def run(kind, kubectl):
@@ -52,15 +52,10 @@ def run(kind, kubectl):
 
 
 def main():
+    require("tmux", "kubectl", "bash", "zsh")
     kubectl = shutil.which("kubectl")
-    if not shutil.which("tmux") or not kubectl:
-        print("skip: tmux and kubectl are needed")
-        return SKIP
     for kind in ("bash", "zsh"):
-        if shutil.which(kind):
-            run(kind, kubectl)
-        else:
-            print(f"skip {kind}: not installed")
+        run(kind, kubectl)
     return summary()
 
 

@@ -15,8 +15,7 @@ import subprocess
 import sys
 import time
 
-from testlib import BIN, Screen, SKIP, check, summary, wait_for
-import shutil
+from testlib import BIN, Screen, check, require, summary, wait_for
 
 PROMPTS = {"bash": ("PS1='$ '", "$ "), "zsh": ("PROMPT='%# '", "# ")}
 
@@ -105,13 +104,8 @@ def late_repaint(kind):
 
 
 def main():
-    if not shutil.which("tmux"):
-        print("skip: tmux is needed")
-        return SKIP
+    require("tmux", "bash", "zsh")
     for kind in ("bash", "zsh"):
-        if not shutil.which(kind):
-            print(f"skip {kind}: not installed")
-            continue
         late_first_reserve(kind)
         late_repaint(kind)
     return summary()

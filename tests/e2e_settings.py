@@ -11,11 +11,11 @@ TERM=xterm-256color, read back with capture-pane:
 - with TERM=dumb or an unknown TERM the terminal shows, once, why there is
   no status line."""
 
+import os
 import re
-import shutil
 import sys
 
-from testlib import Screen, SKIP, check, summary, wait_for
+from testlib import BIN, Screen, check, require, summary, wait_for
 
 
 def text(screen, pane):
@@ -108,18 +108,11 @@ def dumb(screen, kind, term):
 
 
 def main():
-    if not shutil.which("tmux"):
-        print("skip: tmux is needed")
-        return SKIP
+    require("tmux", "bash", "zsh")
     for kind in ("bash", "zsh"):
-        if not shutil.which(kind):
-            print(f"skip {kind}: not installed")
-            continue
         screen = Screen(f"settings-{kind}")
         try:
             screen.env["PATH"] = f"{screen.work}/bin:{screen.env['PATH']}"
-            import os
-            from testlib import BIN
             os.makedirs(f"{screen.work}/bin")
             os.symlink(os.path.abspath(BIN), f"{screen.work}/bin/sentinel")
             no_color(screen, kind)

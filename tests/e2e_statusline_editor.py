@@ -11,10 +11,9 @@ goes to the prompt and runs. zsh's line editor clears to the end of the
 screen whenever it draws a whole prompt: before the fix the line showed only
 between an outside change and the next command."""
 
-import shutil
 import sys
 
-from testlib import Screen, SKIP, check, summary, wait_for
+from testlib import Screen, check, require, summary, wait_for
 
 LINE = " LOCAL  kube kind-dev/default"
 
@@ -104,13 +103,8 @@ def zsh_only(screen):
 
 
 def main():
-    if not shutil.which("tmux"):
-        print("skip: tmux is needed")
-        return SKIP
+    require("tmux", "bash", "zsh")
     for kind in ("bash", "zsh"):
-        if not shutil.which(kind):
-            print(f"skip {kind}: not installed")
-            continue
         screen = Screen(f"editor-{kind}")
         try:
             if kind == "bash":
