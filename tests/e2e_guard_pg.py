@@ -94,7 +94,7 @@ def main():
 
         def interactive_read_only():
             code, out = run_pty([BIN, "guard", "--", psql, "-X"], env(),
-                                [("expect", "PROD read-only"), ("send", b"DELETE FROM users WHERE id = 1;\n"),
+                                [("expect", "PROD opened read-only"), ("send", b"DELETE FROM users WHERE id = 1;\n"),
                                  ("expect", "read-only transaction"), ("send", b"\\q\n")])
             expect(code in (0, 1) and ASK not in out, "exit %d\n%s" % (code, out))
             expect(count(a, "id = 1") == 1, "row 1 deleted")
