@@ -17,10 +17,11 @@ from testlib import SIZE, SRC, Tmux, check, require, summary, wait_for
 TPM_RULE = 'for f in "$0"/*.tmux; do if [ -x "$f" ]; then "$f" >/dev/null 2>&1; fi; done'
 
 
-def fresh(tmux):
-    tmux.kill()
+def fresh(n):
+    """A new private server (its own socket: no waiting for an old one to exit)."""
+    tmux = Tmux(f"sentinel-tpm-{os.getpid()}-{n}")
     tmux("new-session", "-d", "-s", "t", "-x", str(SIZE[1]), "-y", str(SIZE[0]), "-e", "TERM=xterm-256color")
-    return tmux("display-message", "-p", "#{pane_id}").strip()
+    return tmux, tmux("display-message", "-p", "#{pane_id}").strip()
 
 
 def expanded(tmux, pane):
@@ -31,11 +32,12 @@ def main():
     require("tmux", "bash")
     check("the repository's root holds an executable *.tmux (TPM runs those)",
           any(os.access(f, os.X_OK) for f in glob.glob(os.path.join(SRC, "*.tmux"))), os.listdir(SRC))
-    tmux = Tmux()
+    servers = []
     try:
-        for how, command in (("TPM's rule", f"sh -c '{TPM_RULE}' {SRC}"),
-                             ("run-shell contrib/tmux/sentinel.tmux", os.path.join(SRC, "contrib", "tmux", "sentinel.tmux"))):
-            pane = fresh(tmux)
+        for n, (how, command) in enumerate( (("TPM's rule", f"sh -c '{TPM_RULE}' {SRC}"),
+                             ("run-shell contrib/tmux/sentinel.tmux", os.path.join(SRC, "contrib", "tmux", "sentinel.tmux")))):
+            tmux, pane = fresh(n)
+            servers.append(tmux)
             tmux("run-shell", command)
             right = lambda: tmux("show-options", "-gv", "status-right")
             check(f"{how}: status-right holds the segment", wait_for(lambda: "@sentinel_label" in right()), right())
@@ -48,7 +50,8 @@ def main():
             shown = expanded(tmux, pane)
             check(f"{how}: the pane's target shows", " PROD " in shown and "kube prod-eu/payments" in shown, shown)
     finally:
-        tmux.kill()
+        for tmux in servers:
+            tmux.kill()
     return summary()
 
 
