@@ -2,7 +2,7 @@
 """Settings and colour as a new user meets them (issue 8 item 5), in bash
 and zsh with the integration, on a 40x160 tmux pane with
 TERM=xterm-256color, read back with capture-pane:
-- a bad `[display]` value or key is a config error like any other: the
+- a bad `[display]` value or key (or undo key) is a config error like any other: the
   prompt turns UNKNOWN, `sentinel status` exits 78 and prints the error once,
   as path:line:col at the value;
 - a rule's `port = 54330` (an integer) is accepted; a rule's unknown tier is
@@ -50,6 +50,7 @@ def config_errors(screen, kind):
         ('[display]\nstatusline = 1\n', ':2:14: statusline must be "bottom", "top" or "off"'),
         ('[display]\nosc_tint = "yes"\n', ':2:12: osc_tint must be true or false'),
         ('[display]\ntmux_tnt = true\n', ':2:1: unknown key "tmux_tnt" in [display]'),
+        ('# the undo keys, alike\nundo = "maybe"\n', ':2:8: undo must be "required", "best-effort" or "off"'),
         ('[[rules]]\ntier = "prd"\ncontext = "kind-*"\n', ':2:8: unknown tier "prd"'),
         ('[tiers.production]\nlabel = "PROD\ncolor = "red"\n', ':2:9: unterminated string: the closing quote is missing'),
     ]
