@@ -39,15 +39,15 @@ def run(kind):
         check(f"{kind}: the prompt says why the target is unknown",
               wait_for(lambda: why in text(screen, pane), timeout=15), text(screen, pane).strip())
         check(f"{kind}: the status line gives the name and the rest",
-              wait_for(lambda: "kube ghost: context \"ghost\" is not defined" in screen.last(pane), timeout=10),
+              wait_for(lambda: "kube ghost: context \"ghost\" is not defined" in screen.last(pane), timeout=20),
               screen.last(pane))
         screen.type(pane, "export PGSERVICE=nosuch")
         # The prompt right after an export may be the stale one (issue 8 item
         # 2, not this test's subject): the next prompt has the answer.
-        wait_for(lambda: text(screen, pane).rstrip().endswith(">"), timeout=10)
+        wait_for(lambda: text(screen, pane).rstrip().endswith(">"), timeout=20)
         screen.type(pane, "clear")
         check(f"{kind}: no empty fields for an unknown service",
-              wait_for(lambda: 'pg: definition of service "nosuch" not found >' in text(screen, pane), timeout=10)
+              wait_for(lambda: 'pg: definition of service "nosuch" not found >' in text(screen, pane), timeout=20)
               and "(@:)" not in text(screen, pane), text(screen, pane).strip())
         screen.type(pane, f"clear; {BIN} guard -- psql -c 'select 1'; echo rc=$?")
         check(f"{kind}: the guard names the service it did not find",
@@ -55,11 +55,11 @@ def run(kind):
                        and "rc=" in text(screen, pane), timeout=15), text(screen, pane).strip())
         screen.type(pane, f"clear; PGSERVICE=orders {BIN} explain")
         check(f"{kind}: explain: the service's user is from the service",
-              wait_for(lambda: re.search(rf"user +{me} +from service \"orders\"", text(screen, pane)), timeout=10),
+              wait_for(lambda: re.search(rf"user +{me} +from service \"orders\"", text(screen, pane)), timeout=20),
               text(screen, pane).strip())
         screen.type(pane, f"clear; {BIN} explain -- kubectl --context prod-eu.x get pods")
         check(f"{kind}: explain -- CMD speaks of the command",
-              wait_for(lambda: "This command acts on" in text(screen, pane), timeout=10)
+              wait_for(lambda: "This command acts on" in text(screen, pane), timeout=20)
               and "This terminal is" not in text(screen, pane), text(screen, pane).strip())
         check(f"{kind}: explain shows the regex as written",
               "(context ~ /^prod-eu\\.x$/)" in text(screen, pane), text(screen, pane).strip())

@@ -59,9 +59,9 @@ def config_errors(screen, kind):
         write(screen.config, toml)
         screen.type(pane, "clear")
         check(f"{kind}: {name}: the prompt turns UNKNOWN",
-              wait_for(lambda: has_row(screen, pane, r"^UNKNOWN .*> *$"), timeout=10), text(screen, pane).strip())
+              wait_for(lambda: has_row(screen, pane, r"^UNKNOWN .*> *$"), timeout=20), text(screen, pane).strip())
         screen.type(pane, "clear; sentinel status; echo rc=$?")
-        wait_for(lambda: ran(screen, pane) is not None)
+        wait_for(lambda: ran(screen, pane) is not None, timeout=20)
         shown = text(screen, pane)
         check(f"{kind}: {name}: status exits 78", ran(screen, pane) == 78, shown.strip())
         check(f"{kind}: {name}: the error once, at the value, in plain words",
@@ -70,12 +70,12 @@ def config_errors(screen, kind):
     screen.type(pane, "export PGHOST=db.example PGPORT=54330")
     screen.type(pane, "clear; sentinel status; echo rc=$?")
     check(f"{kind}: a rule's port = 54330 (an integer) is no error",
-          wait_for(lambda: ran(screen, pane) == 0, timeout=10), text(screen, pane).strip())
+          wait_for(lambda: ran(screen, pane) == 0, timeout=20), text(screen, pane).strip())
     check(f"{kind}: ... and makes the target production", has_row(screen, pane, r"^tier: PROD \(production\)"),
           text(screen, pane).strip())
     check(f"{kind}: ... on the status line too",
           wait_for(lambda: screen.last(pane).startswith(" PROD  kube kind-dev/default \u00b7 pg root@db.example:54330"),
-                   timeout=10), screen.last(pane))
+                   timeout=20), screen.last(pane))
 
 
 def no_color(screen, kind):
@@ -93,7 +93,7 @@ def no_color(screen, kind):
     check(f"{kind}: export NO_COLOR=1: no colour in the segment",
           wait_for(lambda: prompt_sgr() is not None and not any(
               p.startswith(("3", "4", "9", "10")) and p not in ("39", "49") for s in prompt_sgr() for p in s.split(";")),
-                   timeout=10), prompt_sgr())
+                   timeout=20), prompt_sgr())
 
 
 def dumb(screen, kind, term):
