@@ -54,23 +54,24 @@ def config_errors(screen, kind):
         ('[[rules]]\ntier = "prd"\ncontext = "kind-*"\n', ':2:8: unknown tier "prd"'),
         ('[tiers.production]\nlabel = "PROD\ncolor = "red"\n', ':2:9: unterminated string: the closing quote is missing'),
     ]
-    for toml, message in cases:
+    for n, (toml, message) in enumerate(cases):
+        rc = f"rc{n}="  # this case's own mark: the previous case's output may not be cleared yet
         name = toml.split("\n")[1]
         write(screen.config, toml)
         screen.type(pane, "clear")
         check(f"{kind}: {name}: the prompt turns UNKNOWN",
               wait_for(lambda: has_row(screen, pane, r"^UNKNOWN .*> *$"), timeout=20), text(screen, pane).strip())
-        screen.type(pane, "clear; sentinel status; echo rc=$?")
-        wait_for(lambda: ran(screen, pane) is not None, timeout=20)
+        screen.type(pane, f"clear; sentinel status; echo {rc}$?")
+        wait_for(lambda: ran(screen, pane, rc) is not None, timeout=20)
         shown = text(screen, pane)
-        check(f"{kind}: {name}: status exits 78", ran(screen, pane) == 78, shown.strip())
+        check(f"{kind}: {name}: status exits 78", ran(screen, pane, rc) == 78, shown.strip())
         check(f"{kind}: {name}: the error once, at the value, in plain words",
               shown.count(message) == 1 and shown.count(screen.config + message) == 1, shown.strip())
     write(screen.config, '[[rules]]\ntier = "production"\nkind = "pg"\nport = 54330\n')
     screen.type(pane, "export PGHOST=db.example PGPORT=54330")
-    screen.type(pane, "clear; sentinel status; echo rc=$?")
+    screen.type(pane, "clear; sentinel status; echo rcport=$?")
     check(f"{kind}: a rule's port = 54330 (an integer) is no error",
-          wait_for(lambda: ran(screen, pane) == 0, timeout=20), text(screen, pane).strip())
+          wait_for(lambda: ran(screen, pane, "rcport=") == 0, timeout=20), text(screen, pane).strip())
     check(f"{kind}: ... and makes the target production", has_row(screen, pane, r"^tier: PROD \(production\)"),
           text(screen, pane).strip())
     check(f"{kind}: ... on the status line too",
@@ -86,14 +87,18 @@ def no_color(screen, kind):
         rows = screen("capture-pane", "-p", "-e", "-t", pane).split("\n")
         row = [r for r in rows if "kind-dev/default" in r and ">" in r][-1:]
         return re.findall(r"\x1b\[([0-9;]*)m", row[0]) if row else None
-    check(f"{kind}: the segment is coloured", wait_for(lambda: prompt_sgr() and any(
-        p in ("32", "92") for s in prompt_sgr() for p in s.split(";"))), prompt_sgr())
+
+    def coloured(sgr):
+        return sgr is not None and any(p in ("32", "92") for s in sgr for p in s.split(";"))
+
+    def uncoloured(sgr):
+        return sgr is not None and not any(
+            p.startswith(("3", "4", "9", "10")) and p not in ("39", "49") for s in sgr for p in s.split(";"))
+    check(f"{kind}: the segment is coloured", wait_for(lambda: coloured(prompt_sgr()), timeout=20), prompt_sgr())
     screen.type(pane, "export NO_COLOR=1")
     screen.type(pane, "clear")
     check(f"{kind}: export NO_COLOR=1: no colour in the segment",
-          wait_for(lambda: prompt_sgr() is not None and not any(
-              p.startswith(("3", "4", "9", "10")) and p not in ("39", "49") for s in prompt_sgr() for p in s.split(";")),
-                   timeout=20), prompt_sgr())
+          wait_for(lambda: uncoloured(prompt_sgr()), timeout=20), prompt_sgr())
 
 
 def dumb(screen, kind, term):

@@ -579,7 +579,7 @@ class Screen(Tmux):
                  "set-option", "-g", "default-terminal", "xterm-256color", ";", "set-option", "-g", "status", "off")
             return self("new-session", "-d", "-s", "t", "-x", str(self.COLS), "-y", str(self.ROWS),
                         "-P", "-F", "#{pane_id}", argv).strip()
-        return self("new-window", "-d", "-t", "t", "-P", "-F", "#{pane_id}", argv).strip()
+        return self("new-window", "-d", "-t", "t:", "-P", "-F", "#{pane_id}", argv).strip()
 
     def cursor(self, pane):
         """(column, row) of the pane's cursor, as tmux reports it."""
