@@ -13,9 +13,9 @@ an s3 backend as terraform writes it,
   is confirmed by NAME and not pinned (terraform refuses to delete the
   current workspace);
 - on a pseudo-terminal the person types the workspace's name; the command
-  runs with TF_WORKSPACE=prod even when another terminal selects another
-  workspace while the question is open (asked again, then pinned to what
-  was confirmed);
+  runs with TF_WORKSPACE=prod; another terminal selecting another workspace
+  while the question is open makes the guard refuse (77), saying from what
+  to what, without asking again;
 - a development workspace runs silently; `-chdir=DIR` is followed.
 """
 import json
