@@ -236,6 +236,14 @@ _sentinel_debug() {
   : "$1"
 }
 
+# After a resize: the terminal gave up the scroll region; the agent
+# reserves the line again for the new size (the WINCH trap runs while
+# readline waits for input).
+_sentinel_winch() {
+  [[ -n ${_sentinel_wfd-} ]] && printf 'DRAWN\n' >&"$_sentinel_wfd"
+  return 0
+}
+
 # _sentinel_ask_guard TOOL ARGS...: asks the agent, through the relay this
 # shell already holds, whether TOOL ARGS would run without a question
 # (policy none, a kubectl read). Success means run it directly; failure
@@ -324,6 +332,7 @@ _sentinel_install() {
       trap '_sentinel_debug "$_"' DEBUG
     fi
   fi
+  [[ -n "$(trap -p WINCH)" ]] || trap '_sentinel_winch' WINCH
 }
 
 _sentinel_preexec_bp() {

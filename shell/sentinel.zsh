@@ -220,6 +220,55 @@ _sentinel_preexec() {
   return 0
 }
 
+# The status line and zle. zle clears to the end of the screen, the row the
+# agent reserves at the bottom with it, whenever it draws a whole prompt: a
+# new command line, clear-screen, reset-prompt, a completion list, a resize.
+# The agent paints the line again when the shell says DRAWN, and the shell
+# says it only once zle waits for a key again, never in the middle of a
+# redraw: a hook run before zle draws (line-init, line-pre-redraw) arms a
+# `zle -F` handler on a descriptor that is always readable (/dev/null); zle
+# calls it when it next waits for input, and it removes itself and says
+# DRAWN. A WINCH trap runs after zle has redrawn for the new size.
+_sentinel_drawn() {
+  [[ -n ${_sentinel_wfd-} ]] && print -rn -u $_sentinel_wfd -- $'DRAWN\n'
+  return 0
+}
+
+_sentinel_zle_idle() {
+  zle -F $1
+  _sentinel_drawn
+}
+
+_sentinel_zle_arm() {
+  [[ -n ${_sentinel_wfd-} && -n ${_sentinel_null_fd-} ]] && zle -F $_sentinel_null_fd _sentinel_zle_idle
+  return 0
+}
+
+# Plain editing (typing, moving, deleting) redraws only what changed: no
+# message per keystroke.
+_sentinel_zle_pre_redraw() {
+  case $LASTWIDGET in
+    (self-insert|backward-delete-char|delete-char|forward-char|backward-char|forward-word|backward-word|\
+     beginning-of-line|end-of-line|backward-kill-word|kill-word|vi-forward-char|vi-backward-char|\
+     vi-backward-delete-char|vi-delete-char) return 0 ;;
+  esac
+  _sentinel_zle_arm
+}
+
+_sentinel_zle_hooks() {
+  autoload -Uz add-zle-hook-widget 2>/dev/null || return 0
+  exec {_sentinel_null_fd}</dev/null
+  add-zle-hook-widget line-init _sentinel_zle_arm
+  add-zle-hook-widget line-pre-redraw _sentinel_zle_pre_redraw
+  # A TRAPWINCH of the user's, defined before this file, still runs.
+  if (( $+functions[TRAPWINCH] )); then
+    functions[_sentinel_user_trapwinch]=$functions[TRAPWINCH]
+    TRAPWINCH() { _sentinel_user_trapwinch "$@"; local r=$?; _sentinel_drawn; return $r; }
+  else
+    TRAPWINCH() { _sentinel_drawn; }
+  fi
+}
+
 # _sentinel_ask_guard TOOL ARGS...: asks the agent, through the relay this
 # shell already holds, whether TOOL ARGS would run without a question
 # (policy none, a kubectl read). Success means run it directly; failure
@@ -300,6 +349,7 @@ _sentinel_install() {
   autoload -Uz add-zsh-hook
   add-zsh-hook precmd _sentinel_precmd
   add-zsh-hook preexec _sentinel_preexec
+  _sentinel_zle_hooks
 }
 
 if [[ -o interactive ]]; then

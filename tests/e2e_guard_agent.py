@@ -20,7 +20,7 @@ import time
 
 from e2e_agent_security import Client
 from e2e_guard_tty import ASK, World
-from testlib import BIN, expect, run_check, run_no_tty, run_pty, summary
+from testlib import BIN, expect, run_check, run_no_tty, run_pty, summary, wait_for
 
 
 class Agent:
@@ -118,6 +118,10 @@ def main():
     def dev_through_agent():
         w.reset()
         w.set_context("dev")
+        # A stopped agent logs the requests it missed once resumed (the check
+        # before): count from when its log has settled.
+        settled = lambda: (len(agent.asked()), time.sleep(0.3), len(agent.asked()))
+        wait_for(lambda: (lambda a, _, b: a == b)(*settled()), timeout=10)
         before = len(agent.asked())
         code, out = run_pty([BIN, "guard", "--", os.path.join(w.bin, "kubectl"), "delete", "pod", "x"], env())
         expect(code == 3 and w.ran() and ASK not in out, "dev: exit %d, out %r" % (code, out))
@@ -156,6 +160,10 @@ def main():
     def secrets_not_sent():
         w.reset()
         w.set_context("dev")
+        # A stopped agent logs the requests it missed once resumed (the check
+        # before): count from when its log has settled.
+        settled = lambda: (len(agent.asked()), time.sleep(0.3), len(agent.asked()))
+        wait_for(lambda: (lambda a, _, b: a == b)(*settled()), timeout=10)
         before = len(agent.asked())
         psql = os.path.join(w.bin, "kubectl")  # any program: only the arguments matter here
         for argv, extra in (([psql, "host=db password=CANARYPW"], {}),

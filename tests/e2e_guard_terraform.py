@@ -13,9 +13,9 @@ an s3 backend as terraform writes it,
   is confirmed by NAME and not pinned (terraform refuses to delete the
   current workspace);
 - on a pseudo-terminal the person types the workspace's name; the command
-  runs with TF_WORKSPACE=prod even when another terminal selects another
-  workspace while the question is open (asked again, then pinned to what
-  was confirmed);
+  runs with TF_WORKSPACE=prod; another terminal selecting another workspace
+  while the question is open makes the guard refuse (77), saying from what
+  to what, without asking again;
 - a development workspace runs silently; `-chdir=DIR` is followed.
 """
 import json
@@ -149,14 +149,16 @@ def main():
 
         def pinned_while_another_terminal_selects():
             os.chdir(w.proj)
+            before = len(w.calls())
             code, screen = run_pty([BIN, "guard", "--", "terraform", "apply"], w.env, [
                 ("expect", 'Type the target name "prod"'), ("edit", lambda: w.select("staging")),
-                ("send", b"prod\r"), ("expect", "target changed"), ("expect", 'Type "yes"'),
-                ("edit", lambda: w.select("prod")), ("send", b"yes\r"), ("expect", "target changed"),
-                ("expect", 'Type the target name "prod"'), ("send", b"prod\r")])
-            calls = w.calls()
-            assert code == 0, screen
-            assert len(calls) == 1 and calls[0]["TF_WORKSPACE"] == "prod", calls
+                ("send", b"prod\r"), ("expect", "target changed")])
+            # Refused, saying from what to what; never asked again about the
+            # new workspace (issue 8: "Asking again" ran a command unasked).
+            assert code == 77 and len(w.calls()) == before, (code, screen)
+            assert "tier production \u2192 staging" in screen and screen.count("Type the target name") == 1, screen
+            assert 'Type "yes"' not in screen, screen
+            w.select("prod")
 
         def status_and_explain():
             os.chdir(w.proj)
@@ -174,7 +176,7 @@ def main():
         run_check("workspace delete NAME: confirmed by NAME, not pinned", workspace_delete)
         run_check("a development workspace runs silently; -chdir is followed", dev_runs_silently)
         run_check("on a terminal the person types the workspace; the command is pinned", asks_on_a_terminal)
-        run_check("another terminal selecting a workspace during the question is caught", pinned_while_another_terminal_selects)
+        run_check("another terminal selecting a workspace during the question: refused (77), from what to what", pinned_while_another_terminal_selects)
         run_check("status -- terraform and explain show the workspace and where it came from", status_and_explain)
     finally:
         os.chdir("/")

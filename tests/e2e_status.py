@@ -96,7 +96,7 @@ def test_config_error():
     path = os.path.join(h.dir, "config/sentinel/config.toml")
     check("config error: exit 78", rc == 78, rc)
     check("config error: tier unknown, never green", json.loads(out)["tier"] == "unknown", out)
-    check("config error: one line with path:line:col", err == f'sentinel: error: {path}:1:1: unknown tier "prod"\n',
+    check("config error: one line with path:line:col", err == f'sentinel: error: {path}:2:8: unknown tier "prod"\n',
           repr(err))
     h.write("config/sentinel/config.toml", 'env = ["A"\n')
     rc, out, err, _ = h.run("status")

@@ -20,6 +20,7 @@ import os
 import pty
 import re
 import select
+import shlex
 import shutil
 import signal
 import struct
@@ -526,3 +527,87 @@ class Tmux:
 
     def kill(self):
         self("kill-server", check_rc=False)
+
+
+KUBECONFIG_DEV_PROD = (
+    "apiVersion: v1\nkind: Config\nclusters:\n- name: c1\n  cluster: {server: 'https://10.1.2.3:6443'}\n"
+    "contexts:\n- name: kind-dev\n  context: {cluster: c1, namespace: default}\n"
+    "- name: prod-eu\n  context: {cluster: c1, namespace: payments}\ncurrent-context: kind-dev\n")
+
+
+class Screen(Tmux):
+    """What a person sees: a private tmux server whose windows are 40 rows
+    by 160 columns (SIZE) with TERM=xterm-256color, running interactive bash
+    or zsh shells with the shell integration in a TempHome (a kubeconfig
+    with kind-dev, current, and prod-eu; one agent per Screen). Read back
+    with capture-pane (rows, last) and the cursor tmux reports. Needs tmux
+    (require("tmux") first)."""
+
+    ROWS, COLS = SIZE
+
+    def __init__(self, name):
+        super().__init__(f"sentinel-{name}-{os.getpid()}-{int(time.time() * 1000) % 100000}")
+        self.home = TempHome(prefix=f"sentinel-{name}-")
+        self.work = self.home.dir
+        self.run_dir = self.home.run_dir
+        self.kubeconfig = self.home.write("kubeconfig", KUBECONFIG_DEV_PROD)
+        self.env = self.home.env(KUBECONFIG=self.kubeconfig)
+        self.config = os.path.join(self.env["XDG_CONFIG_HOME"], "sentinel", "config.toml")
+        os.makedirs(os.path.dirname(self.config))
+        self._started = False
+        self._shells = 0
+
+    def shell(self, kind, before="", after="", env=None):
+        """A new window running `kind` ("bash" or "zsh") with the integration:
+        `before` and `after` are rc lines around the eval line. Returns the pane id."""
+        self._shells += 1
+        rc_dir = self.home.path(f"rc-{kind}-{self._shells}")
+        os.makedirs(rc_dir)
+        rc = os.path.join(rc_dir, ".zshrc" if kind == "zsh" else "bashrc")
+        with open(rc, "w") as f:
+            f.write(f'{before}\neval "$({BIN} init {kind})"\n{after}\n')
+        argv = "zsh -i" if kind == "zsh" else f"bash --noprofile --rcfile {rc} -i"
+        full = dict(self.env, **(env or {}))
+        if kind == "zsh":
+            full["ZDOTDIR"] = rc_dir
+        # Through env(1): tmux gives a new pane the PATH of its client, not -e's.
+        argv = "exec env " + " ".join(shlex.quote(f"{k}={v}") for k, v in full.items()) + " " + argv
+        if not self._started:
+            self._started = True
+            # One command: a server without sessions would exit between two.
+            self("start-server", ";", "set-option", "-g", "exit-empty", "off", ";",
+                 "set-option", "-g", "default-terminal", "xterm-256color", ";", "set-option", "-g", "status", "off")
+            return self("new-session", "-d", "-s", "t", "-x", str(self.COLS), "-y", str(self.ROWS),
+                        "-P", "-F", "#{pane_id}", argv).strip()
+        return self("new-window", "-d", "-t", "t:", "-P", "-F", "#{pane_id}", argv).strip()
+
+    def cursor(self, pane):
+        """(column, row) of the pane's cursor, as tmux reports it."""
+        x, y = self("display-message", "-p", "-t", pane, "#{cursor_x} #{cursor_y}").split()
+        return int(x), int(y)
+
+    def resize(self, pane, rows):
+        """Resizes the pane's window to `rows` rows and waits until its
+        pseudo-terminal has that size (tmux applies it a moment later)."""
+        self("resize-window", "-t", pane, "-y", str(rows))
+        tty = self("display-message", "-p", "-t", pane, "#{pane_tty}").strip()
+
+        def size():
+            with open(tty, "rb", buffering=0) as f:
+                return struct.unpack("HHHH", fcntl.ioctl(f, termios.TIOCGWINSZ, b"\0" * 8))[0]
+        return wait_for(lambda: size() == rows)
+
+    def type(self, pane, text, enter=True):
+        """Types `text` (literally) into the pane, then Enter."""
+        self("send-keys", "-t", pane, "-l", text)
+        if enter:
+            self("send-keys", "-t", pane, "Enter")
+
+    def agent_pid(self):
+        """The pid of this Screen's agent, or None."""
+        return self.home.agent_pid()
+
+    def close(self):
+        """Ends the tmux server and the agent, removes the temporary HOME."""
+        self.kill()
+        self.home.close()

@@ -57,7 +57,7 @@ int run_bar(const Invocation& inv) {
     PosixFileReader files;
     Config config = load_config(vars, files);
     const DisplaySettings& display = config.display;
-    for (const std::string& e : display.errors) std::fprintf(stderr, "sentinel: error: %s\n", sanitize(e).c_str());
+    for (const std::string& e : config.errors) std::fprintf(stderr, "sentinel: error: %s\n", sanitize(e).c_str());
     std::unique_ptr<BarFeed> followed;
     if (inv.has("session") || inv.has("pane") || inv.has("active")) {
         BarFollow follow;

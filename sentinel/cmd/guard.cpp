@@ -168,7 +168,7 @@ struct PsqlUndo {
         if (settings.preview_timeout_ms == 0 && has_destructive_kind())
             out.push_back({"preview", "off (preview_timeout = 0)"});
         for (const std::string& n : plan.notes) out.push_back({"undo", n});
-        for (const std::string& e : settings.errors) out.push_back({"config", e + " (default kept)"});
+        for (const std::string& e : settings.errors) out.push_back({"config", e});
         return out;
     }
 };

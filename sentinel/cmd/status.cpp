@@ -113,7 +113,7 @@ int run_status(const Invocation& inv) {
 int run_explain(const Invocation& inv) {
     Vars vars = environment_vars();
     Snapshot s = evaluate_here(vars, inv.rest);
-    if (write_out(format_explain(s, make_display(s), use_color(inv, vars))) != 0) return 1;
+    if (write_out(format_explain(s, make_display(s), use_color(inv, vars), !inv.rest.empty())) != 0) return 1;
     return exit_code(s);
 }
 

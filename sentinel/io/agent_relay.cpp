@@ -175,7 +175,7 @@ void Relay::from_shell(const std::string& line) {
     if (f[0] == "REPORT") {
         last_report_ = f;
         send_agent(f);
-    } else if (f[0] == "BUSY") {
+    } else if (f[0] == "BUSY" || f[0] == "DRAWN") {
         send_agent(f);
     } else if ((f[0] == "PROMPT" && f.size() >= 4) || (f[0] == "GUARD" && f.size() >= 4)) {
         bool prompt = f[0] == "PROMPT";

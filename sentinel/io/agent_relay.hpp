@@ -14,6 +14,7 @@
 //   GUARD <seq> <timeout-ms> <argc> <arg>...  a wrapped tool (SENTINEL_WRAP):
 //                                      may it run without `sentinel guard`?
 //   BUSY                               forwarded
+//   DRAWN                              forwarded (zsh: zle has drawn)
 // Relay to shell, on the relay's standard output (a pipe the shell reads),
 // fields separated by 0x1F (no field can hold 0x1F or LF: values are
 // sanitized and the relay replaces any other control byte). The shell

@@ -165,7 +165,7 @@ void AgentServer::on_files_changed(const std::set<std::string>& paths) {
         s.names = e.names;
         if (apply_view(s, e.view)) {
             ++changed;
-            show(s, false);
+            show(s, Moment::change);
             publish(s);
         }
     }

@@ -67,6 +67,7 @@ private:
     void on_prompt(AgentClient& c, const Frame& f);
     void on_guard(AgentClient& c, const Frame& f);
     void on_busy(AgentClient& c, const Frame& f);
+    void on_drawn(AgentClient& c, const Frame& f);
     // Queues `f` for `c`; a client that does not read is dropped.
     void send(AgentClient& c, const Frame& f);
     // Sends ERROR and drops the client once it is flushed.
@@ -75,10 +76,14 @@ private:
     void evaluate_session(Session& s);
     std::pair<std::string, Tier> verdict(const std::string& cwd, const std::vector<std::string>& command,
                                          const Vars& vars, const std::string& asker);
+    // When the display sinks are called: the shell is about to draw its
+    // prompt (reserve and paint; the one-time notice goes to the terminal),
+    // the session's content changed, or its line editor has drawn (paint
+    // again what it erased).
+    enum class Moment { prompt, change, redraw };
     // The display sinks: the reserved status line on the session's
-    // terminal, the OSC tint and its tmux pane options. `prompt`: the shell
-    // is about to draw its prompt (reserve and paint); else a change.
-    void show(Session& s, bool prompt);
+    // terminal, the OSC tint and its tmux pane options.
+    void show(Session& s, Moment moment);
     void on_files_changed(const std::set<std::string>& paths);
     void broadcast(const Frame& f);
     void publish(const Session& s) { broadcast(session_frame(instance_, s)); }

@@ -58,7 +58,7 @@ std::pair<std::string, Tier> AgentServer::verdict(const std::string& cwd, const 
     return {answer, s.tier};
 }
 
-void AgentServer::show(Session& s, bool prompt) {
+void AgentServer::show(Session& s, Moment moment) {
     const Evaluation& e = cache_.get(s.vars, s.cwd);
     std::unique_ptr<SessionDisplay>& display = displays_[s.id];
     if (display) {
@@ -74,14 +74,23 @@ void AgentServer::show(Session& s, bool prompt) {
         SessionTerminal terminal =
             reported_terminal(session_terminal(s.pid, s.tty, s.tmux, s.tmux_pane), s.vars, s.reported);
         display = std::make_unique<SessionDisplay>(std::move(terminal), e.settings, tmux_);
-        if (std::string notice = display->take_notice(); !notice.empty())
-            log("session " + std::to_string(s.id) + ": " + notice.substr(0, notice.size() - 1));
     }
     prober_.want(s.vars, e);
     Display content = e.display;
     if (!s.changed_from.empty()) content.note = "changed from " + s.changed_from;
-    if (prompt) display->at_prompt(content);
-    else display->on_change(content, s.idle);
+    switch (moment) {
+        case Moment::prompt:
+            // Before the shell draws its prompt: a notice printed now stands
+            // on its own line above it, once per terminal.
+            if (std::string notice = display->take_notice(); !notice.empty()) {
+                log("session " + std::to_string(s.id) + ": " + notice.substr(0, notice.size() - 1));
+                display->notify(notice);
+            }
+            display->at_prompt(content);
+            break;
+        case Moment::change: display->on_change(content, may_paint(s)); break;
+        case Moment::redraw: display->at_redraw(content, may_paint(s)); break;
+    }
 }
 
 // The verbs a client may send after HELLO (core/agent/protocol.hpp), with
@@ -106,6 +115,7 @@ const AgentServer::Verb AgentServer::kVerbs[] = {
     {"PROMPT", 3, true, "prompt", "PROMPT seq known-gen", &AgentServer::on_prompt},
     {"GUARD", 3, true, "guard", "GUARD seq argc arg...", &AgentServer::on_guard},
     {"BUSY", 1, true, "busy", "BUSY", &AgentServer::on_busy},
+    {"DRAWN", 1, true, "drawn", "DRAWN", &AgentServer::on_drawn},
 };
 
 void AgentServer::handle(AgentClient& c, const Frame& f) {
@@ -185,7 +195,7 @@ void AgentServer::on_prompt(AgentClient& c, const Frame& f) {
     std::uint64_t gen = s.gen;
     bool was_idle = s.idle;
     sentinel::on_prompt(s);
-    show(s, true);  // before the reply: the shell prints its prompt after it
+    show(s, Moment::prompt);  // before the reply: the shell prints its prompt after it
     send(c, state_frame(f[1], f[2], instance_, s, s.names));
     if (gen != s.gen || !was_idle) publish(s);
 }
@@ -205,6 +215,12 @@ void AgentServer::on_busy(AgentClient& c, const Frame&) {
         s.idle = false;
         publish(s);
     }
+}
+
+void AgentServer::on_drawn(AgentClient& c, const Frame&) {
+    Session& s = sessions_.at(c.session);
+    sentinel::on_drawn(s);
+    show(s, Moment::redraw);
 }
 
 }  // namespace sentinel

@@ -5,6 +5,7 @@
 #include "sentinel/core/display/chain.hpp"
 #include "sentinel/core/display/model.hpp"
 #include "sentinel/core/guard/banner.hpp"
+#include "sentinel/core/guard/change.hpp"
 #include "sentinel/core/sanitize.hpp"
 #include "sentinel/io/audit.hpp"
 #include "sentinel/io/grace_store.hpp"
@@ -12,8 +13,6 @@
 
 namespace sentinel {
 namespace {
-
-constexpr int kMaxQuestions = 3;
 
 std::int64_t grace_seconds(const Config& config, const Tier& tier) {
     const TierSpec* t = config.spec(tier);
@@ -116,37 +115,42 @@ ConfirmRequest confirm_request(const Vars& vars) {
 ConfirmOutcome run_confirmation(const ConfirmRequest& req) {
     ConfirmOutcome out;
     std::optional<Tty> tty = Tty::open();
-    for (int question = 0; question < kMaxQuestions; ++question) {
-        auto ev = req.evaluate();
-        if (!ev) return failed(std::move(out), ev.error());
-        out.evaluated = std::move(ev.value());
-        out.decision = decide(out.evaluated.snapshot, req.action, tty.has_value(), req.override_value);
-        if (auto done = without_question(out, req)) return std::move(*done);
+    auto ev = req.evaluate();
+    if (!ev) return failed(std::move(out), ev.error());
+    out.evaluated = std::move(ev.value());
+    out.decision = decide(out.evaluated.snapshot, req.action, tty.has_value(), req.override_value);
+    if (auto done = without_question(out, req)) return std::move(*done);
 
-        const Decision& d = out.decision;
-        std::vector<QuestionNote> notes;
-        if (req.notes) notes = req.notes(out.evaluated, d);
-        tty->write(
-            format_question(out.evaluated.snapshot, make_display(out.evaluated.snapshot), d, req.action, req.color, notes));
-        TtyAnswer answer = tty->ask(format_answer_prompt(d), req.timeout_seconds);
-        if (answer.status != TtyAnswer::Status::line)
-            return refused(std::move(out), req, answer_status_name(answer.status), true);
-        if (!answer_accepted(d, answer.line)) return refused(std::move(out), req, "wrong answer", true);
+    const Decision& d = out.decision;
+    std::vector<QuestionNote> notes;
+    if (req.notes) notes = req.notes(out.evaluated, d);
+    tty->write(format_question(out.evaluated.snapshot, make_display(out.evaluated.snapshot), d, req.action, req.color, notes));
+    TtyAnswer answer = tty->ask(format_answer_prompt(d), req.timeout_seconds);
+    if (answer.status != TtyAnswer::Status::line)
+        return refused(std::move(out), req, answer_status_name(answer.status), true);
+    if (!answer_accepted(d, answer.line)) return refused(std::move(out), req, "wrong answer", true);
 
-        auto again = req.evaluate();
-        if (!again) return failed(std::move(out), again.error());
-        if (fingerprint(again->snapshot) != fingerprint(out.evaluated.snapshot) || again->pin != out.evaluated.pin) {
-            audit(out, req, d, "refused", "target changed while asking");
-            tty->write("sentinel: the target changed while you answered; not confirmed. Asking again.\n");
-            continue;
-        }
-        if (!audit(out, req, d, "confirmed", "answered"))
-            return refused(std::move(out), req, "audit log unwritable", true);
-        std::int64_t grace = grace_seconds(out.evaluated.snapshot.config, d.tier);
-        if (grace > 0) remember_grace(req.vars, grace_digest_of(again.value()), grace);
-        return went(std::move(out));
+    // The answer holds for the target it was given about, and for no other:
+    // a target that moved meanwhile is refused, never run on the strength of
+    // that answer and never asked about again in the same breath (a new
+    // target under policy none would then run unasked).
+    auto again = req.evaluate();
+    if (!again) return failed(std::move(out), again.error());
+    if (fingerprint(again->snapshot) != fingerprint(out.evaluated.snapshot) || again->pin != out.evaluated.pin) {
+        audit(out, req, d, "refused", "target changed while asking");
+        out.decision.reason = "the target changed while you answered: " +
+                              describe_change(out.evaluated.snapshot, again->snapshot);
+        std::fputs(format_refusal(out.decision, req.action).c_str(), stderr);
+        std::fputs("sentinel: nothing ran; run the command again to be asked about where it goes now\n", stderr);
+        out.go = false;
+        out.exit_code = kExitRefused;
+        return out;
     }
-    return refused(std::move(out), req, "the target kept changing", true);
+    if (!audit(out, req, d, "confirmed", "answered"))
+        return refused(std::move(out), req, "audit log unwritable", true);
+    std::int64_t grace = grace_seconds(out.evaluated.snapshot.config, d.tier);
+    if (grace > 0) remember_grace(req.vars, grace_digest_of(again.value()), grace);
+    return went(std::move(out));
 }
 
 }  // namespace sentinel

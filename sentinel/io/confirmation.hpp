@@ -56,8 +56,10 @@ struct ConfirmOutcome {
 /// The guard's question loop (DESIGN.md Guard, issue 5 item 2): evaluates,
 /// decides (decide()), and when asking shows the banner on /dev/tty, reads
 /// the answer, evaluates again and compares fingerprint() and the pin: a
-/// target that changed while asking is refused (audited) and asked again,
-/// up to three times. With a grace period for the tier (its `grace` in
+/// target that changed while asking is refused (kExitRefused, audited "target
+/// changed while asking"), the message saying what changed, from what to what
+/// (describe_change, core/guard/change.hpp); the person runs the command again
+/// and is asked about the new target. With a grace period for the tier (its `grace` in
 /// config.toml; io/grace_store.hpp), a confirmation stored for the same uid,
 /// terminal, session and exact target within the period skips the question
 /// (audited as confirmed, reason "grace period"). Audits every question,

@@ -94,6 +94,15 @@ void SessionDisplay::on_change(const Display& content, bool idle) {
     push(content);
 }
 
+void SessionDisplay::at_redraw(const Display& content, bool idle) {
+    if (!idle || terminal_.tty.empty() || !line_.usable()) return;
+    if (auto size = tty_size(terminal_.tty)) paint(line_.at_redraw(content, *size, terminal_.no_color));
+}
+
+void SessionDisplay::notify(const std::string& text) {
+    if (!terminal_.tty.empty()) paint(text);
+}
+
 void SessionDisplay::on_exit() {
     if (!terminal_.tty.empty()) paint(line_.release() + tint_.release());
 }

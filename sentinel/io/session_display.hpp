@@ -74,12 +74,22 @@ public:
     /// the tint likewise, and pushes the tmux options in any case.
     void on_change(const Display& content, bool idle);
 
+    /// The shell's line editor has drawn (DRAWN): reserves and paints the
+    /// line again when `idle` (zsh's zle clears to the end of the screen
+    /// whenever it draws a prompt, the reserved row with it) and the
+    /// terminal's size allows; nothing else.
+    void at_redraw(const Display& content, bool idle);
+
+    /// Writes `text` (one line of its own, "\n"-terminated) to the
+    /// terminal: the one-time notice, before a prompt.
+    void notify(const std::string& text);
+
     /// The shell exited or the session is dropped: gives the full screen
     /// back and restores the background. The tmux options stay (the pane
     /// is closing or its next shell sets them).
     void on_exit();
 
-    /// The one-time notice for the agent's log ("no status line: TERM=dumb ..."), then "".
+    /// The one-time notice ("sentinel: no status line: TERM=dumb ...\n"), then "".
     std::string take_notice() { return line_.take_notice(); }
 
 private:

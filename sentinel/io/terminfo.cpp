@@ -85,7 +85,10 @@ Result<TermCaps> load_term_caps(const std::string& term) {
     c.rev = cap("rev");
     c.bold = cap("bold");
     c.ind = cap("ind");
+    c.ri = cap("ri");
     c.cuu1 = cap("cuu1");
+    c.cud = cap("cud");
+    c.cuu = cap("cuu");
     int colors = tigetnum("colors");
     c.colors = colors > 0 ? colors : 0;
     TERMINAL* loaded = set_curterm(previous);
@@ -118,14 +121,18 @@ std::string paint_bytes(const TermCaps& c, const StatusLine& line, Placement pla
     return sc_rc(c, out);
 }
 
-std::string reserve_bytes(const TermCaps& c, const StatusLine& line, Placement placement, ScreenSize size) {
-    std::string out = sc_rc(c, expand(c.csr, 0, size.rows - 1));
+std::string make_room_bytes(const TermCaps& c, Placement placement) {
     if (placement == Placement::top) {
-        out += sc_rc(c, expand(c.csr, 1, size.rows - 1));
-    } else {
-        out += plain(c.ind) + plain(c.cuu1);
-        out += sc_rc(c, expand(c.csr, 0, size.rows - 2));
+        if (c.ri.empty() || c.cuu.empty() || c.cud.empty()) return {};
+        return sc_rc(c, plain(c.ri)) + expand(c.cuu, 1) + expand(c.cud, 1);
     }
+    if (c.cud.empty()) return plain(c.ind) + plain(c.cuu1);
+    return sc_rc(c, plain(c.ind)) + expand(c.cud, 1) + plain(c.cuu1);
+}
+
+std::string reserve_bytes(const TermCaps& c, const StatusLine& line, Placement placement, ScreenSize size) {
+    std::string out = sc_rc(c, expand(c.csr, 0, size.rows - 1)) + make_room_bytes(c, placement);
+    out += sc_rc(c, placement == Placement::top ? expand(c.csr, 1, size.rows - 1) : expand(c.csr, 0, size.rows - 2));
     return out + paint_bytes(c, line, placement, size);
 }
 
@@ -160,24 +167,21 @@ std::string ReservedLine::at_prompt(const Display& content, ScreenSize size, boo
     return out + reserve_bytes(*caps_, painted_, placement_, size);
 }
 
+std::string ReservedLine::at_redraw(const Display& content, ScreenSize size, bool no_color) {
+    if (!caps_ || !reserved_) return {};
+    return at_prompt(content, size, no_color);
+}
+
 std::string ReservedLine::on_change(const Display& content, ScreenSize size, bool no_color) {
     if (!caps_ || !reserved_) return {};
     if (!can_reserve(size)) return release();
     StatusLine line = layout_status_line(content, static_cast<std::size_t>(size.cols - 1), no_color);
     if (line == painted_ && size == size_) return {};
-    std::string out;
-    if (size != size_) {
-        // Resized while idle: clear the old row if it is still on screen and
-        // set the region for the new size; no scrolling (the cursor may be
-        // anywhere in the shell's line).
-        if (line_row(placement_, size_) < size.rows && line_row(placement_, size_) != line_row(placement_, size))
-            out += sc_rc(*caps_, expand(caps_->cup, line_row(placement_, size_), 0) + plain(caps_->sgr0) + plain(caps_->el));
-        out += sc_rc(*caps_, placement_ == Placement::top ? expand(caps_->csr, 1, size.rows - 1)
-                                                          : expand(caps_->csr, 0, size.rows - 2));
-        size_ = size;
-    }
+    // Resized while idle: reserved again for the new size (reserve_bytes
+    // keeps the cursor on the shell's text wherever it stands).
+    if (size != size_) return at_prompt(content, size, no_color);
     painted_ = std::move(line);
-    return out + paint_bytes(*caps_, painted_, placement_, size);
+    return paint_bytes(*caps_, painted_, placement_, size);
 }
 
 std::string ReservedLine::release() {

@@ -33,7 +33,10 @@ struct TermCaps {
     std::string rev;    ///< enter_reverse_mode
     std::string bold;   ///< enter_bold_mode
     std::string ind;    ///< scroll_forward (usually LF)
+    std::string ri;     ///< scroll_reverse
     std::string cuu1;   ///< cursor_up
+    std::string cud;    ///< parm_down_cursor(n): moves down, stops at the bottom margin
+    std::string cuu;    ///< parm_up_cursor(n): moves up, stops at the top margin (cuu1 may be ri)
     int colors = 0;     ///< max_colors, 0 when absent
 };
 
@@ -65,13 +68,24 @@ int line_row(Placement placement, ScreenSize size);
 /// never written, so no terminal wraps or scrolls).
 std::string paint_bytes(const TermCaps& caps, const StatusLine& line, Placement placement, ScreenSize size);
 
-/// Reserves the line and paints it. Safe to send again at every prompt (it
-/// restores a region lost to `clear`, `reset`, a full-screen program or a
-/// resize): sc, csr(full), rc; then for the bottom ind, cuu1 (so a cursor
-/// on the last row moves up with the text instead of being covered; the
-/// shell's cursor is expected at column 0, as before a prompt); sc, csr
-/// without the line, rc; then paint_bytes. For the top: sc, csr(1, rows-1),
-/// rc, then paint_bytes.
+/// Makes room for the line and leaves the cursor exactly where the shell's
+/// text is, wherever the cursor stands (a prompt being typed at, a line of
+/// output): with the full region set, for the bottom `sc ind rc cud(1)
+/// cuu1`: ind scrolls the text up only when the cursor is on the last row,
+/// rc puts the cursor back on its column (the tty turns ind's LF into CR LF
+/// under ONLCR, which lost the column), and cud(1) cuu1 moves it up one row
+/// only when it was on the last row (cud stops at the bottom margin). For
+/// the top, `sc ri rc cuu(1) cud(1)` likewise (cuu, as cuu1 is ri on screen
+/// and tmux and would scroll at the top). Without cud, the bottom falls back
+/// to `ind cuu1`, right only at column 0 (before a prompt is drawn); without
+/// ri, cuu or cud the top makes no room.
+std::string make_room_bytes(const TermCaps& caps, Placement placement);
+
+/// Reserves the line and paints it. Safe to send again at every prompt, and
+/// while a shell reads its input (it restores a region lost to `clear`,
+/// `reset`, a full-screen program or a resize): sc, csr(full), rc; then
+/// make_room_bytes; sc, csr without the line, rc; then paint_bytes. The
+/// cursor ends where it was, on the same text.
 std::string reserve_bytes(const TermCaps& caps, const StatusLine& line, Placement placement, ScreenSize size);
 
 /// Gives the full screen back: clears the line (sc, cup, sgr0, el, rc) and
@@ -95,12 +109,18 @@ public:
     /// "" on every later call; "" when usable or off.
     std::string take_notice();
 
-    /// At a prompt (the shell's cursor at column 0): reserve (again) and paint.
+    /// At a prompt: reserve (again) and paint.
     std::string at_prompt(const Display& content, ScreenSize size, bool no_color);
 
-    /// While the shell is idle: repaint when the line or the size changed
-    /// (after a resize the region is set again without scrolling); "" when
-    /// nothing changed or nothing was reserved yet.
+    /// The shell's line editor has drawn (zsh's zle clears to the end of the
+    /// screen when it draws a prompt, after clear-screen and after a resize,
+    /// which erases the line): reserve again for `size` and paint, whether or
+    /// not the line changed; "" when nothing was reserved yet.
+    std::string at_redraw(const Display& content, ScreenSize size, bool no_color);
+
+    /// While the shell is idle: repaint when the line changed, reserve again
+    /// (as at_prompt) when the size changed; "" when nothing changed or
+    /// nothing was reserved yet.
     std::string on_change(const Display& content, ScreenSize size, bool no_color);
 
     /// The shell exits or the line is turned off: release_bytes once, then "".

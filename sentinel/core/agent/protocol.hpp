@@ -21,6 +21,10 @@
 //   A: STATE <seq> <gen> <tier> <label> <segment> <changed-from> <kube-context>
 //            <kube-namespace> <pg> <env> <names>   (see core/agent/session.hpp, StateReply)
 //   C: BUSY                                   the shell runs a command (preexec)
+//   C: DRAWN                                  the shell's line editor has drawn (zsh's
+//                                             zle: its prompt, a redraw, a resize) and
+//                                             waits for input: the status line it erased
+//                                             is painted again
 //   C: SUBSCRIBE                              receive every session and change:
 //   A: SESSION <id> <pid> <shell> <tty> <tmux> <tmux-pane> <idle 0|1> <gen> <tier>
 //              <label> <text> <changed-from> <color> <dangerous 0|1> <targets>

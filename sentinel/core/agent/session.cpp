@@ -128,6 +128,7 @@ bool apply_report(Session& session, Vars vars, std::string cwd) {
 }
 
 bool apply_view(Session& session, View view) {
+    if (no_color(session.vars)) view.colored = view.text;
     if (view == session.current) return false;
     session.current = std::move(view);
     ++session.gen;
@@ -146,7 +147,17 @@ void on_prompt(Session& session) {
     session.has_shown = true;
     session.self_change = false;
     session.idle = true;
+    session.drawing = session.tells_drawn;
 }
+
+void on_drawn(Session& session) {
+    // zsh says DRAWN after every prompt zle draws; bash only after a resize,
+    // and its prompt never erases the line.
+    if (session.shell == Shell::zsh) session.tells_drawn = true;
+    session.drawing = false;
+}
+
+bool may_paint(const Session& session) { return session.idle && !session.drawing; }
 
 std::string gen_token(std::string_view instance, const Session& session) {
     return std::string(instance) + "." + std::to_string(session.gen);

@@ -58,6 +58,8 @@ struct Session {
     std::vector<std::string> names;  ///< variables to report under its config (reported_names)
     bool reported = false;       ///< a REPORT arrived
     bool idle = false;           ///< at its prompt: between PROMPT and BUSY
+    bool tells_drawn = false;    ///< a zsh that sends DRAWN when zle has drawn each prompt
+    bool drawing = false;        ///< between PROMPT and DRAWN for such a shell: its editor draws
     View current;                ///< the latest evaluation
     View shown;                  ///< what the shell received at its previous prompt
     bool has_shown = false;
@@ -102,14 +104,28 @@ Vars absolute_paths(Vars vars, const std::string& cwd);
 bool apply_report(Session& session, Vars vars, std::string cwd);
 
 /// Applies a new evaluation; bumps gen when the view changed. Returns true
-/// when it changed.
+/// when it changed. With NO_COLOR set and not empty among the session's
+/// reported variables (no-color.org), the view's `colored` text is its
+/// plain text: the prompt segment is not coloured.
 bool apply_view(Session& session, View view);
 
 /// The shell drew a prompt: decides the "changed from" mark (set when the
 /// view differs from what the previous prompt showed and the session's own
 /// variables did not change since), records what is now shown and marks
-/// the session idle. Bumps gen when the mark changes.
+/// the session idle (and drawing, when it tells when its editor has drawn).
+/// Bumps gen when the mark changes.
 void on_prompt(Session& session);
+
+/// The shell's line editor has drawn (DRAWN: zsh's zle drew its prompt,
+/// redrew after a widget, or after a resize; bash after a resize): it is
+/// no longer drawing, and a zsh session is known to tell when it has drawn
+/// each prompt from now on (an integration that never says DRAWN is
+/// painted as soon as the prompt is answered).
+void on_drawn(Session& session);
+
+/// True when the agent may paint the session's terminal now: the shell
+/// sits at its prompt and its line editor is not drawing one.
+bool may_paint(const Session& session);
 
 /// The opaque generation token shells echo back: "<instance>.<gen>", so a
 /// restarted agent never matches an old token.

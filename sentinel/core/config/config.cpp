@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include "sentinel/core/config/toml_identity.hpp"
+#include "sentinel/core/config/toml_error.hpp"
 
 #include <algorithm>
 #include <set>
@@ -93,14 +94,9 @@ Result<TierPatch> parse_tier(const std::string& path, const std::string& name, c
     return t;
 }
 
-std::string where(const std::string& path, const toml::source_region& source) {
-    return position(path, source) + ": ";
-}
-
-// The keys of `[display]`. A bad value is reported and the key keeps its
-// default: the file's tiers and rules still count.
-void parse_display(const std::string& path, const toml::table& display, ConfigFile& file) {
-    // toml++ keeps a table's keys sorted; errors come in that order.
+// The keys of `[display]`. A bad value or an unknown key is an error of the
+// file like any other: the file is ignored and the terminal is unknown.
+Result<bool> parse_display(const std::string& path, const toml::table& display, ConfigFile& file) {
     for (const auto& [key, value] : display) {
         std::string_view k = key.str();
         if (k == "statusline") {
@@ -108,16 +104,17 @@ void parse_display(const std::string& path, const toml::table& display, ConfigFi
             if (s && *s == "bottom") file.display.statusline = Placement::bottom;
             else if (s && *s == "top") file.display.statusline = Placement::top;
             else if (s && *s == "off") file.display.statusline = Placement::off;
-            else file.display_errors.push_back(where(path, value.source()) + "statusline must be \"bottom\", \"top\" or \"off\"");
+            else return error_at(path, value, "statusline must be \"bottom\", \"top\" or \"off\"");
         } else if (k == "tmux_tint" || k == "osc_tint") {
             auto b = value.is_boolean() ? value.value<bool>() : std::nullopt;
-            if (!b) file.display_errors.push_back(where(path, value.source()) + std::string(k) + " must be true or false");
-            else (k == "tmux_tint" ? file.display.tmux_tint : file.display.osc_tint) = *b;
+            if (!b) return error_at(path, value, std::string(k) + " must be true or false");
+            (k == "tmux_tint" ? file.display.tmux_tint : file.display.osc_tint) = *b;
         } else {
-            file.display_errors.push_back(where(path, key.source()) + "unknown key \"" + std::string(k) +
-                                          "\" in [display] (expected statusline, tmux_tint, osc_tint)");
+            return Error{path, static_cast<int>(key.source().begin.line), static_cast<int>(key.source().begin.column),
+                         "unknown key \"" + std::string(k) + "\" in [display] (expected statusline, tmux_tint, osc_tint)"};
         }
     }
+    return true;
 }
 
 // `dotenv = [".env", ...]`: plain file names, looked for in the project
@@ -136,41 +133,49 @@ Result<std::vector<std::string>> parse_dotenv_names(const std::string& path, con
     return out;
 }
 
-// A preview or undo key. Like `[display]`, a bad value is reported and the
-// key keeps its default.
-void parse_undo(const std::string& path, std::string_view k, const toml::node& value, ConfigFile& file) {
-    std::string at = where(path, value.source());
+// A preview or undo key. Like `[display]`, a bad value is an error of the
+// file like any other.
+Result<bool> parse_undo(const std::string& path, std::string_view k, const toml::node& value, ConfigFile& file) {
     if (k == "undo") {
         auto s = value.value<std::string>();
         if (s && *s == "required") file.undo.mode = UndoMode::required;
         else if (s && *s == "best-effort") file.undo.mode = UndoMode::best_effort;
         else if (s && *s == "off") file.undo.mode = UndoMode::off;
-        else file.undo_errors.push_back(at + "undo must be \"required\", \"best-effort\" or \"off\"");
+        else return error_at(path, value, "undo must be \"required\", \"best-effort\" or \"off\"");
     } else if (k == "undo_max_bytes") {
-        auto v = value.value<std::int64_t>();
-        if (v && *v >= 0) file.undo.max_bytes = *v;
-        else file.undo_errors.push_back(at + "undo_max_bytes must be a number of bytes (0 or more)");
+        auto v = value.is_integer() ? value.value<std::int64_t>() : std::nullopt;
+        if (!v || *v < 0) return error_at(path, value, "undo_max_bytes must be a number of bytes (0 or more)");
+        file.undo.max_bytes = *v;
     } else if (k == "undo_keep_days") {
-        auto v = value.value<std::int64_t>();
-        if (v && *v >= 1 && *v <= 36500) file.undo.keep_days = static_cast<int>(*v);
-        else file.undo_errors.push_back(at + "undo_keep_days must be a number of days from 1 to 36500");
+        auto v = value.is_integer() ? value.value<std::int64_t>() : std::nullopt;
+        if (!v || *v < 1 || *v > 36500) return error_at(path, value, "undo_keep_days must be a number of days from 1 to 36500");
+        file.undo.keep_days = static_cast<int>(*v);
     } else {
-        auto v = value.value<double>();
-        if (v && *v >= 0 && *v <= 600) file.undo.preview_timeout_ms = static_cast<int>(*v * 1000 + 0.5);
-        else file.undo_errors.push_back(at + "preview_timeout must be seconds from 0 to 600");
+        auto v = value.is_number() ? value.value<double>() : std::nullopt;
+        if (!v || !(*v >= 0 && *v <= 600)) return error_at(path, value, "preview_timeout must be seconds from 0 to 600");
+        file.undo.preview_timeout_ms = static_cast<int>(*v * 1000 + 0.5);
     }
+    return true;
 }
 
 Result<Condition> parse_condition(const std::string& path, const std::string& field, const toml::node& value) {
     Pattern::Type type = Pattern::Type::glob;
-    std::optional<std::string> text = value.value<std::string>();
+    std::optional<std::string> text = value.is_string() ? value.value<std::string>() : std::nullopt;
+    // A port is a number: `port = 5432` matches as the glob "5432" would.
+    if (field == "port" && value.is_integer()) {
+        auto port = value.value<int64_t>();
+        if (!port || *port < 0 || *port > 65535) return error_at(path, value, "port must be from 0 to 65535");
+        text = std::to_string(*port);
+    }
     if (const toml::table* t = value.as_table()) {
         if (t->size() != 1 || !(t->contains("glob") || t->contains("regex")))
             return error_at(path, value, "a pattern table must hold exactly one of \"glob\" or \"regex\"");
         type = t->contains("regex") ? Pattern::Type::regex : Pattern::Type::glob;
         text = (*t)[type == Pattern::Type::regex ? "regex" : "glob"].value<std::string>();
     }
-    if (!text) return error_at(path, value, "\"" + field + "\" must be a glob string or { regex = \"...\" }");
+    if (!text)
+        return error_at(path, value, "\"" + field + "\" must be a glob string or { regex = \"...\" }" +
+                                         std::string(field == "port" ? ", or a port number" : ""));
     auto pattern = Pattern::compile(type, *text);
     if (!pattern) return error_at(path, value, pattern.error().message);
     return Condition{field, std::move(pattern.value())};
@@ -193,6 +198,7 @@ Result<Rule> parse_rule(const std::string& path, const toml::node& node, bool sy
             auto s = value.value<std::string>();
             if (!s) return error_at(path, value, "\"tier\" must be a string");
             rule.tier = Tier(*s);
+            rule.tier_origin = position(path, value.source());
             has_tier = true;
         } else if (k == "kind") {
             auto s = value.value<std::string>();
@@ -220,12 +226,11 @@ Result<Rule> parse_rule(const std::string& path, const toml::node& node, bool sy
     return rule;
 }
 
-// The keys `file` sets in [display] over `settings`, and its display errors.
+// The keys `file` sets in [display] over `settings`.
 void merge_display(DisplaySettings& settings, const ConfigFile& file) {
     if (file.display.statusline) settings.statusline = *file.display.statusline;
     if (file.display.tmux_tint) settings.tmux_tint = *file.display.tmux_tint;
     if (file.display.osc_tint) settings.osc_tint = *file.display.osc_tint;
-    for (const std::string& e : file.display_errors) settings.errors.push_back(e);
 }
 
 }  // namespace
@@ -270,8 +275,9 @@ Result<ConfigFile> parse_config(std::string_view text, const std::string& path, 
     try {
         root = toml::parse(text, path);
     } catch (const toml::parse_error& e) {
-        return Error{path, static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column),
-                     std::string(e.description())};
+        TomlError plain = reword_toml_error(text, static_cast<int>(e.source().begin.line),
+                                            static_cast<int>(e.source().begin.column), e.description());
+        return Error{path, plain.line, plain.column, plain.message};
     }
     ConfigFile file;
     file.path = path;
@@ -309,9 +315,9 @@ Result<ConfigFile> parse_config(std::string_view text, const std::string& path, 
             file.dotenv = std::move(names.value());
         } else if (k == "display") {
             if (!value.as_table()) return error_at(path, value, "\"display\" must be a table");
-            parse_display(path, *value.as_table(), file);
+            if (auto display = parse_display(path, *value.as_table(), file); !display) return display.error();
         } else if (k == "undo" || k == "undo_max_bytes" || k == "undo_keep_days" || k == "preview_timeout") {
-            parse_undo(path, k, value, file);
+            if (auto undo = parse_undo(path, k, value, file); !undo) return undo.error();
         } else if (k == "audit") {
             auto a = value.value<std::string>();
             if (!a || (*a != "required" && *a != "best-effort"))
@@ -401,7 +407,8 @@ Config build_config(const std::optional<ConfigFile>& system, const std::optional
         for (const Rule& r : file.rules) {
             if (!keep(r)) continue;
             if (!config.spec(r.tier)) {
-                config.errors.push_back(r.origin + ": unknown tier \"" + r.tier.name() + "\"");
+                config.errors.push_back((r.tier_origin.empty() ? r.origin : r.tier_origin) + ": unknown tier \"" +
+                                        r.tier.name() + "\"");
                 continue;
             }
             config.rules.push_back(r);
@@ -426,7 +433,6 @@ Config build_config(const std::optional<ConfigFile>& system, const std::optional
         if (!file) continue;
         merge_display(config.display, *file);
         apply_undo_patch(file->undo, file->path, system && file == &*system, config.undo);
-        for (const std::string& e : file->undo_errors) config.undo.errors.push_back(e);
     }
     for (const ConfigFile* file : {system ? &*system : nullptr, user ? &*user : nullptr}) {
         if (!file) continue;

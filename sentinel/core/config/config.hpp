@@ -64,6 +64,7 @@ struct Rule {
     std::vector<Condition> conditions;
     bool locked = false;  ///< from the system file: a user file cannot weaken it
     std::string origin;   ///< "built-in: production names" or "path:line:col"
+    std::string tier_origin;  ///< "path:line:col" of its `tier` value; "" for built-ins
 };
 
 /// A `[tiers.NAME]` table: only the keys the file sets.
@@ -95,10 +96,6 @@ struct DisplaySettings {
     Placement statusline = Placement::bottom;  ///< `statusline`
     bool tmux_tint = true;                     ///< `tmux_tint`
     bool osc_tint = false;                     ///< `osc_tint`
-    /// "path:line:col: message" for a bad value or an unknown key inside
-    /// `[display]`: the default is kept and, unlike Config::errors, the
-    /// terminal's tier does not change (a look, not a target, is wrong).
-    std::vector<std::string> errors;
 };
 
 /// One parsed config file.
@@ -111,9 +108,7 @@ struct ConfigFile {
     std::optional<bool> builtin_rules;                ///< `builtin_rules = false` drops the built-ins
     std::optional<bool> audit_required;               ///< `audit = "required"` or `"best-effort"`
     DisplayPatch display;                             ///< `[display]`
-    std::vector<std::string> display_errors;          ///< bad `[display]` values (DisplaySettings::errors)
     UndoPatch undo;                                   ///< `undo`, `undo_max_bytes`, `undo_keep_days`, `preview_timeout`
-    std::vector<std::string> undo_errors;             ///< bad values of those (UndoSettings::errors)
     std::vector<IdentityPin> identities;              ///< `[[identity]]` entries
     std::optional<ProbeMode> probe;                   ///< `probe = "guarded" | "always" | "never"`
     std::optional<bool> probe_background;             ///< `probe_background = true`
@@ -155,13 +150,14 @@ struct Config {
 };
 
 /// Parses one config file. `system` is true for /etc/sentinel/config.toml,
-/// the only file whose `locked = true` counts. Errors carry the toml++
-/// position, or the position of the offending key: unknown keys, unknown
-/// tiers (a rule may name a tier the same file or a built-in defines; a
-/// user rule may also name a system tier, checked in build_config), bad
-/// policies, colours and patterns, a `display` that is not a table. A bad
-/// value inside `[display]` is not an error of the file: it goes to
-/// ConfigFile::display_errors and the key keeps its default.
+/// the only file whose `locked = true` counts. Errors carry the position of
+/// the offending value or key: TOML syntax (in plain words,
+/// reword_toml_error in core/config/toml_error.hpp), unknown keys (in the
+/// file, a tier, a rule or `[display]`), bad policies, colours, patterns,
+/// `[display]` values and undo/preview values (core/config/undo.hpp), a
+/// `display` that is not a table. A rule's `port` may
+/// be a glob string or an integer. A rule naming an unknown tier is checked
+/// in build_config (a user rule may name a system tier), at the tier value.
 Result<ConfigFile> parse_config(std::string_view text, const std::string& path, bool system);
 
 /// The built-in tiers (production, staging, development, local, unknown)
@@ -171,7 +167,8 @@ Result<ConfigFile> parse_config(std::string_view text, const std::string& path, 
 /// env variables and the default dotenv file names (".env", ".env.local").
 ConfigFile builtin_config();
 
-/// Combines the built-ins, the system file and the user file. Tiers: later
+/// Combines the built-ins, the system file and the user file. A rule whose
+/// tier no file defines is an error at its `tier` value. Tiers: later
 /// files override earlier ones key by key, except that a user file cannot
 /// change the policy or lower the rank of a tier the system file locks (a
 /// tier with `locked = true` or used by a locked rule), nor lengthen its

@@ -40,9 +40,9 @@ struct UndoSettings {
     std::int64_t max_bytes = 1LL << 30;  ///< `undo_max_bytes`
     int keep_days = 30;                  ///< `undo_keep_days`
     int preview_timeout_ms = 2000;       ///< `preview_timeout` in seconds, kept in ms; 0: no preview
-    /// "path:line:col: message" for a bad value (the key keeps its default,
-    /// as for `[display]`), or a user file trying to weaken the system's
-    /// `undo = "required"` (ignored).
+    /// "path: message" for a user file trying to weaken the system's
+    /// `undo = "required"` (ignored). A bad value is not here: it is an
+    /// error of its file (Config::errors), like any other.
     std::vector<std::string> errors;
 };
 

@@ -16,9 +16,21 @@ std::string pad(std::string s, std::size_t width) {
     return s;
 }
 
+// sanitize() with backslashes kept single: a rule's regex reads as the
+// config file wrote it (`k8s\.eu\.`). Control bytes are still escaped.
+std::string rule_text(const std::string& rule) {
+    std::string out;
+    std::size_t start = 0;
+    for (std::size_t at = rule.find('\\'); at != std::string::npos; at = rule.find('\\', start)) {
+        out += sanitize(rule.substr(start, at - start)) + "\\";
+        start = at + 1;
+    }
+    return out + sanitize(rule.substr(start));
+}
+
 }  // namespace
 
-std::string format_explain(const Snapshot& s, const Display& d, bool color) {
+std::string format_explain(const Snapshot& s, const Display& d, bool color, bool command) {
     auto paint = [&](const std::string& text, const Color& c) {
         std::string sgr = c.sgr(false);
         if (!color || sgr.empty()) return text;
@@ -26,7 +38,8 @@ std::string format_explain(const Snapshot& s, const Display& d, bool color) {
     };
     auto label = [&](const std::string& shown, const Tier& tier) { return shown + " (" + sanitize(tier.name()) + ")"; };
 
-    std::string out = "This terminal is " + paint(label(d.shown_label(), s.tier), d.color);
+    std::string out = std::string(command ? "This command acts on " : "This terminal is ") +
+                      paint(label(d.shown_label(), s.tier), d.color);
     if (!s.config.errors.empty()) out += " because the configuration has errors (see below)";
     else if (s.targets.empty()) out += ": nothing here names a kube context, a PostgreSQL server or a configured variable";
     else if (s.tier == Tier::unknown() || s.tier == Tier::production())
@@ -39,7 +52,7 @@ std::string format_explain(const Snapshot& s, const Display& d, bool color) {
         std::string shown = v.label.empty() ? sanitize(v.tier.name()) : v.label;
         out += "\n" + std::string(kind_name(t.kind)) + " target: " + paint(label(shown, t.tier), v.color) + "\n";
         if (!v.via.empty()) out += "  reaches   " + chain_text(v) + "\n";
-        out += "  decided by " + sanitize(t.rule) + "\n";
+        out += "  decided by " + rule_text(t.rule) + "\n";
         for (const Field& f : t.fields) {
             out += "  " + pad(f.name, 10) + " " + pad(f.value.empty() ? "-" : sanitize(elide_middle(f.value, 200)), 28);
             if (!f.origin.empty()) out += "  from " + sanitize(f.origin);

@@ -20,8 +20,9 @@ std::string format_json(const Snapshot& snapshot, const Display& display);
 
 /// Human-readable lines: the overall tier, then one line per target with
 /// its fields, tier and rule (then its chain and extra lines, when it has
-/// them), then warnings. With `color`, ANSI SGR colours from the tier's
-/// colour. `display` is make_display(snapshot).
+/// them), then warnings other than config errors (the command prints those
+/// once, on stderr). With `color`, ANSI SGR colours from the tier's colour.
+/// `display` is make_display(snapshot).
 std::string format_plain(const Snapshot& snapshot, const Display& display, bool color);
 
 /// A one-line prompt segment: the tier label and each target's name with
@@ -32,8 +33,11 @@ std::string format_prompt(const Display& display, bool color, std::size_t width 
 
 /// `sentinel explain`: for each target, every field with the file, line,
 /// variable or flag it came from, the files and variables that took part,
-/// and the rule that decided its tier; then config files and warnings.
-/// `display` is make_display(snapshot).
-std::string format_explain(const Snapshot& snapshot, const Display& display, bool color);
+/// and the rule that decided its tier (its text as written: a regex's
+/// backslashes single, other control bytes escaped); then config files and
+/// warnings. `display` is make_display(snapshot). `command`: the snapshot
+/// is a command's (`explain -- CMD`), and the first line speaks of the
+/// command's target, not of the terminal.
+std::string format_explain(const Snapshot& snapshot, const Display& display, bool color, bool command = false);
 
 }  // namespace sentinel

@@ -12,6 +12,14 @@ namespace {
 // ("APP_ENV=prod", "tf:prod"): no kind in front of them.
 bool names_its_kind(Kind kind) { return kind != Kind::kube && kind != Kind::pg; }
 
+// A problem in a few words: without its parenthesis ("(from
+// /home/u/.kube/config:9:18)") nor a "libpq: " in front, at most 60 columns.
+std::string brief(const std::string& problem) {
+    std::string text = problem.substr(0, problem.find(" ("));
+    if (text.rfind("libpq: ", 0) == 0) text.erase(0, 7);
+    return elide_middle(text, 60);
+}
+
 void add_once(std::vector<std::string>& list, std::string item) {
     if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(std::move(item));
 }
@@ -66,6 +74,7 @@ Display make_display(const Snapshot& s) {
         v.name = short_name(t) + server_marks(t, s.config);
         for (const Hop& h : t.via) v.via.push_back(describe_hop(h));
         v.lines = target_lines(t);
+        if (!t.problems.empty()) v.problem = sanitize(t.problems.front());
         d.targets.push_back(std::move(v));
     }
     return d;
@@ -80,14 +89,18 @@ std::string chain_text(const TargetView& t) {
 
 std::vector<std::string> distinct_names(const Display& d) {
     std::vector<std::string> out;
-    for (const TargetView& t : d.targets) add_once(out, chain_text(t));
+    for (const TargetView& t : d.targets)
+        add_once(out, t.problem.empty() ? chain_text(t) : std::string(kind_name(t.kind)) + ": " + brief(t.problem));
     return out;
 }
 
 std::vector<std::string> line_items(const Display& d) {
     std::vector<std::string> out;
-    for (const TargetView& t : d.targets)
-        add_once(out, names_its_kind(t.kind) ? chain_text(t) : std::string(kind_name(t.kind)) + " " + chain_text(t));
+    for (const TargetView& t : d.targets) {
+        std::string item =
+            names_its_kind(t.kind) ? chain_text(t) : std::string(kind_name(t.kind)) + " " + chain_text(t);
+        add_once(out, t.problem.empty() ? item : item + ": " + t.problem);
+    }
     return out;
 }
 

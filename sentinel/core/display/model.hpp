@@ -24,6 +24,9 @@ struct TargetView {
     std::string label;               ///< its tier's label ("PROD"); "" when the configuration has none
     Color color;                     ///< its tier's colour
     std::string name;                ///< short_name() of the target
+    /// Why it cannot be trusted: its first problem, sanitized ("context
+    /// \"ghost\" is not defined in any kubeconfig file"); "" when it has none.
+    std::string problem;
     /// What stands between the name and what it reaches, nearest first
     /// (a forwarder: "kubectl port-forward svc/db (prod-eu)"); empty when
     /// the name is what it reaches. chain_text() draws it.
@@ -75,13 +78,18 @@ Display make_display(const Snapshot& snapshot);
 std::string chain_text(const TargetView& target);
 
 /// chain_text() of each target in order, a name shown once: what a
-/// one-line sink lists.
+/// one-line sink lists. A target with a problem is shown by why instead,
+/// briefly: "kube: context \"ghost\" is not defined in any kubeconfig
+/// file" (the problem without a parenthesis or "libpq: ", at most 60
+/// columns), never
+/// by a name with empty fields.
 std::vector<std::string> distinct_names(const Display& display);
 
 /// The status line's items: chain_text() of each target prefixed by its
 /// kind ("kube prod-eu/payments", "pg orders@db1"; env, terraform, aws and
 /// gcloud targets alone, "NAME=value", "tf:prod": the name says what it
-/// is), each shown once.
+/// is), each shown once. A target with a problem: "kube ghost: PROBLEM",
+/// the whole first problem.
 std::vector<std::string> line_items(const Display& display);
 
 }  // namespace sentinel

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "sentinel/core/display/format.hpp"
 #include "sentinel/core/sanitize.hpp"
 
@@ -38,7 +40,11 @@ std::string format_plain(const Snapshot& s, const Display& d, bool color) {
         if (!v.via.empty()) out += "  reaches " + chain_text(v) + "\n";
         for (const std::string& line : v.lines) out += "  " + line + "\n";
     }
-    for (const std::string& w : s.warnings) out += "warning: " + sanitize(w) + "\n";
+    // Config errors are among the warnings (the JSON keeps them there); the
+    // command prints them once, as errors, on stderr.
+    for (const std::string& w : s.warnings)
+        if (std::find(s.config.errors.begin(), s.config.errors.end(), w) == s.config.errors.end())
+            out += "warning: " + sanitize(w) + "\n";
     return out;
 }
 

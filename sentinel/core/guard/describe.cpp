@@ -32,7 +32,7 @@ Action psql_action(const PsqlCommandLine& cmd, bool interactive, const SqlReader
     Action a;
     a.tool = "psql";
     if (interactive) {
-        a.verb = cmd.write ? "interactive session with write access" : "interactive session (read-only)";
+        a.verb = cmd.write ? "interactive session with write access" : "interactive session (opened read-only)";
         a.risk = cmd.write ? Risk::write : Risk::read;
         return a;
     }

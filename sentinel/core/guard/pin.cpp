@@ -40,7 +40,9 @@ PinnedCommand pin_psql(const std::string& program, const PsqlCommandLine& cmd, c
         std::string sgr = prompt_tier->color.sgr(false);
         std::string on = sgr.empty() ? "" : "%[%033[1;" + sgr + "m%]";
         std::string off = sgr.empty() ? "" : "%[%033[0m%]";
-        std::string suffix = read_only ? " read-only" : "";
+        // What sentinel set, not what the session is: `SET
+        // default_transaction_read_only = off` inside psql lifts it unseen.
+        std::string suffix = read_only ? " opened read-only" : "";
         out.argv.push_back("-v");
         out.argv.push_back("PROMPT1=" + on + label + suffix + off + " %/%R%x%# ");
         out.argv.push_back("-v");

@@ -73,12 +73,20 @@ bool valid_port(const std::string& port) {
     return i == port.size();
 }
 
+// The values a resolution without PG* connection variables sees in their
+// place, so that a value that differs came from the service or the caller:
+// libpq reads a service before the variables, and a service's `user=root`
+// is then told from libpq's default user root.
+const std::vector<std::pair<std::string, std::string>> kMarkers = {
+    {"PGHOST", "sentinel-unset.invalid"}, {"PGPORT", "1"}, {"PGDATABASE", "sentinel-unset"}, {"PGUSER", "sentinel-unset"}};
+
 // Where a settled value came from. `explicit_keys` were passed by the caller,
-// `no_env` is the same resolution without PG* connection variables and
-// `bare` is the one with neither those variables nor a service.
+// `no_env` is the same resolution without PG* connection variables,
+// `marked` with kMarkers in their place and `bare` the one with neither
+// those variables nor a service.
 std::string origin_of(const std::string& key, const std::string& value, const std::vector<std::string>& explicit_keys,
-                      const std::string& explicit_origin, const Resolved& no_env, const Resolved& bare,
-                      const std::string& service, const Vars& vars) {
+                      const std::string& explicit_origin, const Resolved& no_env, const Resolved& marked,
+                      const Resolved& bare, const std::string& service, const Vars& vars) {
     if (std::find(explicit_keys.begin(), explicit_keys.end(), key) != explicit_keys.end()) return explicit_origin;
     auto pick = [&](const Resolved& s) {
         if (key == "host") return s.host;
@@ -87,12 +95,20 @@ std::string origin_of(const std::string& key, const std::string& value, const st
         if (key == "dbname") return s.dbname;
         return s.user;
     };
+    static const std::vector<std::pair<std::string, std::string>> kEnv = {
+        {"host", "PGHOST"}, {"hostaddr", "PGHOSTADDR"}, {"port", "PGPORT"}, {"dbname", "PGDATABASE"}, {"user", "PGUSER"}};
     if (no_env.ok && pick(no_env) == value) {
+        std::string marker;
+        for (const auto& [k, var] : kEnv)
+            for (const auto& [name, v] : kMarkers)
+                if (k == key && name == var) marker = v;
+        if (marked.ok && !marker.empty()) {
+            if (pick(marked) != marker) return "service \"" + service + "\"";
+            return std::string("libpq default");
+        }
         if (bare.ok && pick(bare) == value) return std::string("libpq default");
         return "service \"" + service + "\"";
     }
-    static const std::vector<std::pair<std::string, std::string>> kEnv = {
-        {"host", "PGHOST"}, {"hostaddr", "PGHOSTADDR"}, {"port", "PGPORT"}, {"dbname", "PGDATABASE"}, {"user", "PGUSER"}};
     for (const auto& [k, var] : kEnv)
         if (k == key && get(vars, var)) return var;
     return std::string("libpq default");
@@ -152,13 +168,7 @@ std::vector<Target> resolve_pg(const Vars& vars, const ConnParams& params, const
         }
     }
     if (!full.ok) {
-        std::vector<std::string> safe;
-        for (const char* name : {"PGSERVICE", "PGSERVICEFILE", "PGSYSCONFDIR"})
-            if (auto v = get(vars, name)) safe.push_back(*v);
-        if (auto home = get(vars, "HOME")) safe.push_back(*home + "/.pg_service.conf");
-        for (const auto& [k, v] : params)
-            if (k == "service") safe.push_back(v);
-        std::string why = "libpq: " + scrub_libpq_message(full.error, safe);
+        std::string why = "libpq: " + scrub_libpq_message(full.error, libpq_safe_names(vars, params));
         warnings.push_back("pg (" + source + "): " + why);
         base.problems.push_back(why);
         for (const char* key : {"service", "host", "port", "dbname", "user"}) base.set(key, "", "");
@@ -186,6 +196,9 @@ std::vector<Target> resolve_pg(const Vars& vars, const ConnParams& params, const
     Vars no_env_vars = vars;
     for (const std::string& name : pg_connection_variables()) no_env_vars.erase(name);
     Resolved no_env = settle(no_env_vars, params);
+    Vars marked_vars = no_env_vars;
+    for (const auto& [name, value] : kMarkers) marked_vars[name] = value;
+    Resolved marked = !explicit_service.empty() || get(vars, "PGSERVICE") ? settle(marked_vars, params) : Resolved{};
     Vars bare_vars = no_env_vars;
     bare_vars.erase("PGSERVICE");
     ConnParams bare_params;
@@ -202,7 +215,7 @@ std::vector<Target> resolve_pg(const Vars& vars, const ConnParams& params, const
         service_origin = "PGSERVICE";
     }
     auto origin = [&](const std::string& key, const std::string& value) {
-        return origin_of(key, value, explicit_keys, explicit_origin, no_env, bare, service, vars);
+        return origin_of(key, value, explicit_keys, explicit_origin, no_env, marked, bare, service, vars);
     };
 
     std::vector<std::string> hosts = split_conn_list(full.host);

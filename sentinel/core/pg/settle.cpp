@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "sentinel/core/pg/libpq.hpp"
+#include "sentinel/core/vars.hpp"
 
 extern char** environ;
 
@@ -115,13 +116,26 @@ std::string scrub_libpq_message(std::string message, const std::vector<std::stri
     return out;
 }
 
+std::vector<std::string> libpq_safe_names(const Vars& vars, const ConnParams& params) {
+    std::vector<std::string> safe;
+    for (const char* name : {"PGSERVICE", "PGSERVICEFILE", "PGSYSCONFDIR"})
+        if (auto v = get(vars, name)) safe.push_back(*v);
+    if (auto home = get(vars, "HOME")) safe.push_back(*home + "/.pg_service.conf");
+    for (const auto& [k, v] : params) {
+        if (k == "service") safe.push_back(v);
+        if (k == "dbname" && v.find('=') != std::string::npos)
+            if (auto keywords = conninfo_keywords(v); keywords.count("service")) safe.push_back(keywords["service"]);
+    }
+    return safe;
+}
+
 Result<PinnedConnection> settle_connection(const Vars& vars, const ConnParams& params) {
     auto a = settle_options(vars, params, {.before = {{"password", kPlaceholderPassword}}, .after = {}, .stop_key = "sslmode"});
-    if (!a) return Error{"", 0, 0, scrub_libpq_message(a.error().message, {})};
+    if (!a) return Error{"", 0, 0, scrub_libpq_message(a.error().message, libpq_safe_names(vars, params))};
     auto b = settle_options(vars, params,
                             {.before = {{"passfile", "/nonexistent/sentinel-no-passfile"}}, .after = {},
                              .stop_key = "target_session_attrs"});
-    if (!b) return Error{"", 0, 0, scrub_libpq_message(b.error().message, {})};
+    if (!b) return Error{"", 0, 0, scrub_libpq_message(b.error().message, libpq_safe_names(vars, params))};
     static const char* const kOrder[] = {"host", "hostaddr", "port", "dbname", "user"};
     for (const char* key : kOrder)
         if (value_of(*a, key) != value_of(*b, key)) return Error{"", 0, 0, "the connection changed while it was being resolved"};

@@ -63,6 +63,12 @@ std::map<std::string, std::string> conninfo_keywords(const std::string& conninfo
 /// it did not like, which could be a password in a malformed URI.
 std::string scrub_libpq_message(std::string message, const std::vector<std::string>& safe);
 
+/// The names libpq may quote that are not secret, for scrub_libpq_message:
+/// the service names (PGSERVICE, a `service` in `params` or in a conninfo
+/// `dbname`) and the service files (PGSERVICEFILE, PGSYSCONFDIR,
+/// ~/.pg_service.conf). `status` shows them: redact secrets, not names.
+std::vector<std::string> libpq_safe_names(const Vars& vars, const ConnParams& params);
+
 /// The connection libpq settled on, as keyword/value pairs, ready to pin.
 /// `password` is kept apart so that it goes to the environment, never argv.
 struct PinnedConnection {
@@ -78,7 +84,7 @@ struct PinnedConnection {
 /// placeholder password so that libpq does not read ~/.pgpass (BAD_INPUTS.md
 /// row 20); the second, with an empty passfile, yields a password the user
 /// supplied in a conninfo, a service or PGPASSWORD. Errors: libpq's message,
-/// scrubbed, or "the connection changed while it was being resolved" when
+/// scrubbed (libpq_safe_names kept), or "the connection changed while it was being resolved" when
 /// the two passes disagree (a file changed in between).
 Result<PinnedConnection> settle_connection(const Vars& vars, const ConnParams& params);
 

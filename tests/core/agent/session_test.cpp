@@ -96,6 +96,43 @@ TEST_CASE("changed from: the first prompt is never marked") {
     CHECK(s.changed_from.empty());
 }
 
+TEST_CASE("may_paint: at the prompt; for a shell that tells DRAWN, once its editor has drawn") {
+    Session s = session_with("staging-eu", Shell::zsh);
+    CHECK_FALSE(may_paint(s));  // no prompt yet
+    on_prompt(s);
+    CHECK(may_paint(s));        // an integration that never sends DRAWN is painted at once
+    on_drawn(s);
+    CHECK(may_paint(s));
+    s.idle = false;             // BUSY
+    CHECK_FALSE(may_paint(s));
+    on_prompt(s);
+    CHECK_FALSE(may_paint(s));  // zle draws its prompt after the reply
+    on_drawn(s);
+    CHECK(may_paint(s));
+}
+
+TEST_CASE("may_paint: bash says DRAWN only after a resize; its prompts are painted at once") {
+    Session s = session_with("staging-eu", Shell::bash);
+    on_prompt(s);
+    on_drawn(s);
+    on_prompt(s);
+    CHECK(may_paint(s));
+}
+
+TEST_CASE("NO_COLOR exported in the shell: the segment loses its colours, at once (issue 8)") {
+    Session s = session_with("prod-eu");
+    on_prompt(s);
+    CHECK(s.current.colored.find('\x1b') != std::string::npos);
+    auto gen = s.gen;
+    CHECK(apply_report(s, {{"HOME", "/h"}, {"NO_COLOR", "1"}}, "/h"));
+    CHECK(apply_view(s, view_for("prod-eu")));
+    CHECK(s.gen == gen + 1);  // the shell is answered with the new segment
+    CHECK(s.current.colored == "PROD prod-eu/default");
+    CHECK(apply_report(s, {{"HOME", "/h"}, {"NO_COLOR", ""}}, "/h"));  // empty: colours again
+    CHECK(apply_view(s, view_for("prod-eu")));
+    CHECK(s.current.colored.find('\x1b') != std::string::npos);
+}
+
 TEST_CASE("parse_report: secrets and bad names are dropped") {
     Vars v = parse_report({"KUBECONFIG=/a:/b", "PGPASSWORD=CANARY", "MY_TOKEN=CANARY", "x[$(id)]=1", "noequals",
                            "EMPTY="});

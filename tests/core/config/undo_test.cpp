@@ -26,12 +26,16 @@ TEST_CASE("undo config: defaults, values and errors") {
     CHECK(c.undo.keep_days == 7);
     CHECK(c.undo.preview_timeout_ms == 500);
     CHECK(c.undo.errors.empty());
-    Config bad = build_config(std::nullopt, parsed("undo = \"maybe\"\nundo_keep_days = 0\npreview_timeout = -1\n"));
-    REQUIRE(bad.undo.errors.size() == 3);
-    // toml++ keeps keys sorted: preview_timeout, undo, undo_keep_days.
-    CHECK(bad.undo.errors[1] == "c.toml:1:8: undo must be \"required\", \"best-effort\" or \"off\"");
-    CHECK_FALSE(bad.undo.mode.has_value());  // a bad value keeps the default
-    CHECK(bad.errors.empty());               // and is not an error of the file: the tier does not change
+    // A bad value is an error of the file, at the value, like any other
+    // (issue 8): the file is ignored and the terminal is unknown.
+    auto fails = [](const char* text) {
+        auto r = parse_config(text, "c.toml", false);
+        return r ? std::string("(parsed)") : r.error().to_string();
+    };
+    CHECK(fails("undo = \"maybe\"\n") == "c.toml:1:8: undo must be \"required\", \"best-effort\" or \"off\"");
+    CHECK(fails("undo_keep_days = 0\n") == "c.toml:1:18: undo_keep_days must be a number of days from 1 to 36500");
+    CHECK(fails("preview_timeout = -1\n") == "c.toml:1:19: preview_timeout must be seconds from 0 to 600");
+    CHECK(fails("undo_max_bytes = \"1G\"\n") == "c.toml:1:18: undo_max_bytes must be a number of bytes (0 or more)");
 }
 
 TEST_CASE("undo config: required on production-ranked tiers by default; a user cannot weaken the system's") {

@@ -8,6 +8,7 @@
 #include "sentinel/core/display/statusline.hpp"
 #include "sentinel/core/display/tmux.hpp"
 #include "sentinel/core/guard/banner.hpp"
+#include "sentinel/core/sanitize.hpp"
 #include "tests/builders.hpp"
 
 using namespace sentinel;
@@ -144,4 +145,37 @@ TEST_CASE("distinct_names and line_items show a name once") {
     Display d = make_display(test::Snap().add(kube("dev")).add(kube("dev")).add(env("A", "dev")).add(env("A", "dev")));
     CHECK(distinct_names(d) == std::vector<std::string>{"dev", "A=dev"});
     CHECK(line_items(d) == std::vector<std::string>{"kube dev", "A=dev"});
+}
+
+TEST_CASE("an unknown target says briefly why, never a name with empty fields (issue 8)") {
+    Display d = make_display(test::Snap()
+                                 .add(kube("ghost").problem("context \"ghost\" is not defined in any kubeconfig file "
+                                                            "(from /h/.kube/config:9:18)"))
+                                 .add(test::TargetBuilder(Kind::pg)
+                                          .service("nosuch")
+                                          .problem("libpq: definition of service \"nosuch\" not found")));
+    CHECK(distinct_names(d) == std::vector<std::string>{"kube: context \"ghost\" is not defined in any kubeconfig file",
+                                                        "pg: definition of service \"nosuch\" not found"});
+    CHECK(format_prompt(d, false) ==
+          "UNKNOWN kube: context \"ghost\" is not defined in any kubeconfig file pg: definition of service "
+          "\"nosuch\" not found");
+    // The status line gives the rest: the name and the whole problem.
+    CHECK(line_items(d)[0] ==
+          "kube ghost: context \"ghost\" is not defined in any kubeconfig file (from /h/.kube/config:9:18)");
+    CHECK(line_items(d)[1] == "pg nosuch: libpq: definition of service \"nosuch\" not found");
+    // A long problem is cut to a few words; a control byte never reaches a terminal.
+    Display longer = make_display(test::Snap().add(kube("x").problem(std::string(200, 'a') + "\x1b[2J")));
+    CHECK(display_width(distinct_names(longer)[0]) <= 6 + 60);
+    CHECK(line_items(longer)[0].find('\x1b') == std::string::npos);
+}
+
+TEST_CASE("explain: a regex as written; `explain -- CMD` speaks of the command (issue 8)") {
+    Snapshot s = test::Snap().add(kube("k8s.eu.x")).done();
+    s.targets[0].rule = "cfg.toml:1:1 (context ~ /k8s\\.eu\\./)";
+    std::string e = format_explain(s, make_display(s), false);
+    CHECK(e.find("decided by cfg.toml:1:1 (context ~ /k8s\\.eu\\./)\n") != std::string::npos);
+    CHECK(e.rfind("This terminal is ", 0) == 0);
+    CHECK(format_explain(s, make_display(s), false, true).rfind("This command acts on ", 0) == 0);
+    s.targets[0].rule = "x\x1b[2J";
+    CHECK(format_explain(s, make_display(s), false).find('\x1b') == std::string::npos);
 }

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 #include <stdlib.h>
+#include <pwd.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -251,4 +252,17 @@ TEST_CASE("resolve_pg: an empty entry of a host list is the default socket direc
     REQUIRE(r.targets.size() == 2);
     CHECK(r.targets[0].get("host") == "db.example");
     CHECK(r.targets[1].get("host").front() == '/');
+}
+
+TEST_CASE("resolve_pg: a service's user equal to libpq's default user is from the service (issue 8)") {
+    const char* me = getpwuid(geteuid())->pw_name;
+    std::string file = home().dir + "/same-user.conf";
+    std::ofstream(file) << "[mine]\nhost=db.example\nuser=" << me << "\n";
+    Resolved r = resolve(home().vars({{"PGSERVICEFILE", file}, {"PGSERVICE", "mine"}}));
+    const Target& t = r.one();
+    CHECK(t.get("user") == me);
+    CHECK(t.find("user")->origin == "service \"mine\"");
+    CHECK(t.find("port")->origin == "libpq default");
+    CHECK(t.find("dbname")->origin == "libpq default");  // libpq's default: the user name
+    unlink(file.c_str());
 }

@@ -90,3 +90,16 @@ TEST_CASE("conninfo_keywords: what a conninfo string or URI sets") {
     CHECK(k.at("service") == "s");
     CHECK(conninfo_keywords("host='unterminated").empty());
 }
+
+TEST_CASE("settle_connection: a service name is a name, not a secret: the error shows it (issue 8)") {
+    Home h;
+    Vars vars = h.vars();
+    vars["PGSERVICE"] = "nosuch";
+    auto by_env = settle_connection(vars, {});
+    REQUIRE_FALSE(by_env);
+    CHECK(by_env.error().message == "definition of service \"nosuch\" not found");
+    auto by_param = settle_connection(h.vars(), {{"dbname", "service=nosuch2 password=CANARY"}});
+    REQUIRE_FALSE(by_param);
+    CHECK(by_param.error().message.find("\"nosuch2\"") != std::string::npos);
+    CHECK(by_param.error().message.find("CANARY") == std::string::npos);
+}
