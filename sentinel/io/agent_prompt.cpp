@@ -56,12 +56,18 @@ bool AgentServer::apply_evaluation(Session& s, std::shared_ptr<const Evaluation>
 
 void AgentServer::ask_verdict(AgentClient& c, const std::string& seq, const std::string& cwd,
                               const std::vector<std::string>& command, const Vars& vars, const std::string& asker) {
+    if (verdict_cacheable(command))
+        if (auto hit = verdicts_.find(cwd, command, vars)) {
+            log(asker + " asked: " + hit->first + " (tier " + sanitize(hit->second.name()) + ", cached)");
+            if (seq.empty()) return send(c, {"VERDICT", hit->first, hit->second.name()});
+            return send(c, {"GUARDED", seq, hit->first, hit->second.name()});
+        }
     EvalJob job;
     job.id = next_job_++;
     job.vars = vars;
     job.command = command;
     job.cwd = cwd;
-    verdict_jobs_[job.id] = VerdictWaiter{c.serial, seq, asker};
+    verdict_jobs_[job.id] = VerdictWaiter{c.serial, seq, asker, cwd, command, vars};
     worker_.submit(std::move(job));
 }
 
@@ -78,8 +84,9 @@ void AgentServer::take_results() {
     bool files_changed = false;
     for (EvalResult& r : worker_.take()) {
         if (auto v = verdict_jobs_.find(r.id); v != verdict_jobs_.end()) {
-            VerdictWaiter w = v->second;
+            VerdictWaiter w = std::move(v->second);
             verdict_jobs_.erase(v);
+            verdicts_.store(w.cwd, w.command, w.vars, r);
             log(w.asker + " asked: " + r.verdict + " (tier " + sanitize(r.tier.name()) + ")" +
                 (r.error.empty() ? "" : "; " + r.error));
             for (auto& [fd, c] : clients_) {
@@ -144,13 +151,19 @@ void AgentServer::push_ahead(Session& s) {
 // What the next prompt of `s` shows if nothing changes: the session as
 // on_prompt would leave it, the bytes for the terminal's current size, the
 // files it depends on. Not sent when unchanged.
-void AgentServer::push_ahead(AgentClient& c, Session& s) {
+void AgentServer::push_ahead(AgentClient& c, Session& s, std::optional<ScreenSize> size) {
     if (!c.ahead) return;
     SessionLive& live = live_[s.id];
     Session next = s;
     sentinel::on_prompt(next);
+    // The size a relay just measured (SHOWN) spares opening the terminal.
+    if (!size && !s.tty.empty() && live.eval) size = tty_size(s.tty);
+    SessionLive::AheadKey key{live.eval, gen_token(instance_, next), live.reports, live.pending,
+                              size ? size->rows : 0, size ? size->cols : 0};
+    if (key == live.ahead_key) return;
+    live.ahead_key = key;
     Ahead a;
-    a.token = gen_token(instance_, next);
+    a.token = key.token;
     a.once = !next.changed_from.empty();
     a.ask = live.pending || !live.eval || !live.eval->error.empty();
     a.reports = live.reports;
@@ -160,8 +173,6 @@ void AgentServer::push_ahead(AgentClient& c, Session& s) {
     if (live.eval) {
         for (const auto& [path, identity] : live.eval->files) a.files.emplace_back(path, identity_text(identity));
         if (SessionDisplay* d = display_for(s)) {
-            std::optional<ScreenSize> size;
-            if (!s.tty.empty()) size = tty_size(s.tty);
             if (size) {
                 a.rows = size->rows;
                 a.cols = size->cols;

@@ -119,7 +119,17 @@ private:
     bool ahead_used_ = false;        // a once-only AHEAD has answered its prompt
     std::uint64_t reports_sent_ = 0; // REPORT frames the agent has been sent on this connection
     int tty_fd_ = -1;                // the shell's terminal, to write AHEAD bytes on
+    bool busy_since_shown_ = true;   // a BUSY went to the agent since the last SHOWN (or none was sent)
+    std::string shown_token_;        // the token of the last SHOWN
 };
+
+// How long the agent may leave a request unanswered before the state it
+// pushed is no longer trusted. Longer than a prompt's timeout: on a loaded
+// machine the agent may take a few ms to run, while what a pushed state
+// depends on is checked here at every prompt (files by identity, the
+// terminal's size, this shell's own reports); only a stopped or hung agent
+// gets this far.
+constexpr long kAgentLagMs = 1000;
 
 // The shell's reply fields: STATE's, then the stale fields of the state
 // pushed ahead (empty from an agent that pushes nothing: the shell then
@@ -143,7 +153,7 @@ std::vector<std::string> Relay::with_stale_fields(std::vector<std::string> field
 bool Relay::answer_ahead(const Frame& f, long timeout) {
     if (!agent_ahead_ || agent_fd_ < 0 || !ahead_ || ahead_->ask || ahead_->reports != reports_sent_) return false;
     if ((ahead_->once && ahead_used_) || !waiting_seq_.empty()) return false;
-    if (outstanding_ && now_ms() - outstanding_since_ > timeout) return false;
+    if (outstanding_ && now_ms() - outstanding_since_ > std::max(timeout, kAgentLagMs)) return false;
     ScreenSize size;
     if (tty_fd_ >= 0)
         if (auto s = terminal_size(tty_fd_)) size = *s;
@@ -162,10 +172,16 @@ bool Relay::answer_ahead(const Frame& f, long timeout) {
     }
     if (f[2] == ahead_->token) reply(f[1], "same");
     else reply(f[1], "new", ahead_->fields);
+    ahead_used_ = true;
+    // The agent learns of the prompt (the session is idle again, a "changed
+    // from" mark was shown) unless it changes nothing there: no command ran
+    // since the last SHOWN and the same state was shown again.
+    if (!busy_since_shown_ && !ahead_->once && shown_token_ == ahead_->token) return true;
     send_agent({"SHOWN", f[1], ahead_->token, std::to_string(ahead_->rows), std::to_string(ahead_->cols)});
+    busy_since_shown_ = false;
+    shown_token_ = ahead_->token;
     if (!outstanding_) outstanding_since_ = now_ms();
     outstanding_ = true;
-    ahead_used_ = true;
     return true;
 }
 
@@ -177,6 +193,8 @@ void Relay::disconnect(const std::string& why) {
     outstanding_ = false;
     agent_ahead_ = false;
     ahead_.reset();
+    busy_since_shown_ = true;
+    shown_token_.clear();
     down_reason_ = why;
     if (!waiting_seq_.empty()) {
         reply(waiting_seq_, "down", {why});
@@ -243,6 +261,7 @@ void Relay::from_shell(const std::string& line) {
         if (agent_fd_ >= 0) ++reports_sent_;
         send_agent(f);
     } else if (f[0] == "BUSY") {
+        busy_since_shown_ = true;
         send_agent(f);
     } else if ((f[0] == "PROMPT" && f.size() >= 4) || (f[0] == "GUARD" && f.size() >= 4)) {
         bool prompt = f[0] == "PROMPT";

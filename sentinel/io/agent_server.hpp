@@ -52,6 +52,16 @@ struct SessionLive {
     };
     std::optional<Waiting> prompt;
     Frame last_ahead;                        ///< the last AHEAD sent (an unchanged one is not sent again)
+    /// What that AHEAD was made from: the same evaluation, token, reports
+    /// and terminal size make the same frame, which is then not built again.
+    struct AheadKey {
+        std::shared_ptr<const Evaluation> eval;  // held, so a new evaluation never reuses its address
+        std::string token;
+        std::uint64_t reports = 0;
+        bool pending = false;
+        int rows = -1, cols = -1;
+        bool operator==(const AheadKey&) const = default;
+    } ahead_key;
 };
 
 /// A guard's EVAL or a shell's GUARD waiting for the worker.
@@ -59,6 +69,9 @@ struct VerdictWaiter {
     std::uint64_t client = 0;  ///< AgentClient::serial
     std::string seq;           ///< GUARD's seq; empty for EVAL
     std::string asker;         ///< for the log
+    std::string cwd;           ///< what was asked (VerdictCache)
+    std::vector<std::string> command;
+    Vars vars;
 };
 
 /// The resident agent: its clients, sessions, cached evaluations, file
@@ -109,7 +122,7 @@ private:
                      const std::vector<std::string>& command, const Vars& vars, const std::string& asker);
     // Prompts: answer one (paint, STATE), push what the next one shows.
     void finish_prompt(AgentClient& c, Session& s, const SessionLive::Waiting& w);
-    void push_ahead(AgentClient& c, Session& s);
+    void push_ahead(AgentClient& c, Session& s, std::optional<ScreenSize> size = std::nullopt);
     void push_ahead(Session& s);
     AgentClient* client_of(const Session& s);
     SessionDisplay* display_for(Session& s);
@@ -142,6 +155,7 @@ private:
     std::map<EvalKey, std::uint64_t> session_jobs_;         ///< variables and directories being evaluated, and their job
     std::map<std::uint64_t, EvalKey> job_vars_;             ///< the same, by job
     std::map<std::uint64_t, VerdictWaiter> verdict_jobs_;
+    VerdictCache verdicts_;
     FileWatcher watcher_;
     TmuxControlPool tmux_;  // one control client per tmux server, before the displays that use it
     std::map<std::uint64_t, std::unique_ptr<SessionDisplay>> displays_;

@@ -162,7 +162,7 @@ void AgentServer::on_shown(AgentClient& c, const Frame& f) {
     if (rows > 0 && cols > 0) size = ScreenSize{rows, cols};
     if (SessionDisplay* d = display_for(s)) d->shown_at_prompt(content_of(s), size);
     send(c, {"SHOWN", f[1]});
-    push_ahead(c, s);
+    push_ahead(c, s, size);
     if (gen != s.gen || !was_idle) publish(s);
 }
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <exception>
 #include <utility>
 
@@ -92,6 +93,43 @@ void EvalWorker::loop() {
     }
 }
 
+bool verdict_cacheable(const std::vector<std::string>& command) {
+    if (tool_of(command) != Tool::psql) return false;
+    for (const std::string& arg : command) {
+        std::string lower = arg;
+        for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (lower.find("servicefile") != std::string::npos || lower.find("sysconfdir") != std::string::npos) return false;
+    }
+    return true;
+}
+
+std::optional<std::pair<std::string, Tier>> VerdictCache::find(const std::string& cwd,
+                                                                const std::vector<std::string>& command, const Vars& vars) {
+    auto it = entries_.find(Key{cwd, command, vars});
+    if (it == entries_.end()) return std::nullopt;
+    for (const auto& [path, identity] : it->second.files)
+        if (identify(path) != identity) {
+            entries_.erase(it);
+            return std::nullopt;
+        }
+    it->second.used = ++clock_;
+    return std::make_pair(it->second.verdict, it->second.tier);
+}
+
+void VerdictCache::store(const std::string& cwd, const std::vector<std::string>& command, const Vars& vars,
+                         const EvalResult& r) {
+    // A verdict that looked at what listens on a loopback port may change
+    // without a file changing: not cached.
+    if (!r.error.empty() || r.traced_listeners || !verdict_cacheable(command)) return;
+    if (entries_.size() >= 64) {
+        auto oldest = entries_.begin();
+        for (auto it = entries_.begin(); it != entries_.end(); ++it)
+            if (it->second.used < oldest->second.used) oldest = it;
+        entries_.erase(oldest);
+    }
+    entries_[Key{cwd, command, vars}] = Entry{r.verdict, r.tier, r.files, ++clock_};
+}
+
 EvalResult run_eval_job(const EvalJob& job, const SystemListeners& listeners) {
     EvalResult r;
     r.id = job.id;
@@ -101,9 +139,16 @@ EvalResult run_eval_job(const EvalJob& job, const SystemListeners& listeners) {
             r.evaluation = std::make_shared<Evaluation>(evaluate_session_vars(EvalKey{job.vars, job.cwd}, job.known_files, listeners));
         } else if (!job.cwd.empty() && job.cwd[0] == '/' && ::chdir(job.cwd.c_str()) == 0) {
             // Relative paths in the variables and the command are the caller's.
-            PosixFileReader files;
+            std::set<std::string> seen;
+            for (const std::string& f : pg_service_files(job.vars)) r.files[f] = identify(f);
+            RecordingFileReader files(seen);
             CachingKubeconfigLoader kubeconfigs(files, kube_cache_dir(job.vars));
-            Snapshot s = evaluate(job.vars, files, job.command, &kubeconfigs, job.cwd, &listeners);
+            std::vector<std::pair<Endpoint, std::string>> traced;
+            RecordingListeners recording(listeners, traced);
+            Snapshot s = evaluate(job.vars, files, job.command, &kubeconfigs, job.cwd, &recording);
+            r.traced_listeners = !traced.empty();
+            for (const std::string& f : seen)
+                if (!r.files.count(f)) r.files[f] = identify(f);
             (void)!::chdir("/");
             // A dotenv value expanding a variable this agent was not told
             // about may mean something else in the caller's environment: the

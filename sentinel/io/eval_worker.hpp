@@ -22,11 +22,15 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "sentinel/core/tier.hpp"
@@ -54,6 +58,10 @@ struct EvalResult {
     std::shared_ptr<Evaluation> evaluation;  ///< session jobs (failed_evaluation() when it threw)
     std::string verdict = "ask";             ///< command jobs: "run" or "ask"
     Tier tier;                               ///< command jobs: the command's tier
+    /// Command jobs: every file the verdict read or libpq may read, with the
+    /// identity it had before (verdict_cacheable, VerdictCache).
+    std::map<std::string, FileIdentity> files;
+    bool traced_listeners = false;           ///< command jobs: a loopback target's listeners were looked up
     std::string error;                       ///< what went wrong ("" when nothing did); never a secret
     std::int64_t micros = 0;                 ///< how long the evaluation took
 };
@@ -95,6 +103,37 @@ private:
     std::size_t running_ = 0;
     bool stop_ = false;
     std::thread thread_;
+};
+
+/// True when the verdict of `command` depends only on its arguments, the
+/// variables, the working directory and the files run_eval_job records
+/// (the PostgreSQL service files, the config files): psql, unless an
+/// argument names a service file of its own. Only such verdicts are cached.
+bool verdict_cacheable(const std::vector<std::string>& command);
+
+/// Guard verdicts already evaluated, valid while every file they depend on
+/// keeps its identity: a wrapped `psql` run again answers from the loop,
+/// without waking the worker.
+class VerdictCache {
+public:
+    /// The cached verdict ("run" or "ask") and tier, when every file still
+    /// has its identity.
+    std::optional<std::pair<std::string, Tier>> find(const std::string& cwd, const std::vector<std::string>& command,
+                                                     const Vars& vars);
+    /// Stores a result of run_eval_job for a cacheable command; keeps at
+    /// most 64, dropping the least recently used.
+    void store(const std::string& cwd, const std::vector<std::string>& command, const Vars& vars, const EvalResult& r);
+
+private:
+    struct Entry {
+        std::string verdict;
+        Tier tier;
+        std::map<std::string, FileIdentity> files;
+        std::uint64_t used = 0;
+    };
+    using Key = std::tuple<std::string, std::vector<std::string>, Vars>;
+    std::map<Key, Entry> entries_;
+    std::uint64_t clock_ = 0;
 };
 
 /// The agent's job: evaluate_session_vars() for a session, else the guard's
