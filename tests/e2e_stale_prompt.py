@@ -89,11 +89,12 @@ class Pane:
                 start = idx[-1] + 1
             for i in range(start, min(len(rows), 39)):
                 if rows[i].rstrip().endswith("$"):
-                    return i
+                    return (i,)  # a row number of 0 is found too
             return None
-        i = wait_for(find, timeout)
-        if i is None:
+        found = wait_for(find, timeout)
+        if not found:
             return None, None
+        i = found[0]
         time.sleep(0.05)
         return plain(self.rows()[i]), self.rows(colour=True)[i]
 
