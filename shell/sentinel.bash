@@ -33,8 +33,8 @@ _sentinel_bin='@SENTINEL_BIN@'
 # sentinel/core/agent/protocol.hpp), and the variables a `new` reply sets,
 # in order (state_fields() in sentinel/core/display/prompt.hpp). A unit test
 # checks both lines against the binary that embeds this file.
-_sentinel_protocol=2
-_sentinel_fields=(_sentinel_gen SENTINEL_TIER SENTINEL_LABEL _sentinel_segment SENTINEL_CHANGED SENTINEL_KUBE_CONTEXT SENTINEL_KUBE_NAMESPACE SENTINEL_PG SENTINEL_ENV _sentinel_names_text)
+_sentinel_protocol=3
+_sentinel_fields=(_sentinel_gen SENTINEL_TIER SENTINEL_LABEL _sentinel_segment SENTINEL_CHANGED SENTINEL_KUBE_CONTEXT SENTINEL_KUBE_NAMESPACE SENTINEL_PG SENTINEL_ENV _sentinel_names_text _sentinel_stale_tier _sentinel_stale_label _sentinel_stale_segment _sentinel_stale_label_segment)
 
 # sentinel_confirm ACTION...: asks as the guard does; exit 0 to go ahead.
 sentinel_confirm() {
@@ -135,8 +135,25 @@ _sentinel_start() {
   fi
 }
 
+# A stale or missing answer never looks safe: the prompt shows the stale
+# fields of the last full answer (the unknown tier's label and colour, or
+# the last tier's when it ranks at least as high), the label alone when this
+# shell's own variables changed since its last fresh answer, and the next
+# answer is asked for in full.
+_sentinel_unanswered() {
+  SENTINEL_TIER=${_sentinel_stale_tier:-unknown}
+  SENTINEL_LABEL=${_sentinel_stale_label:-UNKNOWN}
+  if [[ -n ${_sentinel_changed_self-} ]]; then
+    _sentinel_segment=${_sentinel_stale_label_segment:-$'\001\e[1;35m\002UNKNOWN\001\e[0m\002'}
+  else
+    _sentinel_segment=${_sentinel_stale_segment:-$'\001\e[1;35m\002UNKNOWN\001\e[0m\002'}
+  fi
+  _sentinel_gen=''
+}
+
 _sentinel_paint() {
   local mark=''
+  [[ $SENTINEL_STATE == ok ]] || _sentinel_unanswered
   case $SENTINEL_STATE in
     stale) mark=$'\001\e[1;7;35m\002[sentinel: stale]\001\e[0m\002' ;;
     down) mark=$'\001\e[1;7;35m\002[sentinel: agent down]\001\e[0m\002' ;;
@@ -161,6 +178,7 @@ _sentinel_precmd() {
   if [[ $_sentinel_fp != "${_sentinel_sent_fp-}" ]]; then
     _sentinel_report
     _sentinel_sent_fp=$_sentinel_fp
+    _sentinel_changed_self=1
   fi
   local timeout=${SENTINEL_TIMEOUT_MS:-10}
   [[ $timeout =~ ^[0-9]+$ ]] || timeout=10
@@ -189,9 +207,9 @@ _sentinel_precmd() {
     fi
     (( 10#${head:1:7} == _sentinel_seq % 10000000 )) || continue
     case ${head:0:1} in
-      =) SENTINEL_STATE=ok ;;
+      =) SENTINEL_STATE=ok _sentinel_changed_self='' ;;
       N)
-        SENTINEL_STATE=ok
+        SENTINEL_STATE=ok _sentinel_changed_self=''
         f=() rest=$body
         while [[ $rest == *$'\x1f'* ]]; do
           f+=("${rest%%$'\x1f'*}")
@@ -263,6 +281,7 @@ _sentinel_ask_guard() {
   if [[ $_sentinel_fp != "${_sentinel_sent_fp-}" ]]; then
     _sentinel_report
     _sentinel_sent_fp=$_sentinel_fp
+    _sentinel_changed_self=1
   fi
   (( ++_sentinel_seq ))
   req="GUARD"$'\t'"$_sentinel_seq"$'\t250\t'"$#"

@@ -31,9 +31,9 @@ typeset -g _sentinel_bin='@SENTINEL_BIN@'
 # sentinel/core/agent/protocol.hpp), and the variables a `new` reply sets,
 # in order (state_fields() in sentinel/core/display/prompt.hpp). A unit test
 # checks both lines against the binary that embeds this file.
-typeset -g _sentinel_protocol=2
+typeset -g _sentinel_protocol=3
 typeset -ga _sentinel_fields
-_sentinel_fields=(_sentinel_gen SENTINEL_TIER SENTINEL_LABEL _sentinel_segment SENTINEL_CHANGED SENTINEL_KUBE_CONTEXT SENTINEL_KUBE_NAMESPACE SENTINEL_PG SENTINEL_ENV _sentinel_names_text)
+_sentinel_fields=(_sentinel_gen SENTINEL_TIER SENTINEL_LABEL _sentinel_segment SENTINEL_CHANGED SENTINEL_KUBE_CONTEXT SENTINEL_KUBE_NAMESPACE SENTINEL_PG SENTINEL_ENV _sentinel_names_text _sentinel_stale_tier _sentinel_stale_label _sentinel_stale_segment _sentinel_stale_label_segment)
 
 # sentinel_confirm ACTION...: asks as the guard does; exit 0 to go ahead.
 sentinel_confirm() {
@@ -159,7 +159,7 @@ _sentinel_precmd() {
   [[ -n ${_sentinel_rfd-} ]] && eval "$_sentinel_collect"
   if [[ -n ${_sentinel_rfd-} && $_sentinel_fp != "${_sentinel_sent_fp-}" ]]; then
     _sentinel_report
-    typeset -g _sentinel_sent_fp=$_sentinel_fp
+    typeset -g _sentinel_sent_fp=$_sentinel_fp _sentinel_changed_self=1
   fi
   local timeout=${SENTINEL_TIMEOUT_MS:-10}
   [[ $timeout == <-> ]] || timeout=10
@@ -184,9 +184,9 @@ _sentinel_precmd() {
     f=("${(@ps:$sep:)line}")
     [[ ${f[1]-} == "$_sentinel_seq" ]] || continue
     case ${f[2]-} in
-      same) typeset -g SENTINEL_STATE=ok ;;
+      same) typeset -g SENTINEL_STATE=ok _sentinel_changed_self='' ;;
       new)
-        typeset -g SENTINEL_STATE=ok
+        typeset -g SENTINEL_STATE=ok _sentinel_changed_self=''
         for (( i = 1; i <= $#_sentinel_fields; i++ )); do
           typeset -g -- "${_sentinel_fields[i]}=${f[i+2]-}"
         done
@@ -203,6 +203,19 @@ _sentinel_precmd() {
   done
   typeset -g _sentinel_first=''
   # Painted inline (see _sentinel_define_collect about function calls).
+  # A stale or missing answer never looks safe: the prompt shows the stale
+  # fields of the last full answer (the unknown tier's label and colour, or
+  # the last tier's when it ranks at least as high), the label alone when
+  # this shell's own variables changed since its last fresh answer, and the
+  # next answer is asked for in full.
+  if [[ $SENTINEL_STATE != ok ]]; then
+    typeset -g SENTINEL_TIER=${_sentinel_stale_tier:-unknown} SENTINEL_LABEL=${_sentinel_stale_label:-UNKNOWN} _sentinel_gen=''
+    if [[ -n ${_sentinel_changed_self-} ]]; then
+      typeset -g _sentinel_segment=${_sentinel_stale_label_segment:-'%{'$'\e''[1;35m%}UNKNOWN%{'$'\e''[0m%}'}
+    else
+      typeset -g _sentinel_segment=${_sentinel_stale_segment:-'%{'$'\e''[1;35m%}UNKNOWN%{'$'\e''[0m%}'}
+    fi
+  fi
   case $SENTINEL_STATE in
     stale) mark='%{'$'\e''[1;7;35m%}[sentinel: stale]%{'$'\e''[0m%}' ;;
     down) mark='%{'$'\e''[1;7;35m%}[sentinel: agent down]%{'$'\e''[0m%}' ;;
@@ -289,7 +302,7 @@ _sentinel_ask_guard() {
   eval "$_sentinel_collect"
   if [[ $_sentinel_fp != "${_sentinel_sent_fp-}" ]]; then
     _sentinel_report
-    typeset -g _sentinel_sent_fp=$_sentinel_fp
+    typeset -g _sentinel_sent_fp=$_sentinel_fp _sentinel_changed_self=1
   fi
   (( ++_sentinel_seq ))
   req="GUARD"$'\t'"$_sentinel_seq"$'\t250\t'"$#"

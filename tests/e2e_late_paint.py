@@ -66,8 +66,8 @@ def late_first_reserve(kind):
 
 
 def late_repaint(kind):
-    """A running shell with the line; the agent is stopped, a prompt goes
-    stale, the target changes, the agent resumes and paints."""
+    """A running shell with the line; the agent is stopped, the target
+    changes, a prompt goes stale, the agent resumes and paints."""
     screen = Screen(f"late-again-{kind}")
     try:
         before, end = PROMPTS[kind]
@@ -78,15 +78,18 @@ def late_repaint(kind):
         pid = screen.agent_pid()
         os.kill(pid, signal.SIGSTOP)
         try:
+            # The target changes first: the relay sees the kubeconfig is not
+            # the file the state pushed ahead was made from, asks the stopped
+            # agent and gives up (a prompt it could answer itself is not stale).
+            with open(screen.kubeconfig) as f:
+                config = f.read()
+            with open(screen.kubeconfig, "w") as f:
+                f.write(config.replace("current-context: kind-dev", "current-context: prod-eu"))
             screen.type(pane, "true")
             check(f"{kind}: the prompt goes stale", wait_for(lambda: "stale" in screen.rows(pane)[-2], timeout=5),
                   screen.rows(pane)[-3:])
             y, text = prompt_row(screen, pane, end)
             at = screen.cursor(pane)
-            with open(screen.kubeconfig) as f:
-                config = f.read()
-            with open(screen.kubeconfig, "w") as f:
-                f.write(config.replace("current-context: kind-dev", "current-context: prod-eu"))
         finally:
             os.kill(pid, signal.SIGCONT)
         check(f"{kind}: the late paint shows the new target",

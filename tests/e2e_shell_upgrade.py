@@ -21,7 +21,7 @@ def integration(box, kind, path, protocol=None):
     with open(path) as f:
         text = f.read().replace("'@SENTINEL_BIN@'", "'%s'" % os.path.realpath(BIN))
     if protocol is not None:
-        text = text.replace("_sentinel_protocol=2", "_sentinel_protocol=%d" % protocol)
+        text = text.replace("_sentinel_protocol=3", "_sentinel_protocol=%d" % protocol)
     out = os.path.join(box.dir, "integration.%s.%d" % (kind, len(box.shells)))
     with open(out, "w") as f:
         f.write(text)
@@ -56,7 +56,7 @@ def old_shell(kind):
 def other_version(kind):
     box = Sandbox()
     try:
-        newer = integration(box, kind, os.path.join(SOURCE, "shell", "sentinel." + kind), protocol=3)
+        newer = integration(box, kind, os.path.join(SOURCE, "shell", "sentinel." + kind), protocol=4)
         sh = box.shell(kind, init=False, before="source %s" % newer)
         _, seg, _ = sh.run("true")
         check("%s: a relay of another version: restart mark (%r)" % (kind, seg), seg == MARK_TEXT)

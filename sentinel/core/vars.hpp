@@ -2,6 +2,7 @@
 // Inputs of the pure core: variables and file contents, never read directly.
 
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,15 @@ bool is_variable_name(std::string_view name);
 /// True for variables that hold secrets and are never reported: PGPASSWORD,
 /// and names ending in PASSWORD, PASSWD, SECRET or TOKEN.
 bool is_secret_variable(std::string_view name);
+
+/// Held while the process environment (`environ`) is replaced for libpq
+/// (core/pg/settle.cpp) and by whoever reads it while another thread may
+/// replace it: the agent evaluates on a worker thread (io/eval_worker.hpp)
+/// while its loop spawns tmux and loads terminfo entries.
+inline std::mutex& environ_mutex() {
+    static std::mutex m;
+    return m;
+}
 
 /// What reading one file gave: its bytes, or why there are none.
 struct FileRead {

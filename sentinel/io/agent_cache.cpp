@@ -60,20 +60,15 @@ std::vector<std::string> pg_service_files(const Vars& vars) {
     return out;
 }
 
-const Evaluation& EvalCache::get(const Vars& vars, const std::string& cwd) {
-    EvalKey key{vars, cwd};
-    auto it = entries_.find(key);
-    if (it != entries_.end() && !it->second.eval.stale) {
-        bool same = std::all_of(it->second.eval.files.begin(), it->second.eval.files.end(),
-                                [](const auto& f) { return identify(f.first) == f.second; }) &&
-                    std::all_of(it->second.eval.listeners.begin(), it->second.eval.listeners.end(), [&](const auto& l) {
-                        return listeners_.still_same(l.first, l.second);
-                    });
-        if (same) {
-            it->second.used = ++clock_;
-            return it->second.eval;
-        }
-    }
+std::string identity_text(const FileIdentity& id) {
+    if (!id.exists) return "-";
+    return std::to_string(id.dev) + ":" + std::to_string(id.ino) + ":" + std::to_string(id.size) + ":" +
+           std::to_string(id.mtime_ns) + ":" + std::to_string(id.ctime_ns) + ":" + std::to_string(id.mode);
+}
+
+Evaluation evaluate_session_vars(const EvalKey& key, const std::set<std::string>& known_files,
+                                 const SystemListeners& listeners) {
+    const Vars& vars = key.vars;
     std::set<std::string> seen;
     for (const std::string& f : pg_service_files(vars)) seen.insert(f);
     // The kubeconfig cache may answer without reading a file: list them all.
@@ -81,42 +76,87 @@ const Evaluation& EvalCache::get(const Vars& vars, const std::string& cwd) {
     // Identities are taken before reading: a change during the read makes
     // them differ afterwards, and inotify reports it.
     std::map<std::string, FileIdentity> before;
-    if (it != entries_.end())
-        for (const auto& f : it->second.eval.files) before[f.first] = identify(f.first);
+    for (const std::string& f : known_files) before[f] = identify(f);
     RecordingFileReader reader(seen);
     // Parsed kubeconfigs come from the same identity-keyed cache as
     // `sentinel status` uses, so re-evaluating after another variable
     // changed does not parse a large kubeconfig again.
     CachingKubeconfigLoader kubeconfigs(reader, kube_cache_dir(vars));
     std::vector<std::pair<Endpoint, std::string>> traced;
-    RecordingListeners listeners(listeners_, traced);
-    Snapshot s = evaluate(vars, reader, {}, &kubeconfigs, cwd, &listeners);
-    ++evaluations_;
-    Entry entry;
-    entry.eval.display = make_display(s);
-    entry.eval.view = make_view(s, entry.eval.display);
-    entry.eval.settings = s.config.display;
-    entry.eval.names = reported_names(s.config, s.referenced);
-    entry.eval.listeners = std::move(traced);
-    entry.eval.probe_wishes = wishes(s);
+    RecordingListeners recording(listeners, traced);
+    Snapshot s = evaluate(vars, reader, {}, &kubeconfigs, key.cwd, &recording);
+    Evaluation eval;
+    eval.display = make_display(s);
+    eval.view = make_view(s, eval.display);
+    eval.settings = s.config.display;
+    eval.names = reported_names(s.config, s.referenced);
+    eval.listeners = std::move(traced);
+    eval.probe_wishes = wishes(s);
     for (const std::string& path : seen) {
         auto b = before.find(path);
-        entry.eval.files[path] = b != before.end() ? b->second : identify(path);
+        eval.files[path] = b != before.end() ? b->second : identify(path);
     }
-    entry.used = ++clock_;
     // Parsing a large kubeconfig leaves freed memory in the heap; give it back.
     ::malloc_trim(0);
-    auto& slot = entries_[std::move(key)];
-    slot = std::move(entry);
+    return eval;
+}
+
+Evaluation failed_evaluation(const std::string& what) {
+    Snapshot s;
+    s.tier = Tier::unknown();
+    s.config = build_config(std::nullopt, std::nullopt);
+    s.warnings.push_back("evaluation failed: " + what);
+    Evaluation eval;
+    eval.display = make_display(s);
+    eval.view = make_view(s, eval.display);
+    eval.settings = s.config.display;
+    eval.names = reported_names(s.config);
+    eval.error = what.empty() ? "evaluation failed" : what;
+    return eval;
+}
+
+std::shared_ptr<const Evaluation> EvalCache::find(const EvalKey& key) {
+    auto it = entries_.find(key);
+    if (it == entries_.end() || it->second.stale) return nullptr;
+    const auto& files = it->second.eval->files;
+    if (!std::all_of(files.begin(), files.end(), [](const auto& f) { return identify(f.first) == f.second; }))
+        return nullptr;
+    const auto& listeners = it->second.eval->listeners;
+    if (!std::all_of(listeners.begin(), listeners.end(),
+                     [&](const auto& l) { return listeners_.still_same(l.first, l.second); }))
+        return nullptr;
+    it->second.used = ++clock_;
+    return it->second.eval;
+}
+
+std::shared_ptr<const Evaluation> EvalCache::store(const EvalKey& key, Evaluation evaluation) {
+    ++evaluations_;
+    Entry& slot = entries_[key];
+    slot.eval = std::make_shared<const Evaluation>(std::move(evaluation));
+    slot.used = ++clock_;
+    slot.stale = false;
     return slot.eval;
+}
+
+std::set<std::string> EvalCache::files_of(const EvalKey& key) const {
+    std::set<std::string> out;
+    if (auto it = entries_.find(key); it != entries_.end())
+        for (const auto& f : it->second.eval->files) out.insert(f.first);
+    return out;
+}
+
+const Evaluation& EvalCache::get(const Vars& vars, const std::string& cwd) {
+    EvalKey key{vars, cwd};
+    if (auto found = find(key)) return *found;
+    return *store(key, evaluate_session_vars(key, files_of(key), listeners_));
 }
 
 bool EvalCache::invalidate(const std::set<std::string>& paths) {
     bool any = false;
     for (auto& [key, entry] : entries_)
-        for (const auto& f : entry.eval.files)
+        for (const auto& f : entry.eval->files)
             if (paths.count(f.first)) {
-                entry.eval.stale = true;
+                entry.stale = true;
                 any = true;
                 break;
             }
@@ -126,7 +166,7 @@ bool EvalCache::invalidate(const std::set<std::string>& paths) {
 bool EvalCache::depends(const Vars& vars, const std::set<std::string>& paths, const std::string& cwd) const {
     auto it = entries_.find(EvalKey{vars, cwd});
     if (it == entries_.end()) return false;
-    for (const auto& f : it->second.eval.files)
+    for (const auto& f : it->second.eval->files)
         if (paths.count(f.first)) return true;
     return false;
 }
@@ -145,7 +185,7 @@ void EvalCache::retain(const std::set<EvalKey>& in_use, std::size_t keep) {
 std::set<std::string> EvalCache::files() const {
     std::set<std::string> out;
     for (const auto& [key, entry] : entries_)
-        for (const auto& f : entry.eval.files) out.insert(f.first);
+        for (const auto& f : entry.eval->files) out.insert(f.first);
     return out;
 }
 

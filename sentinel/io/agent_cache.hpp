@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -47,6 +48,12 @@ struct EvalKey {
     auto operator<=>(const EvalKey&) const = default;
 };
 
+/// A FileIdentity as text, equal for equal identities:
+/// "dev:ino:size:mtime_ns:ctime_ns:mode" in decimal, "-" for a missing file.
+/// AHEAD frames carry it (core/display/prompt.hpp), so that a relay can
+/// tell whether a file changed since the state it holds was evaluated.
+std::string identity_text(const FileIdentity& identity);
+
 /// One evaluation: what it shows, which variables shells must report under
 /// its config, and the files and listeners it depends on with their
 /// identities.
@@ -61,18 +68,44 @@ struct Evaluation {
     /// CONNINFO`) for each pg target the guard would probe (wants_probe)
     /// whose answer is not remembered yet, keyed by its probe_key.
     std::vector<std::pair<std::string, std::vector<std::string>>> probe_wishes;
-    bool stale = false;                           ///< a watched file changed
+    std::string error;                            ///< why it failed (failed_evaluation); never cached
 };
+
+/// The evaluation of a session whose evaluation threw (`what`, an
+/// allocation failure): tier unknown under the built-in configuration,
+/// with `what` as a warning. Not cached: the next prompt evaluates again.
+Evaluation failed_evaluation(const std::string& what);
+
+/// Evaluates `key` (a session's variables and working directory) on the
+/// real file system: evaluate() (core/snapshot.hpp) with the identity-keyed
+/// kubeconfig cache, tracing loopback targets through `listeners` (owned by
+/// the calling thread), then the display model, the prompt's view and the
+/// files read with their identities. The identities of `known_files` (the
+/// previous evaluation's) are taken before reading, so that a change during
+/// the read shows as a different identity afterwards. Runs on the agent's
+/// worker thread (io/eval_worker.hpp); touches no agent state.
+Evaluation evaluate_session_vars(const EvalKey& key, const std::set<std::string>& known_files,
+                                 const SystemListeners& listeners);
 
 /// Evaluations keyed by the reported variables and the working directory.
 class EvalCache {
 public:
-    /// The evaluation for `vars` in working directory `cwd`: the cached one
-    /// when it is not stale, every file still has the same identity and
-    /// every traced endpoint the same listeners (a netlink dump and a
-    /// readlink per listener), else a new evaluate() (core/snapshot.hpp) on
-    /// the real file system, tracing loopback targets. Returns a reference
-    /// valid until the next call that modifies the cache.
+    /// The cached evaluation for `key` when it was not invalidated, every
+    /// file still has the same identity and every traced endpoint the same
+    /// listeners (a netlink dump and a readlink per listener); nullptr otherwise (evaluate again,
+    /// off the loop: io/eval_worker.hpp).
+    std::shared_ptr<const Evaluation> find(const EvalKey& key);
+
+    /// Stores a new evaluation of `key` and returns it.
+    std::shared_ptr<const Evaluation> store(const EvalKey& key, Evaluation evaluation);
+
+    /// The files of the cached evaluation of `key` (known_files of
+    /// evaluate_session_vars), none when there is none.
+    std::set<std::string> files_of(const EvalKey& key) const;
+
+    /// find(), else evaluate_session_vars() here and store(): for callers
+    /// that may block (tests, `sentinel bar`). Valid until the next call
+    /// that modifies the cache.
     const Evaluation& get(const Vars& vars, const std::string& cwd = {});
 
     /// Marks every evaluation depending on one of `paths` stale; returns
@@ -90,7 +123,7 @@ public:
     /// Every file any cached evaluation depends on (to watch).
     std::set<std::string> files() const;
 
-    /// Number of evaluate() calls so far (tests, logs).
+    /// Number of evaluations stored so far (tests, logs).
     std::uint64_t evaluations() const { return evaluations_; }
 
     /// The listener source every evaluation of the agent shares (its
@@ -99,8 +132,9 @@ public:
 
 private:
     struct Entry {
-        Evaluation eval;
+        std::shared_ptr<const Evaluation> eval;
         std::uint64_t used = 0;
+        bool stale = false;  ///< a watched file changed
     };
     std::map<EvalKey, Entry> entries_;
     SystemListeners listeners_;

@@ -18,9 +18,11 @@
 #include <cstring>
 #include <optional>
 
+#include "sentinel/io/agent_cache.hpp"
 #include "sentinel/io/fs.hpp"
 #include "sentinel/io/runtime_dir.hpp"
 #include "sentinel/io/socket.hpp"
+#include "sentinel/io/terminfo_tty.hpp"
 #include "sentinel/core/agent/protocol.hpp"
 #include "sentinel/core/display/prompt.hpp"
 
@@ -71,6 +73,8 @@ private:
         if (shell_out_.size() > 65536) shell_out_.clear();  // the shell stopped reading
     }
     void from_shell(const std::string& line);
+    bool answer_ahead(const Frame& f, long timeout);
+    std::vector<std::string> with_stale_fields(std::vector<std::string> fields) const;
     void legacy_from_shell(const Frame& f);
     int open_line();
     void from_agent(const std::string& line);
@@ -107,7 +111,79 @@ private:
     std::int64_t last_spawn_ = -100000;
     bool shell_gone_ = false;
     bool legacy_ = false;  // a version 1 shell: it only gets the restart mark
+    // State pushed ahead by an agent that said `ahead` (AHEAD frames): what
+    // the next prompt shows, answered here without a round trip while it is
+    // fresh (answer_ahead).
+    bool agent_ahead_ = false;
+    std::optional<Ahead> ahead_;
+    bool ahead_used_ = false;        // a once-only AHEAD has answered its prompt
+    std::uint64_t reports_sent_ = 0; // REPORT frames the agent has been sent on this connection
+    int tty_fd_ = -1;                // the shell's terminal, to write AHEAD bytes on
+    bool busy_since_shown_ = true;   // a BUSY went to the agent since the last SHOWN (or none was sent)
+    std::string shown_token_;        // the token of the last SHOWN
 };
+
+// How long the agent may leave a request unanswered before the state it
+// pushed is no longer trusted. Longer than a prompt's timeout: on a loaded
+// machine the agent may take a few ms to run, while what a pushed state
+// depends on is checked here at every prompt (files by identity, the
+// terminal's size, this shell's own reports); only a stopped or hung agent
+// gets this far.
+constexpr long kAgentLagMs = 1000;
+
+// The shell's reply fields: STATE's, then the stale fields of the state
+// pushed ahead (empty from an agent that pushes nothing: the shell then
+// shows its built-in unknown).
+std::vector<std::string> Relay::with_stale_fields(std::vector<std::string> fields) const {
+    std::size_t n = state_fields().size();
+    fields.resize(n);
+    for (std::size_t i = 0; i < stale_fields().size(); ++i)
+        fields.push_back(ahead_ && ahead_->fields.size() > n + i ? ahead_->fields[n + i] : std::string());
+    return fields;
+}
+
+// Answers PROMPT `f` from the state the agent pushed ahead, when it is
+// fresh: the agent keeps up (it acknowledged what it was sent, or did so
+// within `timeout` ms), it has applied every REPORT this shell made (its
+// own change is answered by the agent, for this prompt), it did not say to
+// ask (an evaluation is under way), a once-only state was not used yet,
+// the terminal has the size its bytes were made for, and every file it
+// depends on has the identity it was read with. Anything else: false, and
+// the prompt asks the agent as before.
+bool Relay::answer_ahead(const Frame& f, long timeout) {
+    if (!agent_ahead_ || agent_fd_ < 0 || !ahead_ || ahead_->ask || ahead_->reports != reports_sent_) return false;
+    if ((ahead_->once && ahead_used_) || !waiting_seq_.empty()) return false;
+    if (outstanding_ && now_ms() - outstanding_since_ > std::max(timeout, kAgentLagMs)) return false;
+    ScreenSize size;
+    if (tty_fd_ >= 0)
+        if (auto s = terminal_size(tty_fd_)) size = *s;
+    if (size.rows != ahead_->rows || size.cols != ahead_->cols) return false;
+    for (const auto& [path, identity] : ahead_->files)
+        if (identity_text(identify(path)) != identity) return false;
+    if (tty_fd_ >= 0 && !ahead_->bytes.empty()) {
+        // Never blocks: a full terminal buffer drops the rest, as the agent does.
+        std::size_t done = 0;
+        while (done < ahead_->bytes.size()) {
+            ssize_t n = ::write(tty_fd_, ahead_->bytes.data() + done, ahead_->bytes.size() - done);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) break;
+            done += static_cast<std::size_t>(n);
+        }
+    }
+    if (f[2] == ahead_->token) reply(f[1], "same");
+    else reply(f[1], "new", ahead_->fields);
+    ahead_used_ = true;
+    // The agent learns of the prompt (the session is idle again, a "changed
+    // from" mark was shown) unless it changes nothing there: no command ran
+    // since the last SHOWN and the same state was shown again.
+    if (!busy_since_shown_ && !ahead_->once && shown_token_ == ahead_->token) return true;
+    send_agent({"SHOWN", f[1], ahead_->token, std::to_string(ahead_->rows), std::to_string(ahead_->cols)});
+    busy_since_shown_ = false;
+    shown_token_ = ahead_->token;
+    if (!outstanding_) outstanding_since_ = now_ms();
+    outstanding_ = true;
+    return true;
+}
 
 void Relay::disconnect(const std::string& why) {
     if (agent_fd_ >= 0) ::close(agent_fd_);
@@ -115,6 +191,10 @@ void Relay::disconnect(const std::string& why) {
     agent_out_.clear();
     agent_in_ = FrameBuffer();
     outstanding_ = false;
+    agent_ahead_ = false;
+    ahead_.reset();
+    busy_since_shown_ = true;
+    shown_token_.clear();
     down_reason_ = why;
     if (!waiting_seq_.empty()) {
         reply(waiting_seq_, "down", {why});
@@ -157,9 +237,13 @@ bool Relay::connect_agent(std::string& why) {
     std::string cwd = read_link("/proc/" + std::to_string(opt_.shell_pid) + "/cwd");
     const char* tmux = std::getenv("TMUX");
     const char* pane = std::getenv("TMUX_PANE");
-    send_agent({"HELLO", std::to_string(kProtocolVersion), "sentinel-relay"});
+    send_agent({"HELLO", std::to_string(kProtocolVersion), "sentinel-relay", std::string(kAheadCapability)});
     send_agent({"REGISTER", std::to_string(opt_.shell_pid), opt_.shell, tty, tmux ? tmux : "", pane ? pane : "", cwd});
-    if (last_report_) send_agent(*last_report_);
+    reports_sent_ = 0;
+    if (last_report_) {
+        send_agent(*last_report_);
+        ++reports_sent_;
+    }
     return agent_fd_ >= 0;
 }
 
@@ -174,12 +258,15 @@ void Relay::from_shell(const std::string& line) {
     if (legacy_) return legacy_from_shell(f);
     if (f[0] == "REPORT") {
         last_report_ = f;
+        if (agent_fd_ >= 0) ++reports_sent_;
         send_agent(f);
     } else if (f[0] == "BUSY" || f[0] == "DRAWN") {
+        if (f[0] == "BUSY") busy_since_shown_ = true;
         send_agent(f);
     } else if ((f[0] == "PROMPT" && f.size() >= 4) || (f[0] == "GUARD" && f.size() >= 4)) {
         bool prompt = f[0] == "PROMPT";
         long timeout = std::clamp(std::strtol(f[prompt ? 3 : 2].c_str(), nullptr, 10), 1L, 5000L);
+        if (prompt && answer_ahead(f, timeout)) return;
         if (!waiting_seq_.empty()) reply(waiting_seq_, "stale");
         waiting_seq_ = f[1];
         deadline_ = now_ms() + timeout;
@@ -201,7 +288,7 @@ void Relay::from_shell(const std::string& line) {
             return;
         }
         if (prompt) {
-            send_agent({"PROMPT", f[1], f[2]});
+            send_agent({"PROMPT", f[1], f[2], std::to_string(deadline_)});
         } else {
             Frame guard = {"GUARD", f[1]};
             guard.insert(guard.end(), f.begin() + 3, f.end());
@@ -230,13 +317,28 @@ void Relay::from_agent(const std::string& line) {
     if (f[0] == "ERROR") return disconnect("agent refused: " + (f.size() > 2 ? f[2] : std::string("error")));
     if (f[0] == "HELLO" && (f.size() < 2 || f[1] != std::to_string(kProtocolVersion)))
         return disconnect("agent speaks another protocol version");
+    if (f[0] == "HELLO") {
+        for (std::size_t i = 4; i < f.size(); ++i) agent_ahead_ = agent_ahead_ || f[i] == kAheadCapability;
+        return;
+    }
+    if (f[0] == "AHEAD") {
+        auto ahead = decode_ahead(f);
+        if (!ahead) return disconnect("bad AHEAD frame from agent");
+        if (!ahead_ || ahead_->token != ahead->token) ahead_used_ = false;
+        ahead_ = std::move(ahead.value());
+        return;
+    }
+    if (f[0] == "SHOWN") {
+        outstanding_ = false;
+        return;
+    }
     if ((f[0] != "STATE" && f[0] != "GUARDED") || f.size() < 3) return;
     outstanding_ = false;
     if (f[1] != waiting_seq_) return;  // a late answer to a request already given up on
     waiting_seq_.clear();
     if (f[0] == "GUARDED") return reply(f[1], f[2] == "run" ? "run" : "ask", {f.size() > 3 ? f[3] : ""});
     if (f.size() == 3) return reply(f[1], "same");
-    reply(f[1], "new", {f.begin() + 2, f.end()});
+    reply(f[1], "new", with_stale_fields({f.begin() + 2, f.end()}));
 }
 
 // The relay's opening line (see the header): creates the FIFO and says
@@ -285,6 +387,14 @@ int Relay::run() {
     ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n > 0) self_.assign(exe, static_cast<std::size_t>(n));
     pid_fd_ = static_cast<int>(::syscall(SYS_pidfd_open, static_cast<pid_t>(opt_.shell_pid), 0));
+    // The relay writes the status line's bytes before a prompt it answers
+    // itself; in bash it shares the shell's process group, which is in the
+    // background while a command runs: a terminal with `tostop` must not
+    // stop it for writing.
+    ::signal(SIGTTOU, SIG_IGN);
+    std::string tty = read_link("/proc/" + std::to_string(opt_.shell_pid) + "/fd/0");
+    if (tty.rfind("/dev/", 0) == 0)
+        if (auto fd = open_tty_for_paint(tty)) tty_fd_ = *fd;
 
     if (int code = open_line(); code >= 0) return code;
 

@@ -31,9 +31,27 @@
 //   <seq> new <field>...                the fields of state_fields() in order
 //                                       (core/display/prompt.hpp): gen, tier, label,
 //                                       segment, changed-from, kube-context,
-//                                       kube-namespace, pg, env, names
+//                                       kube-namespace, pg, env, names; then (version 3)
+//                                       those of stale_fields(): stale-tier, stale-label,
+//                                       stale-segment, stale-label-segment
 //   <seq> stale                         the agent did not answer in time
 //   <seq> down <reason>                 no agent (it is being started)
+// A shell shows a stale or down answer with the stale fields of the last
+// `new` (the unknown tier's label and colour unless the last tier ranks at
+// least as high: never a safe colour), the label alone when its own
+// variables changed since its last fresh answer, and asks for a full `new`
+// at the next prompt.
+//
+// The relay answers a PROMPT itself, without a round trip through the
+// agent, from the state the agent pushed ahead (AHEAD, core/agent/protocol.hpp)
+// while that state is fresh: the relay writes the pushed status line bytes
+// to the shell's terminal, replies, and tells the agent (SHOWN). Fresh
+// means: the agent acknowledged what it was sent (or did so within the
+// prompt's timeout), it applied every REPORT the shell made (a change the
+// shell made itself is answered by the agent for that same prompt), no
+// evaluation is under way, the terminal has the size the bytes were made
+// for, and every file the state depends on has the identity it was read
+// with (stat(2) at each prompt). Anything else asks the agent, as before.
 // and one per GUARD (or stale/down as above):
 //   <seq> run <tier>                    run the tool directly: policy none or a read
 //   <seq> ask <tier>                    run it through `sentinel guard`

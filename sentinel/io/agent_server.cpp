@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -106,6 +107,7 @@ void AgentServer::accept_clients() {
         }
         AgentClient& c = clients_[fd];
         c.fd = fd;
+        c.serial = next_serial_++;
         c.since = now;
         arm_idle_timer(false);
     }
@@ -158,19 +160,26 @@ void AgentServer::update_watches() {
 
 void AgentServer::on_files_changed(const std::set<std::string>& paths) {
     if (!cache_.invalidate(paths)) return;
-    std::size_t changed = 0;
+    std::size_t changed = 0, waiting = 0;
     for (auto& [id, s] : sessions_) {
-        if (!s.reported || !cache_.depends(s.vars, paths, s.cwd)) continue;
-        const Evaluation& e = cache_.get(s.vars, s.cwd);
-        s.names = e.names;
-        if (apply_view(s, e.view)) {
+        SessionLive& live = live_[id];
+        if (!s.reported || !live.eval || !std::any_of(live.eval->files.begin(), live.eval->files.end(),
+                                                       [&](const auto& f) { return paths.count(f.first) > 0; }))
+            continue;
+        // Evaluated again on the worker; until then its relay asks here
+        // (AHEAD with `ask`) and a prompt waits for the result or shows stale.
+        if (request_evaluation(s)) {
             ++changed;
             show(s, Moment::change);
             publish(s);
+        } else {
+            ++waiting;
         }
+        push_ahead(s);
     }
     update_watches();
-    log(std::to_string(paths.size()) + " file(s) changed; " + std::to_string(changed) + " session(s) changed");
+    log(std::to_string(paths.size()) + " file(s) changed; " + std::to_string(changed) + " session(s) changed, " +
+        std::to_string(waiting) + " being evaluated");
 }
 
 void AgentServer::drop(int fd) {
@@ -183,6 +192,7 @@ void AgentServer::drop(int fd) {
             displays_.erase(d);
         }
         sessions_.erase(id);
+        live_.erase(id);
         log("session " + std::to_string(id) + " gone");
         clients_.erase(it);
         ::close(fd);
@@ -222,6 +232,7 @@ int AgentServer::run() {
         fds.push_back({signal_fd_, POLLIN, 0});
         fds.push_back({watcher_.fd(), POLLIN, 0});
         fds.push_back({timer_fd_, POLLIN, 0});
+        fds.push_back({worker_.fd(), POLLIN, 0});
         for (auto& [fd, c] : clients_)
             fds.push_back({fd, static_cast<short>((c.closing ? 0 : POLLIN) | (c.out.empty() ? 0 : POLLOUT)), 0});
         int n = ::poll(fds.data(), fds.size(), -1);
@@ -254,7 +265,14 @@ int AgentServer::run() {
                 log(std::string("error while re-evaluating: ") + e.what());
             }
         }
-        for (std::size_t i = 4; i < fds.size(); ++i) {
+        if (fds[4].revents) {
+            try {
+                take_results();
+            } catch (const std::exception& e) {
+                log(std::string("error while applying an evaluation: ") + e.what());
+            }
+        }
+        for (std::size_t i = 5; i < fds.size(); ++i) {
             auto it = clients_.find(fds[i].fd);
             if (it == clients_.end() || !fds[i].revents) continue;
             if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) read_client(it->second);

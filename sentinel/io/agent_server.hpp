@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -18,6 +19,7 @@
 #include "sentinel/io/agent.hpp"
 #include "sentinel/io/agent_cache.hpp"
 #include "sentinel/io/agent_probe.hpp"
+#include "sentinel/io/eval_worker.hpp"
 #include "sentinel/io/inotify.hpp"
 #include "sentinel/io/session_display.hpp"
 
@@ -31,8 +33,45 @@ struct AgentClient {
     bool hello = false;
     bool closing = false;  // flush `out`, then close
     bool subscriber = false;
+    bool ahead = false;       // said `ahead` in HELLO: gets AHEAD frames (core/agent/protocol.hpp)
+    std::uint64_t serial = 0; // unique for the agent's lifetime (descriptors are reused)
     std::uint64_t session = 0;
     std::int64_t since = 0;  // when it connected (monotonic ms), to drop silent clients
+};
+
+/// What the agent holds for a session besides the pure Session.
+struct SessionLive {
+    std::shared_ptr<const Evaluation> eval;  ///< what its view and display come from; nullptr before the first
+    bool pending = false;                    ///< an evaluation of its variables is under way (io/eval_worker.hpp)
+    std::uint64_t reports = 0;               ///< REPORT frames applied (Ahead::reports)
+    /// A PROMPT waiting for that evaluation: its seq, known gen and the
+    /// relay's deadline (CLOCK_MONOTONIC ms, 0: none).
+    struct Waiting {
+        std::string seq, known;
+        std::int64_t deadline = 0;
+    };
+    std::optional<Waiting> prompt;
+    Frame last_ahead;                        ///< the last AHEAD sent (an unchanged one is not sent again)
+    /// What that AHEAD was made from: the same evaluation, token, reports
+    /// and terminal size make the same frame, which is then not built again.
+    struct AheadKey {
+        std::shared_ptr<const Evaluation> eval;  // held, so a new evaluation never reuses its address
+        std::string token;
+        std::uint64_t reports = 0;
+        bool pending = false;
+        int rows = -1, cols = -1;
+        bool operator==(const AheadKey&) const = default;
+    } ahead_key;
+};
+
+/// A guard's EVAL or a shell's GUARD waiting for the worker.
+struct VerdictWaiter {
+    std::uint64_t client = 0;  ///< AgentClient::serial
+    std::string seq;           ///< GUARD's seq; empty for EVAL
+    std::string asker;         ///< for the log
+    std::string cwd;           ///< what was asked (VerdictCache)
+    std::vector<std::string> command;
+    Vars vars;
 };
 
 /// The resident agent: its clients, sessions, cached evaluations, file
@@ -68,14 +107,27 @@ private:
     void on_guard(AgentClient& c, const Frame& f);
     void on_busy(AgentClient& c, const Frame& f);
     void on_drawn(AgentClient& c, const Frame& f);
+    void on_shown(AgentClient& c, const Frame& f);
     // Queues `f` for `c`; a client that does not read is dropped.
     void send(AgentClient& c, const Frame& f);
     // Sends ERROR and drops the client once it is flushed.
     void fail(AgentClient& c, const std::string& code, const std::string& text);
     void drop(int fd);
-    void evaluate_session(Session& s);
-    std::pair<std::string, Tier> verdict(const std::string& cwd, const std::vector<std::string>& command,
-                                         const Vars& vars, const std::string& asker);
+    // Evaluations (io/agent_prompt.cpp). request_evaluation applies a
+    // cached evaluation at once and returns true, else hands one to the
+    // worker and marks the session pending.
+    bool request_evaluation(Session& s);
+    void take_results();
+    bool apply_evaluation(Session& s, std::shared_ptr<const Evaluation> eval);
+    void ask_verdict(AgentClient& c, const std::string& seq, const std::string& cwd,
+                     const std::vector<std::string>& command, const Vars& vars, const std::string& asker);
+    // Prompts: answer one (paint, STATE), push what the next one shows.
+    void finish_prompt(AgentClient& c, Session& s, const SessionLive::Waiting& w);
+    void push_ahead(AgentClient& c, Session& s, std::optional<ScreenSize> size = std::nullopt);
+    void push_ahead(Session& s);
+    AgentClient* client_of(const Session& s);
+    SessionDisplay* display_for(Session& s);
+    Display content_of(const Session& s) const;
     // When the display sinks are called: the shell is about to draw its
     // prompt (reserve and paint; the one-time notice goes to the terminal),
     // the session's content changed, or its line editor has drawn (paint
@@ -100,6 +152,15 @@ private:
     std::map<std::uint64_t, Session> sessions_;
     std::uint64_t next_session_ = 1;
     EvalCache cache_;
+    std::map<std::uint64_t, SessionLive> live_;  ///< by session id
+    SystemListeners worker_listeners_;  // the worker thread's own (SystemListeners is not thread-safe)
+    EvalWorker worker_{[this](const EvalJob& job) { return run_eval_job(job, worker_listeners_); }};
+    std::uint64_t next_job_ = 1;
+    std::uint64_t next_serial_ = 1;
+    std::map<EvalKey, std::uint64_t> session_jobs_;         ///< variables and directories being evaluated, and their job
+    std::map<std::uint64_t, EvalKey> job_vars_;             ///< the same, by job
+    std::map<std::uint64_t, VerdictWaiter> verdict_jobs_;
+    VerdictCache verdicts_;
     FileWatcher watcher_;
     TmuxControlPool tmux_;  // one control client per tmux server, before the displays that use it
     std::map<std::uint64_t, std::unique_ptr<SessionDisplay>> displays_;

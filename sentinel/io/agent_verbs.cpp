@@ -31,68 +31,6 @@ bool command_of(const Frame& f, std::size_t first, std::vector<std::string>& com
 
 }  // namespace
 
-void AgentServer::evaluate_session(Session& s) {
-    const Evaluation& e = cache_.get(s.vars, s.cwd);
-    s.names = e.names;
-    apply_view(s, e.view);
-    prober_.want(s.vars, e);
-}
-
-// EVAL and GUARD: whether the guard would run `command` without a question,
-// evaluated here where libpq is loaded and kubeconfigs are cached. Relative
-// paths in the variables and the command are the caller's: the agent works
-// in `cwd` for the call. Returns {"run" or "ask", tier}.
-std::pair<std::string, Tier> AgentServer::verdict(const std::string& cwd, const std::vector<std::string>& command,
-                                                  const Vars& vars, const std::string& asker) {
-    if (command.empty() || cwd.empty() || cwd[0] != '/' || ::chdir(cwd.c_str()) != 0) return {"ask", Tier::unknown()};
-    PosixFileReader files;
-    CachingKubeconfigLoader kubeconfigs(files, kube_cache_dir(vars));
-    Snapshot s = evaluate(vars, files, command, &kubeconfigs, cwd, &cache_.listeners());
-    if (::chdir("/") != 0) log("chdir /: " + std::string(std::strerror(errno)));
-    // A dotenv value expanding a variable this agent was not told about may
-    // mean something else in the caller's environment: it decides itself.
-    bool complete = std::all_of(s.referenced.begin(), s.referenced.end(),
-                                [&](const std::string& name) { return vars.count(name) > 0; });
-    std::string answer = complete && runs_unasked(s, command) ? "run" : "ask";
-    log(asker + " asked: " + answer + " (tier " + sanitize(s.tier.name()) + ")");
-    return {answer, s.tier};
-}
-
-void AgentServer::show(Session& s, Moment moment) {
-    const Evaluation& e = cache_.get(s.vars, s.cwd);
-    std::unique_ptr<SessionDisplay>& display = displays_[s.id];
-    if (display) {
-        // The shell exported another TERM or NO_COLOR: give the line back
-        // and start again with the new terminal description.
-        SessionTerminal now = reported_terminal(display->terminal(), s.vars, s.reported);
-        if (now.term != display->terminal().term || now.no_color != display->terminal().no_color) {
-            display->on_exit();
-            display.reset();
-        }
-    }
-    if (!display) {
-        SessionTerminal terminal =
-            reported_terminal(session_terminal(s.pid, s.tty, s.tmux, s.tmux_pane), s.vars, s.reported);
-        display = std::make_unique<SessionDisplay>(std::move(terminal), e.settings, tmux_);
-    }
-    prober_.want(s.vars, e);
-    Display content = e.display;
-    if (!s.changed_from.empty()) content.note = "changed from " + s.changed_from;
-    switch (moment) {
-        case Moment::prompt:
-            // Before the shell draws its prompt: a notice printed now stands
-            // on its own line above it, once per terminal.
-            if (std::string notice = display->take_notice(); !notice.empty()) {
-                log("session " + std::to_string(s.id) + ": " + notice.substr(0, notice.size() - 1));
-                display->notify(notice);
-            }
-            display->at_prompt(content);
-            break;
-        case Moment::change: display->on_change(content, may_paint(s)); break;
-        case Moment::redraw: display->at_redraw(content, may_paint(s)); break;
-    }
-}
-
 // The verbs a client may send after HELLO (core/agent/protocol.hpp), with
 // what each needs before its handler runs. A frame failing a check gets
 // `ERROR <code> <usage>` and the client is dropped.
@@ -116,6 +54,7 @@ const AgentServer::Verb AgentServer::kVerbs[] = {
     {"GUARD", 3, true, "guard", "GUARD seq argc arg...", &AgentServer::on_guard},
     {"BUSY", 1, true, "busy", "BUSY", &AgentServer::on_busy},
     {"DRAWN", 1, true, "drawn", "DRAWN", &AgentServer::on_drawn},
+    {"SHOWN", 5, true, "shown", "SHOWN seq token rows cols", &AgentServer::on_shown},
 };
 
 void AgentServer::handle(AgentClient& c, const Frame& f) {
@@ -134,7 +73,8 @@ void AgentServer::on_hello(AgentClient& c, const Frame& f) {
     if (f[1] != std::to_string(kProtocolVersion))
         return fail(c, "version", "this agent speaks protocol " + std::to_string(kProtocolVersion));
     c.hello = true;
-    send(c, {"HELLO", std::to_string(kProtocolVersion), "sentinel-agent 0.1.0", instance_});
+    for (std::size_t i = 3; i < f.size(); ++i) c.ahead = c.ahead || f[i] == kAheadCapability;
+    send(c, {"HELLO", std::to_string(kProtocolVersion), "sentinel-agent 0.1.0", instance_, std::string(kAheadCapability)});
 }
 
 void AgentServer::on_ping(AgentClient& c, const Frame& f) { send(c, {"PONG", f.size() > 1 ? f[1] : ""}); }
@@ -143,8 +83,7 @@ void AgentServer::on_eval(AgentClient& c, const Frame& f) {
     std::vector<std::string> command;
     std::size_t end = 0;
     if (f.size() < 3 || !command_of(f, 2, command, end)) return send(c, {"VERDICT", "ask", Tier::unknown().name()});
-    auto [answer, tier] = verdict(f[1], command, parse_report({f.begin() + static_cast<long>(end), f.end()}), "guard");
-    send(c, {"VERDICT", answer, tier.name()});
+    ask_verdict(c, "", f[1], command, parse_report({f.begin() + static_cast<long>(end), f.end()}), "guard");
 }
 
 void AgentServer::on_register(AgentClient& c, const Frame& f) {
@@ -158,6 +97,7 @@ void AgentServer::on_register(AgentClient& c, const Frame& f) {
     s.tmux_pane = f[5];
     s.cwd = f[6];
     c.session = s.id;
+    live_[s.id] = SessionLive{};
     sessions_[s.id] = std::move(s);
     log("session " + std::to_string(c.session) + " registered (pid " + f[1] + ", " + f[2] + ")");
     send(c, {"REGISTERED", std::to_string(c.session)});
@@ -177,9 +117,10 @@ void AgentServer::on_list(AgentClient& c, const Frame&) {
 
 void AgentServer::on_report(AgentClient& c, const Frame& f) {
     Session& s = sessions_.at(c.session);
+    ++live_[s.id].reports;
     std::uint64_t gen = s.gen;
     if (apply_report(s, absolute_paths(parse_report({f.begin() + 2, f.end()}), f[1]), f[1])) {
-        evaluate_session(s);
+        request_evaluation(s);
         update_watches();
     }
     if (gen != s.gen) publish(s);
@@ -189,15 +130,18 @@ void AgentServer::on_prompt(AgentClient& c, const Frame& f) {
     Session& s = sessions_.at(c.session);
     if (!s.reported) {
         apply_report(s, {}, s.cwd);
-        evaluate_session(s);
+        request_evaluation(s);
         update_watches();
     }
-    std::uint64_t gen = s.gen;
-    bool was_idle = s.idle;
-    sentinel::on_prompt(s);
-    show(s, Moment::prompt);  // before the reply: the shell prints its prompt after it
-    send(c, state_frame(f[1], f[2], instance_, s, s.names));
-    if (gen != s.gen || !was_idle) publish(s);
+    SessionLive::Waiting w{f[1], f[2], f.size() > 3 ? std::strtoll(f[3].c_str(), nullptr, 10) : 0};
+    SessionLive& live = live_[s.id];
+    // Its evaluation is under way: the answer waits for it (the relay shows
+    // stale meanwhile, never an older state as fresh).
+    if (live.pending || !live.eval) {
+        live.prompt = std::move(w);
+        return;
+    }
+    finish_prompt(c, s, w);
 }
 
 void AgentServer::on_guard(AgentClient& c, const Frame& f) {
@@ -205,8 +149,22 @@ void AgentServer::on_guard(AgentClient& c, const Frame& f) {
     std::vector<std::string> command;
     std::size_t end = 0;
     if (!s.reported || !command_of(f, 2, command, end)) return send(c, {"GUARDED", f[1], "ask", Tier::unknown().name()});
-    auto [answer, tier] = verdict(s.cwd, command, s.vars, "session " + std::to_string(s.id) + ": shell guard");
-    send(c, {"GUARDED", f[1], answer, tier.name()});
+    ask_verdict(c, f[1], s.cwd, command, s.vars, "session " + std::to_string(s.id) + ": shell guard");
+}
+
+void AgentServer::on_shown(AgentClient& c, const Frame& f) {
+    Session& s = sessions_.at(c.session);
+    std::uint64_t gen = s.gen;
+    bool was_idle = s.idle;
+    sentinel::on_prompt(s);
+    if (gen_token(instance_, s) != f[2]) log("session " + std::to_string(s.id) + ": a prompt showed an older state");
+    std::optional<ScreenSize> size;
+    int rows = std::atoi(f[3].c_str()), cols = std::atoi(f[4].c_str());
+    if (rows > 0 && cols > 0) size = ScreenSize{rows, cols};
+    if (SessionDisplay* d = display_for(s)) d->shown_at_prompt(content_of(s), size);
+    send(c, {"SHOWN", f[1]});
+    push_ahead(c, s, size);
+    if (gen != s.gen || !was_idle) publish(s);
 }
 
 void AgentServer::on_busy(AgentClient& c, const Frame&) {

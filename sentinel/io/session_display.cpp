@@ -74,13 +74,29 @@ void SessionDisplay::push(const Display& content) {
     if (tmux_.set(*pane_, options)) pushed_ = std::move(options);
 }
 
+std::string SessionDisplay::prompt_bytes(ReservedLine& line, OscTint& tint, const SessionTerminal& terminal,
+                                         const Display& content, std::optional<ScreenSize> size) {
+    if (terminal.tty.empty()) return {};
+    std::string bytes;
+    if (line.usable() && size) bytes = line.at_prompt(content, *size, terminal.no_color);
+    return bytes + tint.update(content.dangerous, content.color.palette());
+}
+
 void SessionDisplay::at_prompt(const Display& content) {
-    if (!terminal_.tty.empty()) {
-        std::string bytes;
-        if (line_.usable())
-            if (auto size = tty_size(terminal_.tty)) bytes = line_.at_prompt(content, *size, terminal_.no_color);
-        paint(bytes + tint_.update(content.dangerous, content.color.palette()));
-    }
+    std::optional<ScreenSize> size;
+    if (!terminal_.tty.empty() && line_.usable()) size = tty_size(terminal_.tty);
+    paint(prompt_bytes(line_, tint_, terminal_, content, size));
+    push(content);
+}
+
+std::string SessionDisplay::peek_prompt(const Display& content, std::optional<ScreenSize> size) const {
+    ReservedLine line = line_;
+    OscTint tint = tint_;
+    return prompt_bytes(line, tint, terminal_, content, size);
+}
+
+void SessionDisplay::shown_at_prompt(const Display& content, std::optional<ScreenSize> size) {
+    (void)prompt_bytes(line_, tint_, terminal_, content, size);
     push(content);
 }
 

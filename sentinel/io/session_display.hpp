@@ -68,6 +68,20 @@ public:
     /// applies the tint, and pushes the tmux options if they changed.
     void at_prompt(const Display& content);
 
+    /// What at_prompt would write for `content` on a terminal of `size`
+    /// (nullopt: no terminal size known), without changing anything: the
+    /// bytes a relay writes before a prompt it answers from state pushed
+    /// ahead (AHEAD, core/display/prompt.hpp).
+    std::string peek_prompt(const Display& content, std::optional<ScreenSize> size) const;
+
+    /// A relay wrote peek_prompt(content, size) before a prompt: records
+    /// the line and tint as at_prompt would have left them, and pushes the
+    /// tmux options if they changed.
+    void shown_at_prompt(const Display& content, std::optional<ScreenSize> size);
+
+    /// True once at_prompt has reserved the line, until it is given back.
+    bool reserved() const { return line_.reserved(); }
+
     /// The session's content changed (a file changed, another terminal):
     /// repaints the line only while the shell is `idle` (between PROMPT and
     /// BUSY; a running full-screen program must not be painted over), applies
@@ -93,6 +107,8 @@ public:
     std::string take_notice() { return line_.take_notice(); }
 
 private:
+    static std::string prompt_bytes(ReservedLine& line, OscTint& tint, const SessionTerminal& terminal,
+                                    const Display& content, std::optional<ScreenSize> size);
     void paint(const std::string& bytes);
     void push(const Display& content);
 

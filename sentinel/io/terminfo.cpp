@@ -65,6 +65,8 @@ Result<TermCaps> load_term_caps(const std::string& term) {
     if (term.empty()) return fail("TERM is not set");
     if (term == "dumb") return fail("TERM=dumb cannot address the cursor");
     if (term.find('/') != std::string::npos || term.size() > 128) return fail("TERM is not a terminal name");
+    // setupterm reads TERMINFO, TERMINFO_DIRS and HOME from `environ`.
+    std::lock_guard<std::mutex> lock(environ_mutex());
     TERMINAL* previous = cur_term;
     int err = 0;
     // fd -1: read the entry only; sizes come from the terminal itself.

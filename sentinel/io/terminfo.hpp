@@ -105,6 +105,10 @@ public:
     /// terminfo entry); notice() says why.
     bool usable() const { return caps_.has_value(); }
 
+    /// True between a reserve (at_prompt) and release(): the scroll region
+    /// leaves the line's row out.
+    bool reserved() const { return reserved_; }
+
     /// The one-time notice ("sentinel: no status line: TERM=dumb ..."), then
     /// "" on every later call; "" when usable or off.
     std::string take_notice();

@@ -32,6 +32,8 @@ Result<int> open_tty(const std::string& path) {
 
 }  // namespace
 
+Result<int> open_tty_for_paint(const std::string& tty_path) { return open_tty(tty_path); }
+
 std::optional<ScreenSize> tty_size(const std::string& tty_path) {
     auto fd = open_tty(tty_path);
     if (!fd) return std::nullopt;

@@ -18,6 +18,12 @@ std::optional<ScreenSize> terminal_size(int fd);
 /// write_to_tty; nullopt when it cannot be opened or is not a terminal.
 std::optional<ScreenSize> tty_size(const std::string& tty_path);
 
+/// Opens the terminal device `tty_path` for painting, as write_to_tty does
+/// (write-only, O_NOCTTY|O_NONBLOCK|O_CLOEXEC, a character device owned by
+/// this user): for a process that paints the same terminal at every prompt
+/// and keeps the descriptor (the relay, io/agent_relay.hpp).
+Result<int> open_tty_for_paint(const std::string& tty_path);
+
 /// Writes `bytes` to the terminal device `tty_path` ("/dev/pts/3"): opened
 /// write-only with O_NOCTTY|O_NONBLOCK|O_CLOEXEC, only when it is a
 /// character device owned by this user; when the terminal's buffer is full

@@ -10,6 +10,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <mutex>
+
+#include "sentinel/core/vars.hpp"
 
 extern char** environ;
 
@@ -66,7 +69,12 @@ Result<pid_t> spawn_clean(const std::vector<std::string>& argv, const posix_spaw
     }
     posix_spawnattr_setflags(&attr, flags);
     pid_t pid = 0;
-    int rc = posix_spawnp(&pid, args[0], &actions, &attr, args.data(), environ);
+    int rc;
+    {
+        // The PATH search and the child's environment read `environ`.
+        std::lock_guard<std::mutex> lock(environ_mutex());
+        rc = posix_spawnp(&pid, args[0], &actions, &attr, args.data(), environ);
+    }
     posix_spawnattr_destroy(&attr);
     if (rc != 0) return Error{"", 0, 0, argv[0] + ": " + std::strerror(rc)};
     return pid;

@@ -50,6 +50,7 @@ std::string joined(const std::vector<std::string>& words) {
 TEST_CASE("every embedded shell file lists the STATE fields in the order the binary sends them") {
     std::vector<std::string> variables;
     for (const StateField& f : state_fields()) variables.push_back(std::string(f.variable));
+    for (const StateField& f : stale_fields()) variables.push_back(std::string(f.variable));
     REQUIRE(kShellFileCount >= 2);
     for (std::size_t i = 0; i < kShellFileCount; ++i) {
         CAPTURE(kShellFiles[i].shell);
@@ -61,19 +62,30 @@ TEST_CASE("every embedded shell file lists the STATE fields in the order the bin
 }
 
 TEST_CASE("the STATE layout is pinned to the protocol versions: changing it needs new versions") {
-    // Each shell protocol version's STATE fields. A change of state_fields()
-    // fails here until kShellProtocolVersion (and kProtocolVersion, the
-    // agent's STATE frame carries the same fields) are raised and the new
-    // layout is added: shells of the old layout then see "restart your shell".
+    // Each shell protocol version's fields of a full reply, and the agent's
+    // STATE fields. A change of state_fields() or stale_fields() fails here
+    // until kShellProtocolVersion is raised (and kProtocolVersion when the
+    // agent's STATE frame changes: it carries state_fields() only; the
+    // stale fields travel in AHEAD frames) and the new layout is added:
+    // shells of the old layout then see "restart your shell".
     const std::map<int, std::string> layouts = {
         {2, "token tier label segment changed-from kube-context kube-namespace pg env names"},
+        {3, "token tier label segment changed-from kube-context kube-namespace pg env names "
+            "stale-tier stale-label stale-segment stale-label-segment"},
     };
-    const std::map<int, int> agent_version = {{2, 1}};
-    std::vector<std::string> names;
+    const std::map<int, std::string> agent_layouts = {
+        {1, "token tier label segment changed-from kube-context kube-namespace pg env names"},
+    };
+    const std::map<int, int> agent_version = {{2, 1}, {3, 1}};
+    std::vector<std::string> names, state;
     for (const StateField& f : state_fields()) names.push_back(std::string(f.name));
+    state = names;
+    for (const StateField& f : stale_fields()) names.push_back(std::string(f.name));
     REQUIRE(layouts.count(kShellProtocolVersion));
     CHECK(layouts.at(kShellProtocolVersion) == joined(names));
     CHECK(agent_version.at(kShellProtocolVersion) == kProtocolVersion);
+    REQUIRE(agent_layouts.count(kProtocolVersion));
+    CHECK(agent_layouts.at(kProtocolVersion) == joined(state));
 }
 
 TEST_CASE("shell_file finds a shell by name") {

@@ -10,16 +10,30 @@
 // unknown verb gets `ERROR <code> <text>` and is disconnected.
 //
 // Conversation (C: client, A: agent):
-//   C: HELLO <version> <client-name>        first frame, always
-//   A: HELLO <version> <agent-name> <instance>   or ERROR version ... and close
+//   C: HELLO <version> <client-name> [<capability>...]   first frame, always
+//   A: HELLO <version> <agent-name> <instance> [<capability>...]
+//                                             or ERROR version ... and close
+//      Capabilities are words a peer may ignore; a verb marked (ahead) below
+//      is only sent to a peer that said `ahead` (kAheadCapability), so an
+//      agent and a relay of different builds still talk.
 //   C: REGISTER <pid> <shell> <tty> <tmux> <tmux-pane> <cwd>
 //   A: REGISTERED <session-id>                one session per connection
 //   C: REPORT <cwd> <NAME=VALUE>...           the shell's variables that matter and its
 //                                             directory (a new one re-resolves: .env, terraform)
-//   C: PROMPT <seq> <known-gen>               the shell is drawing a prompt (idle)
+//   C: PROMPT <seq> <known-gen> [<deadline>]  the shell is drawing a prompt (idle);
+//                                             <deadline>: CLOCK_MONOTONIC ms when the relay
+//                                             stops waiting; a later answer repaints the
+//                                             status line without scrolling (on_change)
 //   A: STATE <seq> <gen>                      nothing changed since <known-gen>
 //   A: STATE <seq> <gen> <tier> <label> <segment> <changed-from> <kube-context>
 //            <kube-namespace> <pg> <env> <names>   (see core/agent/session.hpp, StateReply)
+//   A: AHEAD <token> <flags> <reports> <rows> <cols> <bytes> <n> (<path> <identity>)*n <field>...  (ahead)
+//      what the next prompt shows if nothing changes, pushed whenever that
+//      changes (encode_ahead, core/display/prompt.hpp); sent before the
+//      STATE it goes with
+//   C: SHOWN <seq> <token> <rows> <cols>      (ahead) the relay answered a prompt from
+//                                             AHEAD <token> and wrote its bytes at that size
+//   A: SHOWN <seq>                            done: the session is at its prompt
 //   C: BUSY                                   the shell runs a command (preexec)
 //   C: DRAWN                                  the shell's line editor has drawn (zsh's
 //                                             zle: its prompt, a redraw, a resize) and
@@ -57,15 +71,20 @@ namespace sentinel {
 /// Version spoken in HELLO. A peer with another version is refused.
 inline constexpr int kProtocolVersion = 1;
 
+/// The capability word of peers that push state ahead of prompts (AHEAD)
+/// and report prompts answered from it (SHOWN).
+inline constexpr std::string_view kAheadCapability = "ahead";
+
 /// Version of the shell<->relay protocol (io/agent_relay.hpp): the relay's
 /// opening line and the layout of its replies, STATE's fields among them
-/// (state_fields, core/display/prompt.hpp). A shell says which version it
+/// (state_fields, core/display/prompt.hpp) and, from version 3, the stale
+/// fields after them (stale_fields). A shell says which version it
 /// speaks when it starts the relay; the relay opens with its own, and a
 /// shell that finds another one shows "restart your shell" instead of
 /// reading replies it does not know. Version 1 is the unversioned protocol
 /// of shells started before versions existed: the relay still answers them,
 /// with that mark.
-inline constexpr int kShellProtocolVersion = 2;
+inline constexpr int kShellProtocolVersion = 3;
 
 /// Largest frame, bytes, LF included (a KUBECONFIG of 256 long paths fits).
 inline constexpr std::size_t kMaxFrame = 64 * 1024;

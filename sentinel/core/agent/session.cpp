@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "sentinel/core/display/format.hpp"
+#include "sentinel/core/display/stale.hpp"
 #include "sentinel/core/pg/resolve.hpp"
 #include "sentinel/core/sanitize.hpp"
 
@@ -39,6 +40,11 @@ View make_view(const Snapshot& s, const Display& d) {
     v.label = d.label;
     v.text = format_prompt(d, false);
     v.colored = format_prompt(d, true);
+    Display stale = stale_display(d, s.config);
+    v.stale_tier = sanitize(stale.tier.name());
+    v.stale_label = stale.shown_label();
+    v.stale_colored = format_prompt(stale, true);
+    v.stale_label_colored = format_label(stale, true);
     for (std::size_t i = 0; i < s.targets.size() && i < d.targets.size(); ++i) {
         const Target& t = s.targets[i];
         switch (t.kind) {

@@ -37,6 +37,12 @@ struct View {
     std::string kube_namespace;  ///< its namespace
     std::string pg;              ///< the pg targets' short names (short_name), space separated
     std::string env;             ///< the env targets' short names (NAME=value), space separated
+    /// What the prompt shows when its answer is stale or missing
+    /// (stale_display, core/display/stale.hpp): the tier, its label, the
+    /// coloured segment with the target names, and the coloured label alone
+    /// (for a change of the shell's own variables, whose targets are not
+    /// known yet).
+    std::string stale_tier, stale_label, stale_colored, stale_label_colored;
     Display display;             ///< the display model it was drawn from (status line, tmux, SESSION frames)
 
     bool operator==(const View&) const = default;

@@ -31,6 +31,9 @@ std::string format_plain(const Snapshot& snapshot, const Display& display, bool 
 /// the tier is unknown: a broken configuration shows).
 std::string format_prompt(const Display& display, bool color, std::size_t width = 0);
 
+/// The tier label of format_prompt() alone, in its colour with `color`.
+std::string format_label(const Display& display, bool color);
+
 /// `sentinel explain`: for each target, every field with the file, line,
 /// variable or flag it came from, the files and variables that took part,
 /// and the rule that decided its tier (its text as written: a regex's

@@ -1,5 +1,7 @@
 #include "sentinel/core/display/prompt.hpp"
 
+#include <optional>
+
 namespace sentinel {
 namespace {
 
@@ -67,6 +69,58 @@ std::span<const StateField> state_fields() {
          }},
     };
     return kStateFields;
+}
+
+std::span<const StateField> stale_fields() {
+    static constexpr StateField kStaleFields[] = {
+        {"stale-tier", "_sentinel_stale_tier", [](const StateSource& s) { return s.session.current.stale_tier; }},
+        {"stale-label", "_sentinel_stale_label", [](const StateSource& s) { return s.session.current.stale_label; }},
+        {"stale-segment", "_sentinel_stale_segment",
+         [](const StateSource& s) { return escape_for_prompt(s.session.current.stale_colored, s.session.shell); }},
+        {"stale-label-segment", "_sentinel_stale_label_segment",
+         [](const StateSource& s) { return escape_for_prompt(s.session.current.stale_label_colored, s.session.shell); }},
+    };
+    return kStaleFields;
+}
+
+Frame encode_ahead(const Ahead& a) {
+    std::string flags = std::string(a.once ? "o" : "") + (a.ask ? "a" : "");
+    Frame f = {"AHEAD", a.token, flags.empty() ? "-" : flags, std::to_string(a.reports), std::to_string(a.rows),
+               std::to_string(a.cols), a.bytes, std::to_string(a.files.size())};
+    for (const auto& [path, identity] : a.files) {
+        f.push_back(path);
+        f.push_back(identity);
+    }
+    f.insert(f.end(), a.fields.begin(), a.fields.end());
+    return f;
+}
+
+Result<Ahead> decode_ahead(const Frame& f) {
+    auto number = [](const std::string& text, std::size_t limit) -> std::optional<std::size_t> {
+        if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+        std::size_t n = std::stoul(text);
+        if (n > limit) return std::nullopt;
+        return n;
+    };
+    if (f.size() < 8 || f[0] != "AHEAD") return Error{"", 0, 0, "AHEAD: too few fields"};
+    Ahead a;
+    a.token = f[1];
+    a.once = f[2].find('o') != std::string::npos;
+    a.ask = f[2].find('a') != std::string::npos;
+    auto reports = number(f[3], 999'999'999), rows = number(f[4], 100000), cols = number(f[5], 100000),
+         files = number(f[7], f.size());
+    if (!reports || !rows || !cols || !files) return Error{"", 0, 0, "AHEAD: bad number"};
+    a.reports = *reports;
+    a.rows = static_cast<int>(*rows);
+    a.cols = static_cast<int>(*cols);
+    a.bytes = f[6];
+    std::size_t at = 8;
+    if (f.size() < at + 2 * *files) return Error{"", 0, 0, "AHEAD: file count beyond the frame"};
+    for (std::size_t i = 0; i < *files; ++i, at += 2) a.files.emplace_back(f[at], f[at + 1]);
+    a.fields.assign(f.begin() + static_cast<long>(at), f.end());
+    if (a.fields.size() != state_fields().size() + stale_fields().size())
+        return Error{"", 0, 0, "AHEAD: " + std::to_string(a.fields.size()) + " fields"};
+    return a;
 }
 
 Frame state_frame(std::string_view seq, std::string_view known, std::string_view instance, const Session& session,

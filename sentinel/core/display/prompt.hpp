@@ -2,9 +2,11 @@
 // The prompt segment a shell receives, escaped for that shell, and the
 // STATE frame that carries it (core/agent/protocol.hpp). Pure.
 
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sentinel/core/agent/protocol.hpp"
@@ -57,6 +59,50 @@ struct StateField {
 /// kShellProtocolVersion (core/agent/protocol.hpp) with it, so that a shell
 /// or relay of the old layout is refused instead of misreading it.
 std::span<const StateField> state_fields();
+
+/// The fields a shell also receives with every full state (shell protocol
+/// version 3, io/agent_relay.hpp), after state_fields(): what its prompt
+/// shows when the next answer is stale or missing (View::stale_*):
+/// stale-tier, stale-label, stale-segment (escaped for the shell, the
+/// target names included) and stale-label-segment (the label alone, for a
+/// change of the shell's own variables). The agent sends them in AHEAD
+/// frames, not in STATE: the agent protocol's STATE frame is unchanged.
+/// Each shell file lists their variables after those of state_fields() on
+/// its `_sentinel_fields` line.
+std::span<const StateField> stale_fields();
+
+/// What the agent pushes ahead of a shell's prompts to a relay that said
+/// it can use it (capability "ahead" in HELLO, core/agent/protocol.hpp):
+/// the state the next prompt shows if nothing changes, so that the relay
+/// answers that prompt alone, without a round trip through the agent.
+struct Ahead {
+    std::string token;          ///< gen_token() of that state
+    bool once = false;          ///< holds a "changed from" mark: answer one prompt with it, then ask
+    bool ask = false;           ///< never answer from it: ask the agent (an evaluation is under way,
+                                ///< or the state depends on more than files)
+    /// How many REPORT frames of the session the agent had applied: a relay
+    /// that has sent more waits for a newer AHEAD (the shell's own change
+    /// must be answered for the prompt it made it at).
+    std::uint64_t reports = 0;
+    int rows = 0, cols = 0;     ///< the terminal size `bytes` were made for (0 x 0: no terminal)
+    std::string bytes;          ///< what to write to the terminal before that prompt (status line, tint)
+    /// Every file the state depends on, with identity_text() of the version
+    /// it was read from ("-" for a file that did not exist): a relay that
+    /// finds another identity asks the agent.
+    std::vector<std::pair<std::string, std::string>> files;
+    std::vector<std::string> fields;  ///< state_fields() then stale_fields() values
+
+    bool operator==(const Ahead&) const = default;
+};
+
+/// `AHEAD <token> <flags> <reports> <rows> <cols> <bytes> <file-count>
+/// (<path> <identity>)... <field>...`; flags: "o" once, "a" ask, "-" neither.
+Frame encode_ahead(const Ahead& ahead);
+
+/// The Ahead of an AHEAD frame. Errors: too few fields, a bad number, a
+/// file count beyond the frame, another number of fields than
+/// state_fields() and stale_fields() together.
+Result<Ahead> decode_ahead(const Frame& frame);
 
 /// The reply to `PROMPT <seq> <known>`: `STATE <seq> <token>` when `known`
 /// equals the session's token, else the full frame `STATE <seq>` followed

@@ -48,6 +48,10 @@ std::string format_plain(const Snapshot& s, const Display& d, bool color) {
     return out;
 }
 
+std::string format_label(const Display& d, bool color) {
+    return paint(color, d.shown_label(), sgr_of(d.color, true));
+}
+
 std::string format_prompt(const Display& d, bool color, std::size_t width) {
     if (d.targets.empty() && d.tier != Tier::unknown()) return {};
     std::string label = d.shown_label();

@@ -67,6 +67,7 @@ Result<Settled> settle_options(const Vars& vars, const ConnParams& params, const
     if (!pq) return Error{"", 0, 0, error};
     std::unique_ptr<PGconn, ConnDeleter> conn;
     {
+        std::lock_guard<std::mutex> lock(environ_mutex());
         ScopedEnviron env(vars);
         conn.reset(pq->connect_start_params(keywords.data(), values.data(), 1));
     }
