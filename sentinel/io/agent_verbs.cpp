@@ -13,6 +13,7 @@
 #include "sentinel/io/agent_server.hpp"
 #include "sentinel/io/fs.hpp"
 #include "sentinel/io/kube_cache.hpp"
+#include "sentinel/version.hpp"
 
 namespace sentinel {
 namespace {
@@ -134,7 +135,7 @@ void AgentServer::on_hello(AgentClient& c, const Frame& f) {
     if (f[1] != std::to_string(kProtocolVersion))
         return fail(c, "version", "this agent speaks protocol " + std::to_string(kProtocolVersion));
     c.hello = true;
-    send(c, {"HELLO", std::to_string(kProtocolVersion), "sentinel-agent 0.1.0", instance_});
+    send(c, {"HELLO", std::to_string(kProtocolVersion), "sentinel-agent " + std::string(kVersion), instance_});
 }
 
 void AgentServer::on_ping(AgentClient& c, const Frame& f) { send(c, {"PONG", f.size() > 1 ? f[1] : ""}); }
