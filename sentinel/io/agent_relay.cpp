@@ -19,6 +19,7 @@
 #include <optional>
 
 #include "sentinel/io/fs.hpp"
+#include "sentinel/io/fish_relay.hpp"
 #include "sentinel/io/runtime_dir.hpp"
 #include "sentinel/io/socket.hpp"
 #include "sentinel/core/agent/protocol.hpp"
@@ -57,6 +58,7 @@ public:
     int run();
 
 private:
+    int serve();  // the loop, once the shell's channel is open
     void reply(const std::string& seq, const std::string& status, const std::vector<std::string>& fields = {}) {
         std::string r = shell_reply(opt_.shell == "bash", seq, status, fields);
         if (opt_.shell != "bash") r += '\n';
@@ -107,6 +109,8 @@ private:
     std::int64_t last_spawn_ = -100000;
     bool shell_gone_ = false;
     bool legacy_ = false;  // a version 1 shell: it only gets the restart mark
+    std::optional<FishChannel> fish_;  // a fish shell's FIFOs (io/fish_relay.hpp)
+    FishRelayFds fish_fds_;
 };
 
 void Relay::disconnect(const std::string& why) {
@@ -255,6 +259,17 @@ int Relay::open_line() {
     }
     legacy_ = opt_.protocol == 1;
     socket_path_ = *dir + "/agent.sock";
+    if (opt_.shell == "fish") {
+        // fish reaches its relay through two FIFOs of fixed names; replies go
+        // to the second one, in place of standard output.
+        fish_ = fish_channel(*dir, opt_.shell_pid);
+        auto opened = open_fish_relay(*fish_);
+        if (!opened || !*opened) return opened ? 0 : 1;  // another relay serves this shell, or none can
+        fish_fds_ = **opened;
+        fifo_fd_ = fish_fds_.in;
+        ::dup2(fish_fds_.out, STDOUT_FILENO);
+        return -1;
+    }
     fifo_path_ = *dir + "/relay." + std::to_string(::getpid()) + ".fifo";
     ::unlink(fifo_path_.c_str());
     if (::mkfifo(fifo_path_.c_str(), 0600) != 0 ||
@@ -274,7 +289,9 @@ int Relay::run() {
     ::signal(SIGINT, SIG_IGN);   // Ctrl-C at the prompt reaches the process group
     ::signal(SIGTSTP, SIG_IGN);
     ::signal(SIGQUIT, SIG_IGN);  // Ctrl-\ at bash's prompt reaches its process group too
-    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    // bash and zsh start the relay themselves; a fish shell's relay is
+    // started by a short-lived asker and follows the shell through its pidfd.
+    if (opt_.shell != "fish") ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     // Descriptors the shell had open (its other pipes, a previous relay's)
     // must not be held for the shell's lifetime.
     ::close_range(3, ~0u, 0);
@@ -287,7 +304,10 @@ int Relay::run() {
     pid_fd_ = static_cast<int>(::syscall(SYS_pidfd_open, static_cast<pid_t>(opt_.shell_pid), 0));
 
     if (int code = open_line(); code >= 0) return code;
+    return serve();
+}
 
+int Relay::serve() {
     while (!shell_gone_) {
         pollfd fds[4] = {{fifo_fd_, POLLIN, 0}, {agent_fd_, POLLIN, 0}, {pid_fd_, POLLIN, 0}, {STDOUT_FILENO, 0, 0}};
         if (agent_fd_ >= 0 && !agent_out_.empty()) fds[1].events |= POLLOUT;
@@ -336,6 +356,7 @@ int Relay::run() {
         }
     }
     if (!fifo_path_.empty()) ::unlink(fifo_path_.c_str());
+    if (fish_) close_fish_relay(*fish_, fish_fds_);
     return 0;
 }
 
