@@ -71,20 +71,9 @@ install(FILES contrib/config.toml.example DESTINATION ${CMAKE_INSTALL_DOCDIR})
 # package), known only at install time; DESTDIR is not part of it.
 # systemd reads user units from PREFIX/lib/systemd/user for /usr and
 # /usr/local; GNUInstallDirs' multiarch LIBDIR would hide it.
-set(unit_in ${CMAKE_CURRENT_SOURCE_DIR}/contrib/systemd/sentinel-agent.service.in)
-install(CODE "
-  set(bindir \"${CMAKE_INSTALL_BINDIR}\")
-  if(NOT IS_ABSOLUTE \"\${bindir}\")
-    set(bindir \"\${CMAKE_INSTALL_PREFIX}/\${bindir}\")
-  endif()
-  file(READ \"${unit_in}\" unit)
-  string(REPLACE \"@SENTINEL_BIN@\" \"\${bindir}/sentinel\" unit \"\${unit}\")
-  set(dir \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/lib/systemd/user\")
-  file(MAKE_DIRECTORY \"\${dir}\")
-  message(STATUS \"Installing: \${dir}/sentinel-agent.service\")
-  file(WRITE \"\${dir}/sentinel-agent.service\" \"\${unit}\")
-  list(APPEND CMAKE_INSTALL_MANIFEST_FILES \"\${dir}/sentinel-agent.service\")
-")
+install(CODE "set(SENTINEL_UNIT_IN \"${CMAKE_CURRENT_SOURCE_DIR}/contrib/systemd/sentinel-agent.service.in\")
+              set(SENTINEL_BINDIR \"${CMAKE_INSTALL_BINDIR}\")")
+install(SCRIPT cmake/install_unit.cmake)
 
 # The Debian package: `cpack -G DEB` gives sentinel_VERSION_ARCH.deb.
 # dpkg-shlibdeps computes the dependencies of what is linked; libpq is

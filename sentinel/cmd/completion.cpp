@@ -149,13 +149,15 @@ std::string zsh_option(const OptionSpec& o) {
 
 std::string zsh_script(std::span<const CommandSpec* const> commands) {
     std::string out = "#compdef sentinel\n" + header("zsh");
+    // Not "commands": that name is zsh's hash of the programs on PATH, which
+    // _normal reads after `--`.
     out += "_sentinel() {\n"
-           "  local -a commands\n"
-           "  commands=(\n";
+           "  local -a subcommands\n"
+           "  subcommands=(\n";
     for (const CommandSpec* c : commands) out += "    " + sh_quote(zsh_described(c->name, c->summary)) + "\n";
     out += "  )\n"
            "  if (( CURRENT == 2 )); then\n"
-           "    _describe -t commands 'sentinel command' commands\n"
+           "    _describe -t commands 'sentinel command' subcommands\n"
            "    compadd -- --help --version\n"
            "    return\n"
            "  fi\n"
@@ -164,10 +166,19 @@ std::string zsh_script(std::span<const CommandSpec* const> commands) {
            "  (( CURRENT-- ))\n"
            "  case $cmd in\n";
     for (const CommandSpec* c : commands) {
-        out += "    " + std::string(c->name) + ")\n      _arguments -S";
+        out += "    " + std::string(c->name) + ")\n";
+        // After `--`: another program's command line, completed as its own.
+        if (c->takes_command)
+            out += "      local at=${words[(i)--]}\n"
+                   "      if (( at < CURRENT )); then\n"
+                   "        words=(\"${(@)words[at+1,-1]}\")\n"
+                   "        (( CURRENT -= at ))\n"
+                   "        _normal\n"
+                   "        return\n"
+                   "      fi\n";
+        out += "      _arguments -S";
         for (const OptionSpec& o : c->options) out += " \\\n        " + zsh_option(o);
         if (!c->arguments.empty()) out += " \\\n        " + sh_quote("1:" + std::string(c->name) + ":(" + std::string(c->arguments) + ")");
-        if (c->takes_command) out += " \\\n        '*:: :_normal'";
         out += "\n      ;;\n";
     }
     out += "  esac\n"

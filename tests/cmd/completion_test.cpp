@@ -60,7 +60,8 @@ TEST_CASE("completion: zsh, descriptions escaped") {
     CHECK(has(s, "'--out=[a file]:PATH:_files'"));
     CHECK(has(s, "'--flag[a flag]'"));
     CHECK(has(s, "'1:probe:(one two)'"));
-    CHECK(has(s, "'*:: :_normal'"));
+    CHECK(has(s, "      local at=${words[(i)--]}\n"));
+    CHECK(has(s, "        _normal\n"));
 }
 
 TEST_CASE("completion: fish, descriptions escaped") {
