@@ -82,10 +82,11 @@ set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME sentinel)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "shows what a command typed in a terminal would act on, and guards production")
-set(CPACK_PACKAGE_DESCRIPTION
-    "sentinel knows, for every terminal, which Kubernetes context, PostgreSQL server and\n"
-    "environment a command typed there would act on, shows it in the prompt, a status\n"
-    "line and tmux, and makes psql, kubectl and helm ask before they act on production.")
+string(CONCAT CPACK_PACKAGE_DESCRIPTION
+       "sentinel knows, for every terminal, which Kubernetes context, PostgreSQL server\n"
+       "and environment a command typed there would act on, shows it in the prompt, a\n"
+       "status line and tmux, and makes psql, kubectl and helm ask before they act on\n"
+       "production.")
 set(SENTINEL_PACKAGE_MAINTAINER "sentinel maintainers <sentinel@localhost>" CACHE STRING
     "The Maintainer field of the Debian package")
 set(CPACK_PACKAGE_CONTACT ${SENTINEL_PACKAGE_MAINTAINER})
@@ -97,4 +98,5 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "libpq5")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "tmux, postgresql-client, kubernetes-client, bash-completion")
 set(CPACK_DEBIAN_COMPRESSION_TYPE xz)
+set(CPACK_PRE_BUILD_SCRIPTS ${CMAKE_CURRENT_SOURCE_DIR}/cmake/cpack_man_gzip.cmake)
 include(CPack)

@@ -300,6 +300,10 @@ AuditFacts probe_audit(const Vars& vars, bool required) {
             std::size_t slash = existing.rfind('/');
             existing = slash == 0 ? "/" : existing.substr(0, slash);
         } while (existing != "/" && ::stat(existing.c_str(), &st) != 0);
+        if (::stat(existing.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) {
+            f.error = existing + " is not a directory";
+            return f;
+        }
         if (::access(existing.c_str(), W_OK | X_OK) != 0) {
             f.error = existing + ": " + std::strerror(errno);
             return f;
