@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""fish prompt benchmark (not a test).
+
+fish cannot keep a descriptor open between commands, so `sentinel init fish`
+runs one short process per prompt (`sentinel client --prompt`) and one per
+command line (`--busy`). Three fish shells on pseudo-terminals of 40x160,
+driven alternately in the same run, each answering N times:
+  bare      fish_prompt prints a marker, nothing else
+  process   fish_prompt runs one small process (`command true`) first: what
+            any prompt that asks an external program costs
+  sentinel  `sentinel init fish | source`, fish_prompt prints the segment
+Two measures per shell: Enter on an empty line until the prompt is back (the
+prompt alone), and `true` + Enter (a command line: preexec, the command and
+the prompt). Medians; sentinel's added cost is its median minus bare's.
+starship's fish prompt is the comparison the issue names; it is in neither
+Debian 12 nor npm, so the `process` shell stands in for "a prompt that runs
+one program".
+
+Usage: SENTINEL_BIN=build/sentinel python3 bench/fish_prompt_bench.py [N]
+"""
+
+import os
+import statistics
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
+from fish_harness import FishSandbox, have_fish  # noqa: E402
+
+N = int(sys.argv[1]) if len(sys.argv) > 1 else 300
+
+
+def timed(sh, text):
+    sh.send(text)
+    time.sleep(0.005)
+    sh.drain()
+    t = time.perf_counter()
+    sh.send("\r")
+    sh.read_until()
+    return (time.perf_counter() - t) * 1000
+
+
+def main():
+    if not have_fish():
+        print("fish not installed")
+        sys.exit(1)
+    box = FishSandbox()
+    try:
+        shells = {
+            "bare": box.fish_pty(init=False),
+            "process": box.fish_pty(init=False, after="function fish_prompt; command true; printf '@P@ '; end"),
+            "sentinel": box.fish_pty(SENTINEL_TIMEOUT_MS="10"),
+        }
+        for _ in range(20):  # warm up: the agent evaluates once, caches fill
+            for sh in shells.values():
+                timed(sh, "")
+        results = {name: {"prompt": [], "command": []} for name in shells}
+        order = list(shells.items())
+        for i in range(N):
+            for name, sh in (order if i % 2 else list(reversed(order))):
+                results[name]["prompt"].append(timed(sh, ""))
+                results[name]["command"].append(timed(sh, "true"))
+        state = shells["sentinel"].value("SENTINEL_STATE")
+        segment = shells["sentinel"].value("SENTINEL_SEGMENT")
+        print("fish %s, %d runs each, medians in ms; sentinel's state %s, segment %r"
+              % (os.popen("fish --version").read().split()[-1], N, state, segment))
+        for measure in ("prompt", "command"):
+            base = statistics.median(results["bare"][measure])
+            for name in shells:
+                m = statistics.median(results[name][measure])
+                print("  %-8s %-8s %6.2f ms  (%+.2f ms, x%.2f vs bare)" % (measure, name, m, m - base, m / base))
+    finally:
+        box.close()
+
+
+if __name__ == "__main__":
+    main()
