@@ -13,6 +13,7 @@ Skips (77) without fish, tmux or kubectl."""
 
 import os
 import re
+import shlex
 import shutil
 import signal
 import stat
@@ -208,11 +209,14 @@ def prompt_and_functions():
 
     box = FishSandbox()
     try:
-        a = box.fish(after="function fish_prompt; printf '@P@ '; end", SENTINEL_AUTO_PROMPT="1")
+        # Sourced twice (config.fish and a conf.d file, say): installed once.
+        a = box.fish(after="function fish_prompt; printf '@P@ '; end\n%s init fish | source" % shlex.quote(BIN),
+                     SENTINEL_AUTO_PROMPT="1")
         text, _ = a.run("true")
         last = [l for l in text.split("\n") if "@P@" in l][-1]
-        check("fish: SENTINEL_AUTO_PROMPT puts the segment before fish_prompt",
+        check("fish: SENTINEL_AUTO_PROMPT puts the segment before fish_prompt, once when sourced twice",
               last.startswith("STAGING staging-eu/default @P@"), last)
+        check("fish: one relay when sourced twice", len(relays_of(box)) == 1, relays_of(box))
         a.run("function fish_prompt; printf 'X @P@ '; end")
         text, _ = a.run("true")
         last = [l for l in text.split("\n") if "@P@" in l][-1]
