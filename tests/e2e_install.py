@@ -122,7 +122,9 @@ def check_prefix(tmp):
 
 
 def man_text(path):
-    r = subprocess.run(["man", "--warnings", "-l", path], capture_output=True, text=True,
+    """man -l with every groff warning on (-ww: "all" would leave out
+    undefined macros, strings and registers)."""
+    r = subprocess.run(["man", "--warnings=w", "-l", path], capture_output=True, text=True,
                        env={**os.environ, "MANWIDTH": "80", "MAN_KEEP_FORMATTING": "", "PAGER": "cat", "LANG": "C.UTF-8"})
     return r.returncode, r.stdout, r.stderr
 
@@ -162,6 +164,10 @@ def check_docs(prefix, tmp):
     check("man -l sentinel.1: renders without a warning", rc == 0 and err == "" and "SYNOPSIS" in page1, err)
     rc, page5, err = man_text(os.path.join(prefix, "share/man/man5/sentinel.toml.5"))
     check("man -l sentinel.toml.5: renders without a warning", rc == 0 and err == "" and "RULES" in page5, err)
+    bad = os.path.join(tmp, "bad.1")
+    with open(bad, "w") as f:
+        f.write(".TH BAD 1\n.SH NAME\nbad \\- a page\n.XYZ an unknown macro\n")
+    check("man -l warns about a broken page (the check can fail)", man_text(bad)[2] != "")
     # man hyphenates at line ends: compare without them.
     flat1 = re.sub(r"[\u2010-]\n\s*", "", page1)
     t = tables(exe)
