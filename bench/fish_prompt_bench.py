@@ -2,7 +2,7 @@
 """fish prompt benchmark (not a test).
 
 fish cannot keep a descriptor open between commands, so `sentinel init fish`
-runs one short process per prompt (`sentinel client --prompt`) and one per
+runs one short process per prompt (`sentinel relay --prompt`) and one per
 command line (`--busy`). Three fish shells on pseudo-terminals of 40x160,
 driven alternately in the same run, each answering N times:
   bare      fish_prompt prints a marker, nothing else
@@ -14,7 +14,7 @@ prompt alone), and `true` + Enter (a command line: preexec, the command and
 the prompt), as medians; sentinel's added latency is its median minus bare's.
 Wall times on a loaded machine are noisy, so the CPU time each shell and its
 children used per prompt is given too (/proc/PID/stat), and the per-prompt
-process alone (`sentinel client --prompt` against the running relay) is
+process alone (`sentinel relay --prompt` against the running relay) is
 timed against spawning /bin/true, alternately.
 starship's fish prompt is the comparison the issue names; it is in neither
 Debian 12 nor npm, so the `process` shell stands in for "a prompt that runs
@@ -31,7 +31,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
 from e2e_shell_harness import BIN  # noqa: E402
-from fish_harness import FishSandbox, have_fish  # noqa: E402
+from fish_harness import PROTOCOL, FishSandbox, have_fish  # noqa: E402
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 300
 
@@ -82,10 +82,10 @@ def main():
                 results[name]["command"].append(timed(sh, "true"))
         cpu = {name: (cpu_ms(sh.pid) - cpu0[name]) / (2 * N) for name, sh in shells.items()}
         env = box.fish_env(box.config(), SENTINEL_TIMEOUT_MS="10")
-        asker = [BIN, "client", "--shell=fish", "--pid=%d" % shells["sentinel"].pid, "--gen=", "--timeout=10"]
-        alone = {"sentinel client --prompt": [], "/bin/true": []}
+        asker = [BIN, "relay", "--shell=fish", "--protocol=%d" % PROTOCOL, "--pid=%d" % shells["sentinel"].pid, "--gen=", "--timeout=10"]
+        alone = {"sentinel relay --prompt": [], "/bin/true": []}
         for i in range(N):
-            alone["sentinel client --prompt"].append(spawn_ms(asker + ["--prompt=%d" % (100000 + i)], env))
+            alone["sentinel relay --prompt"].append(spawn_ms(asker + ["--prompt=%d" % (100000 + i)], env))
             alone["/bin/true"].append(spawn_ms(["/bin/true"], env))
         state = shells["sentinel"].value("SENTINEL_STATE")
         segment = shells["sentinel"].value("SENTINEL_SEGMENT")

@@ -22,7 +22,7 @@ import sys
 import time
 
 from e2e_shell_harness import BIN, SOURCE, kubeconfig
-from fish_harness import FishSandbox
+from fish_harness import PROTOCOL, FishSandbox
 from testlib import check, summary, wait_for
 
 
@@ -40,7 +40,7 @@ def relays_of(box, pid=None):
                 environ = f.read()
         except OSError:
             continue
-        if argv[1:3] != [b"client", b"--shell=fish"] or len(argv) < 4 or any(a.startswith(b"--prompt") for a in argv):
+        if argv[1:3] != [b"relay", b"--shell=fish"] or len(argv) < 4 or any(a.startswith(b"--prompt") for a in argv):
             continue
         if pid is not None and argv[3] != b"--pid=%d" % pid:
             continue
@@ -141,6 +141,11 @@ def faults():
         subprocess.run([BIN, "agent"], env=env, check=True)
         seg = next_segment(a, seg)
         check("fish faults: a new agent is picked up at a later prompt", seg == "STAGING staging-eu/default", seg)
+        # sentinel upgraded under the shell to another protocol: the prompt
+        # says to restart the shell, and asks nothing more.
+        _, seg = a.run("set -g _sentinel_protocol %d" % (PROTOCOL + 1))
+        check("fish faults: another protocol: [sentinel: restart your shell]", seg == "[sentinel: restart your shell]", seg)
+        check("fish faults: SENTINEL_STATE restart", a.value("SENTINEL_STATE") == "restart")
     finally:
         box.close()
 
@@ -227,7 +232,7 @@ def prompt_and_functions():
 
 
 def asker_against_a_fake_relay():
-    """`sentinel client --shell=fish --prompt` with the test as the relay."""
+    """`sentinel relay --shell=fish --prompt` with the test as the relay."""
     box = FishSandbox()
     try:
         rundir = os.path.join(box.run_dir, "sentinel")
@@ -241,7 +246,7 @@ def asker_against_a_fake_relay():
         os.write(fout, "3\x1fnew\x1fold\n".encode())  # a late answer to an earlier prompt
         env = box.env(PGPASSWORD="CANARY1", DATABASE_URL="postgres://u:CAN@RY2@db.example/app",
                       APP_ENV="host=h password=CANARY3 dbname=x", KUBECONFIG=box.kubeconfig)
-        proc = subprocess.Popen([BIN, "client", "--shell=fish", "--pid=%d" % pid, "--prompt=4", "--gen=g1", "--timeout=500"],
+        proc = subprocess.Popen([BIN, "relay", "--shell=fish", "--protocol=%d" % PROTOCOL, "--pid=%d" % pid, "--prompt=4", "--gen=g1", "--timeout=500"],
                                 env=env, stdout=subprocess.PIPE, text=True, cwd=box.dir)
         got = b""
         end = time.monotonic() + 5
@@ -261,7 +266,7 @@ def asker_against_a_fake_relay():
         check("asker: prints the answer to its own prompt, not a late one", out == "4\x1fnew\x1fg2\x1fproduction\x1fPROD\x1fseg\n", out)
         # Nobody answers: "stale" within the timeout.
         t = time.monotonic()
-        out = subprocess.run([BIN, "client", "--shell=fish", "--pid=%d" % pid, "--prompt=5", "--gen=", "--timeout=100"],
+        out = subprocess.run([BIN, "relay", "--shell=fish", "--protocol=%d" % PROTOCOL, "--pid=%d" % pid, "--prompt=5", "--gen=", "--timeout=100"],
                              env=env, capture_output=True, text=True, cwd=box.dir).stdout
         ms = (time.monotonic() - t) * 1000
         check("asker: no answer: stale, within the timeout", out == "5\x1fstale\n" and ms < 1000, (out, ms))
@@ -272,11 +277,16 @@ def asker_against_a_fake_relay():
         # is this test's, so the relay it starts stays until the test ends.
         for p in paths.values():
             os.unlink(p)
-        out = subprocess.run([BIN, "client", "--shell=fish", "--pid=%d" % pid, "--prompt=6", "--gen=", "--timeout=1"],
+        out = subprocess.run([BIN, "relay", "--shell=fish", "--protocol=%d" % PROTOCOL, "--pid=%d" % pid, "--prompt=6", "--gen=", "--timeout=1"],
                              env=env, capture_output=True, text=True, cwd=box.dir, timeout=10).stdout
         check("asker: no relay: an answer anyway", out.startswith("6\x1f"), out)
         started = wait_for(lambda: stat.S_ISFIFO(os.stat(paths["in"]).st_mode) if os.path.exists(paths["in"]) else False, 5)
         check("asker: a relay was started for the shell", started)
+        # A shell file of another protocol version: the asker says which it
+        # speaks, and nothing else.
+        out = subprocess.run([BIN, "relay", "--shell=fish", "--protocol=%d" % (PROTOCOL + 1), "--pid=%d" % pid,
+                              "--prompt=7", "--gen=", "--timeout=10"], env=env, capture_output=True, text=True).stdout
+        check("asker: another protocol version: HELLO with its own", out == "HELLO\x1f%d\n" % PROTOCOL, out)
         for relay in relays_of(box, pid):
             os.kill(relay, signal.SIGTERM)
     finally:

@@ -16,9 +16,19 @@ import subprocess
 import termios
 import time
 
-from e2e_shell_harness import BIN, MARK, Sandbox, Shell
+from e2e_shell_harness import BIN, MARK, SOURCE, Sandbox, Shell
 
 PROMPT_RE = re.compile(r"<<(.*?)>>@P@")
+
+
+def _protocol():
+    """The shell protocol version shell/sentinel.fish speaks."""
+    with open(os.path.join(SOURCE, "shell", "sentinel.fish")) as f:
+        m = re.search(r"^set -g _sentinel_protocol (\d+)$", f.read(), re.M)
+    return int(m.group(1)) if m else 0
+
+
+PROTOCOL = _protocol()
 
 
 def have_fish():

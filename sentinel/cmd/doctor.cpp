@@ -11,7 +11,6 @@
 
 #include "sentinel/cmd/commands.hpp"
 #include "sentinel/core/config/config.hpp"
-#include "sentinel/core/config/display.hpp"
 #include "sentinel/core/doctor/checks.hpp"
 #include "sentinel/io/doctor_probe.hpp"
 #include "sentinel/io/fs.hpp"
@@ -56,9 +55,8 @@ std::vector<Check> run_checks(const Vars& vars) {
 
     PosixFileReader files;
     Config config = load_config(vars, files);
-    DisplaySettings display = load_display_settings(vars, files);
-    checks.push_back(check_config(config, display));
-    checks.push_back(check_terminal(probe_terminal(vars, display.statusline)));
+    checks.push_back(check_config(config));
+    checks.push_back(check_terminal(probe_terminal(vars, config.display.statusline)));
 
     const std::string share = installed_share_dir();
     checks.push_back(check_tmux(probe_tmux(vars, "tmux", share_path(share, "tmux/sentinel.tmux"))));

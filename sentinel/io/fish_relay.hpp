@@ -1,6 +1,6 @@
 #pragma once
 // fish and its relay. fish cannot keep a descriptor open between commands,
-// so a fish shell's relay (`sentinel client --shell=fish --pid=P`, the same
+// so a fish shell's relay (`sentinel relay --shell=fish --pid=P`, the same
 // relay as bash's and zsh's, io/agent_relay.hpp) is reached through two
 // FIFOs with fixed names in the runtime directory, which the relay holds
 // open read-write for its whole life:

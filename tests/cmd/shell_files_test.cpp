@@ -50,7 +50,9 @@ std::string joined(const std::vector<std::string>& words) {
 TEST_CASE("every embedded shell file lists the STATE fields in the order the binary sends them") {
     std::vector<std::string> variables;
     for (const StateField& f : state_fields()) variables.push_back(std::string(f.variable));
-    REQUIRE(kShellFileCount >= 2);
+    // bash, zsh and fish: each is held to the one table, none may drop out.
+    REQUIRE(kShellFileCount >= 3);
+    REQUIRE(shell_file("fish"));
     for (std::size_t i = 0; i < kShellFileCount; ++i) {
         CAPTURE(kShellFiles[i].shell);
         CHECK(joined(fields_of(kShellFiles[i].text)) == joined(variables));
@@ -80,6 +82,7 @@ TEST_CASE("shell_file finds a shell by name") {
     REQUIRE(shell_file("bash"));
     CHECK(shell_file("bash")->text.find("'@SENTINEL_BIN@'") != std::string_view::npos);
     CHECK(shell_file("zsh"));
+    CHECK(shell_file("fish"));
     CHECK_FALSE(shell_file("tcsh"));
     CHECK_FALSE(shell_file(""));
 }

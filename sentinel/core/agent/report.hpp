@@ -1,7 +1,7 @@
 #pragma once
 // The REPORT frame a shell sends (core/agent/protocol.hpp), built in C++ for
 // shells that cannot build it themselves without a process (fish: the
-// per-prompt `sentinel client --prompt` reads the shell's exported
+// per-prompt `sentinel relay --prompt` reads the shell's exported
 // environment). The same redaction as shell/sentinel.bash's _sentinel_redact.
 
 #include <string>

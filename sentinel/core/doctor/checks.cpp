@@ -118,9 +118,9 @@ Check check_runtime_dir(const std::string& path, const std::optional<std::string
     return ok("runtime-dir", path + " is private (yours, mode 0700)");
 }
 
-Check check_config(const Config& config, const DisplaySettings& display) {
+Check check_config(const Config& config) {
     std::vector<std::string> errors = config.errors;
-    errors.insert(errors.end(), display.errors.begin(), display.errors.end());
+    errors.insert(errors.end(), config.display.errors.begin(), config.display.errors.end());
     if (!errors.empty()) {
         return fail("config", joined(errors, "; "),
                     "correct the file at that line and column; until then every terminal is unknown (sentinel explain)");

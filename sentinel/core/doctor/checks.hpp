@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "sentinel/core/config/config.hpp"
-#include "sentinel/core/config/display.hpp"
 
 namespace sentinel {
 
@@ -85,9 +84,9 @@ Check check_agent(const AgentFacts& facts);
 /// error, which already names the fix.
 Check check_runtime_dir(const std::string& path, const std::optional<std::string>& error);
 
-/// The config files parse: `config.errors` and `display.errors` fail with
-/// each file:line:col message; `config.notes` warn.
-Check check_config(const Config& config, const DisplaySettings& display);
+/// The config files parse: `config.errors` and `config.display.errors` fail
+/// with each file:line:col message; `config.notes` warn.
+Check check_config(const Config& config);
 
 /// The terminal the status line would be drawn on.
 struct TerminalFacts {

@@ -101,17 +101,16 @@ TEST_CASE("doctor: runtime directory, config, terminal") {
     CHECK(r.message == "/tmp/x is mode 0755; run: chmod 700 /tmp/x");
 
     Config config;
-    DisplaySettings display;
-    CHECK(check_config(config, display).message == "no config file (built-in rules)");
+    CHECK(check_config(config).message == "no config file (built-in rules)");
     config.files = {"/home/u/.config/sentinel/config.toml"};
-    CHECK(check_config(config, display).status == CheckStatus::ok);
-    display.errors = {"/home/u/.config/sentinel/config.toml:3:14: statusline must be \"bottom\", \"top\" or \"off\""};
-    Check c = check_config(config, display);
+    CHECK(check_config(config).status == CheckStatus::ok);
+    config.display.errors = {"/home/u/.config/sentinel/config.toml:3:14: statusline must be \"bottom\", \"top\" or \"off\""};
+    Check c = check_config(config);
     CHECK(c.status == CheckStatus::fail);
     CHECK(has(c.message, "config.toml:3:14: statusline must be"));
-    display.errors.clear();
+    config.display.errors.clear();
     config.notes = {"a.toml:1:1: policy of tier \"production\" is locked"};
-    CHECK(check_config(config, display).status == CheckStatus::warn);
+    CHECK(check_config(config).status == CheckStatus::warn);
 
     TerminalFacts t;
     t.term = "dumb";
