@@ -15,7 +15,7 @@
 #include "sentinel/io/doctor_probe.hpp"
 #include "sentinel/io/fs.hpp"
 #include "sentinel/io/runtime_dir.hpp"
-#include "sentinel/version.hpp"
+#include "sentinel/core/version.hpp"
 
 namespace sentinel {
 namespace {
@@ -62,7 +62,7 @@ std::vector<Check> run_checks(const Vars& vars) {
     checks.push_back(check_tmux(probe_tmux(vars, "tmux", share_path(share, "tmux/sentinel.tmux"))));
     // A wrapper function counts only in the shell that loaded it.
     bool own_marker = marker && marker->pid == shell_pid;
-    for (const char* tool : {"psql", "kubectl", "helm"}) {
+    for (const char* tool : {"psql", "kubectl", "helm", "terraform"}) {
         bool function = own_marker && std::find(marker->wrapped.begin(), marker->wrapped.end(), tool) != marker->wrapped.end();
         checks.push_back(check_tool(probe_tool(tool, vars, function, share_path(share, "wrappers"))));
     }
@@ -89,9 +89,9 @@ const CommandSpec kDoctorCommand = {
             "agent runs, answers and is this version; the runtime directory is private;\n"
             "the config files parse; $TERM has the terminfo capabilities of the status\n"
             "line; inside tmux, the plugin is loaded and this pane's options are set;\n"
-            "which psql, kubectl and helm a command would run and whether the guard is\n"
-            "in front of them; the audit log can be written. Exit 0 when all is well\n"
-            "(warnings allowed), 1 otherwise.",
+            "which psql, kubectl, helm and terraform a command would run and whether the\n"
+            "guard is in front of them; the audit log can be written. Exit 0 when all is\n"
+            "well (warnings allowed), 1 otherwise.",
     .options = kDoctorOptions,
     .run = run_doctor,
 };

@@ -12,7 +12,7 @@
 #include "sentinel/cmd/commands.hpp"
 #include "sentinel/cmd/shell_files.hpp"
 #include "sentinel/core/sanitize.hpp"
-#include "sentinel/version.hpp"
+#include "sentinel/core/version.hpp"
 
 namespace sentinel {
 

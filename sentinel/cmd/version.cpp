@@ -7,7 +7,7 @@
 #include "sentinel/cmd/commands.hpp"
 #include "sentinel/core/sanitize.hpp"
 #include "sentinel/io/versions.hpp"
-#include "sentinel/version.hpp"
+#include "sentinel/core/version.hpp"
 
 namespace sentinel {
 

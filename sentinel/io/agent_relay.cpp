@@ -23,27 +23,19 @@
 #include "sentinel/io/runtime_dir.hpp"
 #include "sentinel/io/socket.hpp"
 #include "sentinel/core/agent/protocol.hpp"
+#include "sentinel/core/agent/shell_reply.hpp"
 #include "sentinel/core/display/prompt.hpp"
 
 namespace sentinel {
 namespace {
 
-constexpr char kSep = '\x1f';
+constexpr char kSep = kShellSep;
 constexpr std::size_t kMaxAgentBacklog = 256 * 1024;
 
 std::int64_t now_ms() {
     timespec ts;
     ::clock_gettime(CLOCK_MONOTONIC, &ts);
     return static_cast<std::int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000;
-}
-
-std::string clean_field(const std::string& s) {
-    std::string out = s;
-    for (char& c : out) {
-        unsigned char u = static_cast<unsigned char>(c);
-        if ((u < 0x20 && u != 0x1b && u != 0x01 && u != 0x02) || u == 0x7f) c = '?';
-    }
-    return out;
 }
 
 std::string read_link(const std::string& path) {
@@ -361,27 +353,6 @@ int Relay::serve() {
 }
 
 }  // namespace
-
-std::string shell_reply(bool bash, const std::string& seq, const std::string& status,
-                        const std::vector<std::string>& fields) {
-    std::string body;
-    for (std::size_t i = 0; i < fields.size(); ++i) {
-        if (i || !bash) body += kSep;
-        body += clean_field(fields[i]);
-    }
-    if (body.size() > 3000) body.resize(3000);
-    if (!bash) return clean_field(seq) + kSep + status + body;
-    char head[32];
-    char code = status == "same"    ? '='
-                : status == "new"   ? 'N'
-                : status == "stale" ? 'S'
-                : status == "run"   ? 'R'
-                : status == "ask"   ? 'A'
-                                    : 'D';
-    std::snprintf(head, sizeof head, "%c%07lu%08zu", code, std::strtoul(seq.c_str(), nullptr, 10) % 10000000ul,
-                  body.size());
-    return head + body;
-}
 
 int run_relay(const RelayOptions& options) {
     Relay relay(options);

@@ -13,7 +13,7 @@
 #include "sentinel/io/agent_server.hpp"
 #include "sentinel/io/fs.hpp"
 #include "sentinel/io/kube_cache.hpp"
-#include "sentinel/version.hpp"
+#include "sentinel/core/version.hpp"
 
 namespace sentinel {
 namespace {

@@ -16,8 +16,8 @@
 #include "sentinel/core/agent/protocol.hpp"
 #include "sentinel/core/agent/report.hpp"
 #include "sentinel/core/agent/session.hpp"
+#include "sentinel/core/agent/shell_reply.hpp"
 #include "sentinel/core/config/config.hpp"
-#include "sentinel/io/agent_relay.hpp"
 #include "sentinel/io/fs.hpp"
 #include "sentinel/io/runtime_dir.hpp"
 
