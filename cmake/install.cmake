@@ -6,7 +6,7 @@
 #   share/zsh/vendor-completions/_sentinel                       (sentinel completion zsh)
 #   share/fish/vendor_completions.d/sentinel.fish                (sentinel completion fish)
 #   share/sentinel/tmux/sentinel.tmux
-#   share/sentinel/wrappers/{psql,kubectl,helm}
+#   share/sentinel/wrappers/{psql,kubectl,helm,terraform}
 #   lib/systemd/user/sentinel-agent.service                      (ExecStart: this prefix's bin/sentinel)
 #   share/doc/sentinel/config.toml.example
 
@@ -60,9 +60,9 @@ install(FILES ${completion_dir}/sentinel.bash DESTINATION ${CMAKE_INSTALL_DATADI
 install(FILES ${completion_dir}/_sentinel DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions)
 install(FILES ${completion_dir}/sentinel.fish DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d)
 install(PROGRAMS contrib/tmux/sentinel.tmux DESTINATION ${CMAKE_INSTALL_DATADIR}/sentinel/tmux)
-# kubectl and helm are symlinks to psql (one script serves the three).
+# kubectl, helm and terraform are symlinks to psql (one script serves them all).
 install(PROGRAMS contrib/wrappers/psql DESTINATION ${CMAKE_INSTALL_DATADIR}/sentinel/wrappers)
-install(FILES contrib/wrappers/kubectl contrib/wrappers/helm contrib/wrappers/README
+install(FILES contrib/wrappers/kubectl contrib/wrappers/helm contrib/wrappers/terraform contrib/wrappers/README
         DESTINATION ${CMAKE_INSTALL_DATADIR}/sentinel/wrappers)
 install(FILES contrib/config.toml.example DESTINATION ${CMAKE_INSTALL_DOCDIR})
 

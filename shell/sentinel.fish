@@ -17,7 +17,7 @@
 #                            print $SENTINEL_SEGMENT yourself
 #   SENTINEL_TIMEOUT_MS=10   how long a prompt waits for the agent (ms)
 #   SENTINEL_AUTOSTART=0     never start the agent (systemd runs it)
-#   SENTINEL_WRAP="psql kubectl helm"   run these tools through `sentinel guard`
+#   SENTINEL_WRAP="psql kubectl helm terraform"   run these tools through `sentinel guard`
 # Results (global variables, updated at each prompt):
 #   SENTINEL_SEGMENT  the coloured segment
 #   SENTINEL_TIER SENTINEL_LABEL SENTINEL_KUBE_CONTEXT SENTINEL_KUBE_NAMESPACE
@@ -142,7 +142,7 @@ function _sentinel_wrap_tools
     set -g _sentinel_wrapped
     for tool in (string split -n ' ' -- "$SENTINEL_WRAP")
         switch $tool
-            case psql kubectl helm
+            case psql kubectl helm terraform
                 function $tool --inherit-variable tool
                     command $_sentinel_bin guard --tool $tool -- $tool $argv
                 end

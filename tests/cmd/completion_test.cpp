@@ -86,7 +86,7 @@ TEST_CASE("completion: every command, option and value of sentinel's own tables"
             }
         }
         CHECK(has(s, "plain prompt json"));
-        CHECK(has(s, "psql kubectl helm auto"));
+        CHECK(has(s, "psql kubectl helm terraform auto"));
         CHECK(has(s, "kube pg env"));
     }
 }

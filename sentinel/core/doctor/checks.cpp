@@ -168,7 +168,7 @@ Check check_tool(const ToolFacts& f) {
         return ok(name, f.tool + " runs " + f.path + " (sentinel's wrapper), then " + f.real);
     }
     return warn(name, f.tool + " runs " + f.path + " directly: the guard is not in front of it",
-                "set SENTINEL_WRAP=\"psql kubectl helm\" before the init line, or put " + f.wrappers_dir + " first on PATH");
+                "set SENTINEL_WRAP=\"psql kubectl helm terraform\" before the init line, or put " + f.wrappers_dir + " first on PATH");
 }
 
 Check check_audit(const AuditFacts& f) {
