@@ -24,14 +24,15 @@ Usage: SENTINEL_BIN=build/sentinel python3 bench/fish_prompt_bench.py [N]
 """
 
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
-from e2e_shell_harness import BIN  # noqa: E402
-from fish_harness import PROTOCOL, FishSandbox, have_fish  # noqa: E402
+from fish_harness import PROTOCOL, FishSandbox  # noqa: E402
+from testlib import BIN  # noqa: E402
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 300
 
@@ -60,7 +61,7 @@ def spawn_ms(argv, env):
 
 
 def main():
-    if not have_fish():
+    if shutil.which("fish") is None:
         print("fish not installed")
         sys.exit(1)
     box = FishSandbox()

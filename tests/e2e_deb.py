@@ -24,7 +24,7 @@ import sys
 import tempfile
 import time
 
-from testlib import BIN, check, summary, wait_for
+from testlib import BIN, SIZE, Tmux, check, require, skip, skipped, summary, wait_for
 
 BUILD = os.path.dirname(os.path.abspath(BIN))
 LOCK = "/run/lock/sentinel-deb-test.lock"
@@ -40,15 +40,11 @@ PACKAGE_FILES = {
     "/usr/share/sentinel/wrappers/psql",
     "/usr/share/sentinel/wrappers/kubectl",
     "/usr/share/sentinel/wrappers/helm",
+    "/usr/share/sentinel/wrappers/terraform",
     "/usr/share/sentinel/wrappers/README",
     "/usr/lib/systemd/user/sentinel-agent.service",
     "/usr/share/doc/sentinel/config.toml.example",
 }
-
-
-def skip(why):
-    print("SKIP: " + why)
-    sys.exit(77)
 
 
 def installed():
@@ -112,8 +108,8 @@ def inspect(deb):
     check("dpkg-deb -c: the install layout under /usr", files == PACKAGE_FILES,
           "missing %s, extra %s" % (sorted(PACKAGE_FILES - files), sorted(files - PACKAGE_FILES)))
     check("dpkg-deb -c: everything under /usr", all(p.startswith("/usr") for p in paths))
-    check("dpkg-deb -c: kubectl and helm are links to psql",
-          re.search(r"/wrappers/kubectl -> psql", contents) and re.search(r"/wrappers/helm -> psql", contents))
+    check("dpkg-deb -c: kubectl, helm and terraform are links to psql",
+          all(re.search(r"/wrappers/%s -> psql" % t, contents) for t in ("kubectl", "helm", "terraform")))
     return paths
 
 
@@ -127,43 +123,41 @@ def use():
         r = subprocess.run(["man", "--warnings=w", *args], capture_output=True, text=True, env=env)
         check("installed: man %s renders without a warning" % " ".join(args), r.returncode == 0 and want in r.stdout and not r.stderr,
               r.stderr)
-    if shutil.which("systemd-analyze"):
-        run = tempfile.mkdtemp(prefix="sentinel-run-")
-        r = subprocess.run(["systemd-analyze", "--user", "verify", "/usr/lib/systemd/user/sentinel-agent.service"],
-                           capture_output=True, text=True, env={**os.environ, "XDG_RUNTIME_DIR": run})
-        shutil.rmtree(run, ignore_errors=True)
-        check("installed: systemd-analyze verify on the unit", r.returncode == 0 and not r.stderr.strip(), r.stderr)
+    run = tempfile.mkdtemp(prefix="sentinel-run-")
+    r = subprocess.run(["systemd-analyze", "--user", "verify", "/usr/lib/systemd/user/sentinel-agent.service"],
+                       capture_output=True, text=True, env={**os.environ, "XDG_RUNTIME_DIR": run})
+    shutil.rmtree(run, ignore_errors=True)
+    check("installed: systemd-analyze verify on the unit", r.returncode == 0 and not r.stderr.strip(), r.stderr)
     loader = "/usr/share/bash-completion/bash_completion"
-    if not (shutil.which("tmux") and os.path.exists(loader)):
-        print("skip completion in a new bash: tmux or bash-completion missing")
+    if not os.path.exists(loader):
+        skipped("installed: a new bash completes sentinel g<TAB>", "bash-completion is not installed")
         return
     tmp = tempfile.mkdtemp(prefix="sentinel-deb-bash-")
     rc = os.path.join(tmp, "bashrc")
     with open(rc, "w") as f:
         f.write("PS1='@P@ '\nsource %s\n" % loader)
-    socket = "sentinel-deb-%d" % os.getpid()
-    t = ["tmux", "-L", socket, "-f", "/dev/null"]
+    tmux = Tmux("sentinel-deb-%d" % os.getpid())
     env = "env -i PATH=/usr/bin:/bin TERM=xterm-256color HOME=%s" % shlex.quote(tmp)
-    subprocess.run(t + ["new-session", "-d", "-x", "160", "-y", "40", "%s bash --noprofile --rcfile %s -i" % (env, rc)], check=True)
+    tmux("new-session", "-d", "-x", str(SIZE[1]), "-y", str(SIZE[0]),
+         "%s bash --noprofile --rcfile %s -i" % (env, shlex.quote(rc)))
     try:
-        screen = lambda: subprocess.run(t + ["capture-pane", "-p"], capture_output=True, text=True).stdout
+        def screen():
+            return tmux("capture-pane", "-p")
         wait_for(lambda: "@P@" in screen(), 5)
-        subprocess.run(t + ["send-keys", "-l", "sentinel g"])
+        tmux("send-keys", "-l", "sentinel g")
         time.sleep(0.2)
-        subprocess.run(t + ["send-keys", "Tab"])
+        tmux("send-keys", "Tab")
         done = wait_for(lambda: "sentinel guard" in screen(), 5)
         check("installed: a new bash completes sentinel g<TAB> to guard", done, screen()[:300])
     finally:
-        subprocess.run(t + ["kill-server"])
+        tmux.kill()
         shutil.rmtree(tmp, ignore_errors=True)
 
 
 def main():
     if os.geteuid() != 0:
         skip("not root: dpkg -i needs root")
-    for tool in ("cpack", "dpkg", "dpkg-deb", "dpkg-shlibdeps"):
-        if shutil.which(tool) is None:
-            skip(tool + " not installed")
+    require("cpack", "dpkg", "dpkg-deb", "dpkg-shlibdeps", "man", "systemd-analyze", "tmux")
     if not os.path.exists(os.path.join(BUILD, "CPackConfig.cmake")):
         skip("%s is not a configured build tree" % BUILD)
     os.makedirs(os.path.dirname(LOCK), exist_ok=True)

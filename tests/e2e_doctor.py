@@ -6,21 +6,19 @@ and fish without the integration, the integration inherited from a parent
 shell only, a stopped (SIGSTOP) and a killed agent, a broken config, TERM=dumb
 and TERM=vt52 (the missing capabilities named), tmux without the plugin, an
 audit log that cannot be written; and what the wrappers show (shell
-functions, the PATH wrapper, an unguarded tool). Skips (77) without tmux."""
+functions, the PATH wrapper, an unguarded tool). Skips (77) without tmux,
+zsh or fish."""
 
 import json
 import os
 import shlex
-import shutil
 import signal
-import subprocess
 import sys
 import time
 
-from e2e_shell_harness import BIN, SOURCE, Sandbox
-from testlib import check, summary, wait_for
+from testlib import BIN, SIZE, SRC, Sandbox, Tmux, check, require, summary, wait_for
 
-PLUGIN = os.path.join(SOURCE, "contrib", "tmux", "sentinel.tmux")
+PLUGIN = os.path.join(SRC, "contrib", "tmux", "sentinel.tmux")
 
 
 class Pane:
@@ -60,16 +58,12 @@ class Pane:
 class Box(Sandbox):
     def __init__(self, plugin=True):
         super().__init__()
-        self.socket = "sentinel-doctor-%d-%d" % (os.getpid(), id(self) % 100000)
+        self.tmux = Tmux("sentinel-doctor-%d-%s" % (os.getpid(), os.path.basename(self.dir)))
         self.runs = 0
         # The first window holds the session open; shells get windows of their own.
-        self.tmux("new-session", "-d", "-x", "160", "-y", "40", "-s", "main", "exec cat")
+        self.tmux("new-session", "-d", "-x", str(SIZE[1]), "-y", str(SIZE[0]), "-s", "main", "exec cat")
         if plugin:
             self.tmux("run-shell", "bash %s" % shlex.quote(PLUGIN))
-
-    def tmux(self, *args):
-        r = subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null", *args], capture_output=True, text=True)
-        return r.stdout
 
     def shell_env(self, **extra):
         env = self.env(**{"TERM": "xterm-256color", **extra})
@@ -103,7 +97,7 @@ class Box(Sandbox):
         return Pane(self, ["fish", "-i"], self.shell_env(XDG_CONFIG_HOME=cfg, XDG_DATA_HOME=os.path.join(self.dir, "fd"), **extra))
 
     def close(self):
-        self.tmux("kill-server")
+        self.tmux.kill()
         super().close()
 
 
@@ -148,8 +142,6 @@ def without_integration():
     box = Box()
     try:
         for kind, fix in (("bash", "~/.bashrc"), ("zsh", "~/.zshrc"), ("fish", "~/.config/fish/config.fish")):
-            if shutil.which(kind) is None:
-                continue
             sh = box.bash(init=False) if kind == "bash" else getattr(box, kind)()
             rc, checks, _ = sh.doctor()
             c = checks["shell"]
@@ -236,7 +228,7 @@ def wrappers():
             with open(os.path.join(stub, tool), "w") as f:
                 f.write("#!/bin/sh\nexit 0\n")
             os.chmod(os.path.join(stub, tool), 0o755)
-        wrapper_dir = os.path.join(SOURCE, "contrib", "wrappers")
+        wrapper_dir = os.path.join(SRC, "contrib", "wrappers")
         sh = box.bash(before="SENTINEL_WRAP='psql'", PATH=":".join([wrapper_dir, stub, "/usr/bin", "/bin"]))
         rc, checks, _ = sh.doctor()
         check("wrapper functions: psql is a shell function of the integration",
@@ -254,9 +246,7 @@ def wrappers():
 
 
 def main():
-    if shutil.which("tmux") is None:
-        print("SKIP: tmux not installed")
-        sys.exit(77)
+    require("tmux", "bash", "zsh", "fish")
     all_well()
     without_integration()
     problems()

@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 
-from testlib import BIN, SRC, check, summary, wait_for
+from testlib import BIN, SIZE, SRC, Tmux, check, require, skip, skipped, summary, wait_for
 
 BUILD = os.path.dirname(os.path.abspath(BIN))
 
@@ -37,6 +37,7 @@ FILES = {
     "usr/share/sentinel/wrappers/psql",
     "usr/share/sentinel/wrappers/kubectl",
     "usr/share/sentinel/wrappers/helm",
+    "usr/share/sentinel/wrappers/terraform",
     "usr/share/sentinel/wrappers/README",
     "usr/lib/systemd/user/sentinel-agent.service",
     "usr/share/doc/sentinel/config.toml.example",
@@ -76,8 +77,9 @@ def check_layout(tmp):
     check("DESTDIR install: exactly the expected files", found == FILES,
           "missing %s, extra %s" % (sorted(FILES - found), sorted(found - FILES)))
     w = os.path.join(dest, "usr/share/sentinel/wrappers")
-    check("wrappers: kubectl and helm are symlinks to psql",
-          all(os.path.islink(os.path.join(w, t)) and os.readlink(os.path.join(w, t)) == "psql" for t in ("kubectl", "helm")))
+    check("wrappers: kubectl, helm and terraform are symlinks to psql",
+          all(os.path.islink(os.path.join(w, t)) and os.readlink(os.path.join(w, t)) == "psql"
+              for t in ("kubectl", "helm", "terraform")))
     for rel in ("usr/bin/sentinel", "usr/share/sentinel/wrappers/psql", "usr/share/sentinel/tmux/sentinel.tmux"):
         mode = os.stat(os.path.join(dest, rel)).st_mode
         check("%s is executable" % rel, bool(mode & stat.S_IXOTH))
@@ -104,20 +106,17 @@ def check_prefix(tmp):
     check("installed binary: status on the demo", r.returncode == 0 and r.stdout.startswith("PROD prod-eu"), r.stdout + r.stderr)
     unit = os.path.join(prefix, "lib/systemd/user/sentinel-agent.service")
     check("unit with --prefix at install time: ExecStart names that prefix's binary", unit_exec(unit) == [exe], unit_exec(unit))
-    if shutil.which("systemd-analyze"):
-        run = tempfile.mkdtemp(prefix="sentinel-run-", dir=tmp)
-        os.chmod(run, 0o700)
-        r = subprocess.run(["systemd-analyze", "--user", "verify", unit], capture_output=True, text=True,
-                           env={**os.environ, "XDG_RUNTIME_DIR": run})
-        check("systemd-analyze --user verify on the installed unit", r.returncode == 0 and not r.stderr.strip(), r.stderr)
-        broken = os.path.join(run, "sentinel-agent.service")
-        with open(unit) as f, open(broken, "w") as g:
-            g.write(re.sub(r"(?m)^ExecStart=.*$", "ExecStart=/nonexistent/sentinel agent", f.read()))
-        r = subprocess.run(["systemd-analyze", "--user", "verify", broken], capture_output=True, text=True,
-                           env={**os.environ, "XDG_RUNTIME_DIR": run})
-        check("systemd-analyze verify fails on a unit whose binary is missing (the check can fail)", r.returncode != 0)
-    else:
-        print("skip systemd-analyze verify: not installed")
+    run = tempfile.mkdtemp(prefix="sentinel-run-", dir=tmp)
+    os.chmod(run, 0o700)
+    r = subprocess.run(["systemd-analyze", "--user", "verify", unit], capture_output=True, text=True,
+                       env={**os.environ, "XDG_RUNTIME_DIR": run})
+    check("systemd-analyze --user verify on the installed unit", r.returncode == 0 and not r.stderr.strip(), r.stderr)
+    broken = os.path.join(run, "sentinel-agent.service")
+    with open(unit) as f, open(broken, "w") as g:
+        g.write(re.sub(r"(?m)^ExecStart=.*$", "ExecStart=/nonexistent/sentinel agent", f.read()))
+    r = subprocess.run(["systemd-analyze", "--user", "verify", broken], capture_output=True, text=True,
+                       env={**os.environ, "XDG_RUNTIME_DIR": run})
+    check("systemd-analyze verify fails on a unit whose binary is missing (the check can fail)", r.returncode != 0)
     return prefix
 
 
@@ -201,16 +200,13 @@ def check_docs(prefix, tmp):
 
 
 class Term:
-    """One interactive shell in a private tmux server (40x160)."""
+    """One interactive shell in a private tmux server (testlib.Tmux, 40x160)."""
 
     def __init__(self, name, argv, env):
-        self.socket = "sentinel-inst-%d-%s" % (os.getpid(), name)
+        self.tmux = Tmux("sentinel-inst-%d-%s" % (os.getpid(), name))
         command = "env -i " + " ".join(shlex.quote("%s=%s" % kv) for kv in env.items()) + " " + " ".join(map(shlex.quote, argv))
-        self.tmux("new-session", "-d", "-x", "160", "-y", "40", command)
+        self.tmux("new-session", "-d", "-x", str(SIZE[1]), "-y", str(SIZE[0]), command)
         self.tmux("set-option", "-g", "status", "off")
-
-    def tmux(self, *args):
-        return subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null", *args], capture_output=True, text=True).stdout
 
     def screen(self):
         return self.tmux("capture-pane", "-p")
@@ -228,7 +224,7 @@ class Term:
         return self.screen()
 
     def close(self):
-        self.tmux("kill-server")
+        self.tmux.kill()
 
 
 def first_line(screen):
@@ -246,10 +242,11 @@ def check_completion(shell, term):
                           tabs=2 if shell.startswith("bash") else 1)
         check("%s: sentinel status --format=<TAB> offers plain, prompt, json" % shell,
               all(v in s for v in ("json", "plain", "prompt")), s[:400])
-        s = term.complete("sentinel guard --tool ", lambda s: all(v in s for v in ("psql", "kubectl", "helm")),
+        tools = ("psql", "kubectl", "helm", "terraform")
+        s = term.complete("sentinel guard --tool ", lambda s: all(v in s for v in tools),
                           tabs=2 if shell.startswith("bash") else 1)
-        check("%s: sentinel guard --tool <TAB> offers psql, kubectl, helm" % shell,
-              all(v in s for v in ("psql", "kubectl", "helm")), s[:400])
+        check("%s: sentinel guard --tool <TAB> offers psql, kubectl, helm, terraform" % shell,
+              all(v in s for v in tools), s[:400])
     finally:
         term.close()
 
@@ -271,35 +268,32 @@ def check_completions(prefix, tmp):
                          Term("bash2", ["bash", "--noprofile", "--rcfile", rc2, "-i"],
                               {**base, "XDG_DATA_DIRS": share + ":/usr/share"}))
     else:
-        print("skip bash-completion loader: not installed")
-    if shutil.which("zsh"):
-        zdot = os.path.join(tmp, "zdot")
-        os.makedirs(zdot)
-        with open(os.path.join(zdot, ".zshrc"), "w") as f:
-            f.write("PROMPT='@P@ '\nfpath=(%s $fpath)\nautoload -Uz compinit && compinit -u -D\n"
-                    % shlex.quote(os.path.join(share, "zsh/vendor-completions")))
-        check_completion("zsh", Term("zsh", ["zsh", "-i"], {**base, "ZDOTDIR": zdot}))
-    if shutil.which("fish"):
-        cfg = os.path.join(tmp, "fishcfg")
-        os.makedirs(os.path.join(cfg, "fish"))
-        with open(os.path.join(cfg, "fish", "config.fish"), "w") as f:
-            f.write("set -g fish_greeting ''\nfunction fish_prompt; printf '@P@ '; end\n")
-        check_completion("fish", Term("fish", ["fish", "-i"], {**base, "XDG_CONFIG_HOME": cfg,
-                                                               "XDG_DATA_HOME": os.path.join(tmp, "fishdata"),
-                                                               "XDG_DATA_DIRS": share + ":/usr/share"}))
+        skipped("bash (bash-completion, XDG_DATA_DIRS)", "bash-completion is not installed")
+    zdot = os.path.join(tmp, "zdot")
+    os.makedirs(zdot)
+    with open(os.path.join(zdot, ".zshrc"), "w") as f:
+        f.write("PROMPT='@P@ '\nfpath=(%s $fpath)\nautoload -Uz compinit && compinit -u -D\n"
+                % shlex.quote(os.path.join(share, "zsh/vendor-completions")))
+    check_completion("zsh", Term("zsh", ["zsh", "-i"], {**base, "ZDOTDIR": zdot}))
+    cfg = os.path.join(tmp, "fishcfg")
+    os.makedirs(os.path.join(cfg, "fish"))
+    with open(os.path.join(cfg, "fish", "config.fish"), "w") as f:
+        f.write("set -g fish_greeting ''\nfunction fish_prompt; printf '@P@ '; end\n")
+    check_completion("fish", Term("fish", ["fish", "-i"], {**base, "XDG_CONFIG_HOME": cfg,
+                                                           "XDG_DATA_HOME": os.path.join(tmp, "fishdata"),
+                                                           "XDG_DATA_DIRS": share + ":/usr/share"}))
 
 
 def check_helpers(prefix, tmp):
     exe_dir = os.path.join(prefix, "bin")
-    socket = "sentinel-inst-%d-plugin" % os.getpid()
-    t = ["tmux", "-L", socket, "-f", "/dev/null"]
-    subprocess.run(t + ["new-session", "-d", "-x", "80", "-y", "10"], check=True)
+    tmux = Tmux("sentinel-inst-%d-plugin" % os.getpid())
+    tmux("new-session", "-d", "-x", str(SIZE[1]), "-y", str(SIZE[0]))
     try:
-        subprocess.run(t + ["run-shell", "bash %s" % shlex.quote(os.path.join(prefix, "share/sentinel/tmux/sentinel.tmux"))], check=True)
-        right = subprocess.run(t + ["show-options", "-gv", "status-right"], capture_output=True, text=True).stdout
+        tmux("run-shell", "bash %s" % shlex.quote(os.path.join(prefix, "share/sentinel/tmux/sentinel.tmux")))
+        right = tmux("show-options", "-gv", "status-right")
         check("installed tmux plugin: status-right reads the pane options", "@sentinel_label" in right, right)
     finally:
-        subprocess.run(t + ["kill-server"])
+        tmux.kill()
     stub = os.path.join(tmp, "stub")
     os.makedirs(stub)
     ran = os.path.join(tmp, "ran")
@@ -321,19 +315,16 @@ def check_helpers(prefix, tmp):
 
 
 def main():
+    require("cmake", "man", "systemd-analyze", "tmux", "bash", "zsh", "fish", "kubectl")
     if not os.path.exists(os.path.join(BUILD, "CMakeCache.txt")):
-        print("SKIP: %s is not a configured build tree" % BUILD)
-        sys.exit(77)
+        skip("%s is not a configured build tree" % BUILD)
     tmp = tempfile.mkdtemp(prefix="sentinel-install-")
     try:
         check_layout(tmp)
         prefix = check_prefix(tmp)
         check_docs(prefix, tmp)
-        if shutil.which("tmux"):
-            check_completions(prefix, tmp)
-            check_helpers(prefix, tmp)
-        else:
-            print("skip completions on a terminal: tmux not installed")
+        check_completions(prefix, tmp)
+        check_helpers(prefix, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     sys.exit(summary())
