@@ -24,6 +24,7 @@ Usage: SENTINEL_BIN=build/sentinel python3 bench/fish_prompt_bench.py [N]
 """
 
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -38,13 +39,28 @@ N = int(sys.argv[1]) if len(sys.argv) > 1 else 300
 
 
 def timed(sh, text):
+    """Enter after `text`, until the next prompt, ms. fish repaints the line
+    being run (prompt included) before it runs it: the new prompt is the
+    first one after the line feed."""
     sh.send(text)
     time.sleep(0.005)
     sh.drain()
     t = time.perf_counter()
     sh.send("\r")
+    sh.read_until(b"\n")
     sh.read_until()
     return (time.perf_counter() - t) * 1000
+
+
+def value(sh, name):
+    """A fish variable's value, read past fish's repaint of the line."""
+    sh.send("printf '<V>%%s</V>\\n' \"$%s\"" % name)
+    time.sleep(0.05)
+    sh.drain()
+    sh.send("\r")
+    sh.read_until(b"\n")
+    found = re.findall(r"<V>(.*?)</V>", sh.read_until().decode(errors="replace"))
+    return found[-1] if found else None
 
 
 def cpu_ms(pid):
@@ -88,8 +104,8 @@ def main():
         for i in range(N):
             alone["sentinel relay --prompt"].append(spawn_ms(asker + ["--prompt=%d" % (100000 + i)], env))
             alone["/bin/true"].append(spawn_ms(["/bin/true"], env))
-        state = shells["sentinel"].value("SENTINEL_STATE")
-        segment = shells["sentinel"].value("SENTINEL_SEGMENT")
+        state = value(shells["sentinel"], "SENTINEL_STATE")
+        segment = value(shells["sentinel"], "SENTINEL_SEGMENT")
         print("fish %s, %d runs each, medians in ms; sentinel's state %s, segment %r"
               % (os.popen("fish --version").read().split()[-1], N, state, segment))
         for measure in ("prompt", "command"):
