@@ -46,6 +46,11 @@ FILES = {
 TIER_KEYS = ["label", "color", "policy", "rank", "grace", "locked"]
 RULE_KEYS = ["tier", "kind", "locked"]
 DISPLAY_KEYS = ["statusline", "tmux_tint", "osc_tint"]
+# Rule fields of what a loopback target reaches through a forwarder (the
+# parser's message names a few and "..."), and the keys of [[identity]].
+REACH_KEYS = ["via", "ssh_host", "ssh_hostname", "ssh_user", "ssh_port", "remote_host", "remote_port",
+              "remote_socket", "remote_dbname", "instance", "resource", "container_ip", "data_directory"]
+IDENTITY_KEYS = ["system_identifier", "cluster_name", "kube_system_uid"]
 
 
 def install(args, env=None):
@@ -152,9 +157,10 @@ def config_keys(exe, tmp):
         return subprocess.run([exe, "status"], capture_output=True, text=True, env=env).stderr
 
     top = re.search(r"expected ([a-z_, ]+)\)", error_for("bogus = 1\n"))
-    fields = re.search(r"fields: ([a-z_, ]+)\)", error_for("[[rules]]\ntier = \"production\"\nbogus = \"x\"\n"))
-    return ([k.strip() for k in top.group(1).split(",")] if top else [],
-            [k.strip() for k in fields.group(1).split(",")] if fields else [])
+    fields = re.search(r"fields: ([^)]+)\)", error_for("[[rules]]\ntier = \"production\"\nbogus = \"x\"\n"))
+    # "..., any; through a forwarder: via, resource, ...": the last word of each item.
+    words = [re.findall(r"[a-z_]+", k)[-1] for k in re.split(r"[,;]", fields.group(1)) if re.search(r"[a-z]", k)] if fields else []
+    return ([k.strip() for k in top.group(1).split(",")] if top else [], words)
 
 
 def check_docs(prefix, tmp):
@@ -178,7 +184,7 @@ def check_docs(prefix, tmp):
     top, fields = config_keys(exe, tmp)
     check("the parser lists its top-level keys and rule fields", len(top) >= 6 and len(fields) >= 13, (top, fields))
     flat5 = re.sub(r"[\u2010-]\n\s*", "", page5)
-    keys = top + fields + TIER_KEYS + RULE_KEYS + DISPLAY_KEYS
+    keys = sorted(set(top + fields + TIER_KEYS + RULE_KEYS + DISPLAY_KEYS + REACH_KEYS + IDENTITY_KEYS))
     missing = [k for k in keys if not re.search(r"(^|[\s\[.])%s\b" % re.escape(k), flat5)]
     check("sentinel.toml.5 describes every config key, rule field and display setting", not missing, missing)
 
