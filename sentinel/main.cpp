@@ -9,36 +9,15 @@
 #include "sentinel/cmd/commands.hpp"
 #include "sentinel/core/sanitize.hpp"
 
-namespace {
-
-// Every subcommand, in the order `sentinel --help` lists them.
-const sentinel::CommandSpec* const kCommands[] = {
-    &sentinel::kStatusCommand,
-    &sentinel::kExplainCommand,
-    &sentinel::kGuardCommand,
-    &sentinel::kConfirmCommand,
-    &sentinel::kProbeCommand,
-    &sentinel::kAuditCommand,
-    &sentinel::kUndoCommand,
-    &sentinel::kInitCommand,
-    &sentinel::kAgentCommand,
-    &sentinel::kRelayCommand,
-    &sentinel::kBarCommand,
-};
-
-}  // namespace
-
 int main(int argc, char** argv) {
+    const auto commands = sentinel::all_commands();
     std::vector<std::string> args(argv + 1, argv + argc);
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-        std::fputs(sentinel::usage(kCommands).c_str(), args.empty() ? stderr : stdout);
+        std::fputs(sentinel::usage(commands).c_str(), args.empty() ? stderr : stdout);
         return args.empty() ? sentinel::kExitUsage : sentinel::kExitOk;
     }
-    if (args[0] == "--version") {
-        std::puts("sentinel 0.1.0");
-        return sentinel::kExitOk;
-    }
-    for (const sentinel::CommandSpec* spec : kCommands) {
+    if (args[0] == "--version") return sentinel::print_version();
+    for (const sentinel::CommandSpec* spec : commands) {
         const sentinel::CommandSpec& command = *spec;
         if (!command.named(args[0])) continue;
         auto inv = sentinel::parse_invocation(command, {args.begin() + 1, args.end()});
@@ -54,6 +33,6 @@ int main(int argc, char** argv) {
         return command.run(inv.value());
     }
     std::fprintf(stderr, "sentinel: error: unknown command \"%s\"\n%s", sentinel::sanitize(args[0]).c_str(),
-                 sentinel::usage(kCommands).c_str());
+                 sentinel::usage(commands).c_str());
     return sentinel::kExitUsage;
 }

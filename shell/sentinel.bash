@@ -317,10 +317,12 @@ _sentinel_guarded() {
 
 _sentinel_wrap() {
   local tool
+  _sentinel_wrapped=''
   for tool in ${SENTINEL_WRAP-}; do
     case $tool in
       psql | kubectl | helm | terraform)
         eval "function $tool { _sentinel_guarded $tool \"\$@\"; }"
+        _sentinel_wrapped+=" $tool"
         ;;
     esac
   done
@@ -330,6 +332,8 @@ _sentinel_install() {
   _sentinel_names=(HOME KUBECONFIG XDG_CONFIG_HOME XDG_CACHE_HOME SENTINEL_SYSTEM_CONFIG TERM NO_COLOR DATABASE_URL PGSERVICE PGSERVICEFILE PGSYSCONFDIR PGHOST PGHOSTADDR PGPORT PGDATABASE PGUSER TF_WORKSPACE TF_DATA_DIR AWS_PROFILE AWS_DEFAULT_PROFILE AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE AWS_REGION AWS_DEFAULT_REGION CLOUDSDK_CONFIG CLOUDSDK_ACTIVE_CONFIG_NAME CLOUDSDK_CORE_PROJECT CLOUDSDK_CORE_ACCOUNT CLOUDSDK_COMPUTE_REGION APP_ENV ENVIRONMENT RAILS_ENV NODE_ENV AWS_VAULT GOOGLE_CLOUD_PROJECT)
   _sentinel_define_collect
   _sentinel_wrap
+  # For `sentinel doctor`: which shell loaded which version, and what it wraps.
+  export SENTINEL_INIT="bash @SENTINEL_VERSION@ $$$_sentinel_wrapped"
   if ! shopt -q promptvars; then
     printf 'sentinel: shopt promptvars is off; ${SENTINEL_SEGMENT} in PS1 will not expand\n' >&2
   fi

@@ -340,10 +340,12 @@ _sentinel_guarded() {
 _sentinel_wrap() {
   emulate -L zsh
   local tool
+  typeset -g _sentinel_wrapped=''
   for tool in ${(s: :)SENTINEL_WRAP-}; do
     case $tool in
       psql | kubectl | helm | terraform)
         eval "function $tool { _sentinel_guarded $tool \"\$@\"; }"
+        _sentinel_wrapped+=" $tool"
         ;;
     esac
   done
@@ -354,6 +356,8 @@ _sentinel_install() {
   _sentinel_names=(HOME KUBECONFIG XDG_CONFIG_HOME XDG_CACHE_HOME SENTINEL_SYSTEM_CONFIG TERM NO_COLOR DATABASE_URL PGSERVICE PGSERVICEFILE PGSYSCONFDIR PGHOST PGHOSTADDR PGPORT PGDATABASE PGUSER TF_WORKSPACE TF_DATA_DIR AWS_PROFILE AWS_DEFAULT_PROFILE AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE AWS_REGION AWS_DEFAULT_REGION CLOUDSDK_CONFIG CLOUDSDK_ACTIVE_CONFIG_NAME CLOUDSDK_CORE_PROJECT CLOUDSDK_CORE_ACCOUNT CLOUDSDK_COMPUTE_REGION APP_ENV ENVIRONMENT RAILS_ENV NODE_ENV AWS_VAULT GOOGLE_CLOUD_PROJECT)
   _sentinel_define_collect
   _sentinel_wrap
+  # For `sentinel doctor`: which shell loaded which version, and what it wraps.
+  export SENTINEL_INIT="zsh @SENTINEL_VERSION@ $$$_sentinel_wrapped"
   [[ -n ${_sentinel_installed-} ]] && return 0
   typeset -g _sentinel_installed=1 SENTINEL_STATE=down SENTINEL_SEGMENT='' _sentinel_segment='' _sentinel_names_text=''
   typeset -gi _sentinel_seq=0

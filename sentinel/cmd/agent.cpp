@@ -122,6 +122,7 @@ int run_agent_command(const Invocation& inv) {
 const CommandSpec kAgentCommand = {
     .name = "agent",
     .synopsis = "agent [--foreground] [--log-file=PATH] [--idle-exit=SECONDS]",
+    .summary = "run the per-user agent",
     .help = "Run the per-user agent: it keeps, for every interactive shell, the snapshot of\n"
             "what the shell would act on, watches the files it depends on (inotify) and\n"
             "answers prompts without a process per prompt. One per user: when one runs,\n"

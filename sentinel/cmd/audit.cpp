@@ -26,6 +26,7 @@ constexpr OptionSpec kAuditOptions[] = {
 const CommandSpec kAuditCommand = {
     .name = "audit",
     .synopsis = "audit [--lines=N] [--json] [--path]",
+    .summary = "recent entries of the guard's audit log",
     .help = "Print the recent entries of the guard's audit log\n"
             "($XDG_STATE_HOME/sentinel/audit.jsonl): every question, confirmation,\n"
             "refusal and override, oldest first.",

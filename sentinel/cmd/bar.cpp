@@ -34,6 +34,7 @@ constexpr OptionSpec kBarOptions[] = {
 const CommandSpec kBarCommand = {
     .name = "bar",
     .synopsis = "bar [--inline | --push-tmux] [--session PID | --pane %N | --active]",
+    .summary = "a status line for a tmux pane or a small window",
     .help = "Draw this terminal's target as one status line, for a one-line tmux split\n"
             "or a small window, and repaint it the moment the target changes (files\n"
             "watched with inotify; never a timer). It shows the target of the environment\n"

@@ -16,11 +16,15 @@
 namespace sentinel {
 
 /// One option of a command. `value` names its argument ("FORMAT"), or is
-/// empty for a flag.
+/// empty for a flag. `values` lists, space-separated, the words the argument
+/// may be ("plain prompt json") when they are a closed set; shell
+/// completion offers them (cmd/completion.hpp). A `value` of "PATH" completes
+/// file names.
 struct OptionSpec {
     std::string_view name;   ///< long name without "--"
     std::string_view value;
     std::string_view help;
+    std::string_view values = {};
 };
 
 /// A parsed command line: the options given (flags map to "") and the
@@ -38,6 +42,8 @@ struct Invocation {
 struct CommandSpec {
     std::string_view name;
     std::string_view synopsis;
+    /// A few words for menus (shell completion), without a final period.
+    std::string_view summary = {};
     std::string_view help;
     std::span<const OptionSpec> options;
     int (*run)(const Invocation&);
@@ -50,6 +56,12 @@ struct CommandSpec {
 
     /// True when `word` (argv[1]) names this command.
     bool named(std::string_view word) const { return word == name || (!old_name.empty() && word == old_name); }
+    /// The words a positional argument may be, space-separated ("bash zsh
+    /// fish"), for shell completion; empty when any.
+    std::string_view arguments = {};
+    /// True when the command takes a command line after `--` (`sentinel
+    /// guard -- psql ...`): completion then completes that command.
+    bool takes_command = false;
 };
 
 /// Parses `args` (after the command name) against `spec`: `--name`,

@@ -2,6 +2,8 @@
 // The subcommands. Each cmd/*.cpp defines its CommandSpec (options, help and
 // entry point together); main.cpp lists them.
 
+#include <span>
+
 #include "sentinel/cmd/cli.hpp"
 
 namespace sentinel {
@@ -39,5 +41,19 @@ extern const CommandSpec kInitCommand;
 /// repainted on change (inotify or agent push, never a timer); 0 on q/SIGTERM,
 /// 1 without a usable terminal, 64 for usage. cmd/bar.cpp
 extern const CommandSpec kBarCommand;
+/// `sentinel doctor [--json]`: checks the integration, agent, runtime directory,
+/// config, terminal, tmux, wrappers and audit log of this terminal; 0 when all
+/// is well, 1 otherwise. cmd/doctor.cpp
+extern const CommandSpec kDoctorCommand;
+/// `sentinel completion bash|zsh|fish`: prints the completion script made
+/// from these tables; 64 for another shell. cmd/completion.cpp
+extern const CommandSpec kCompletionCommand;
+
+/// Every subcommand, in the order `sentinel --help` lists them. cmd/commands.cpp
+std::span<const CommandSpec* const> all_commands();
+
+/// `sentinel --version`: sentinel's version, then one line per library
+/// (io/versions.hpp). Returns the exit code. cmd/version.cpp
+int print_version();
 
 }  // namespace sentinel

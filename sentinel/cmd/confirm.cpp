@@ -20,8 +20,9 @@ int run_confirm(const Invocation& inv);
 
 constexpr OptionSpec kConfirmOptions[] = {
     {.name = "action", .value = "TEXT", .help = "what the script is about to do, shown in the question and audited"},
-    {.name = "kind", .value = "KIND", .help = "only targets of this kind count: kube, pg, env, terraform, aws or gcloud (default: all)"},
-    {.name = "target", .value = "KIND", .help = "same as --kind"},
+    {.name = "kind", .value = "KIND", .help = "only targets of this kind count: kube, pg, env, terraform, aws or gcloud (default: all)",
+     .values = "kube pg env terraform aws gcloud"},
+    {.name = "target", .value = "KIND", .help = "same as --kind", .values = "kube pg env terraform aws gcloud"},
     {.name = "timeout", .value = "SECONDS", .help = "how long the question waits for an answer (default 60)"},
     {.name = "help", .value = "", .help = "print this help"},
 };
@@ -31,6 +32,7 @@ constexpr OptionSpec kConfirmOptions[] = {
 const CommandSpec kConfirmCommand = {
     .name = "confirm",
     .synopsis = "confirm --action TEXT [--kind kube|pg|env|terraform|aws|gcloud] [--timeout=SECONDS]",
+    .summary = "the guard's question for a script (exit 0: go ahead)",
     .help = "The guard's decision for a custom script: this terminal's targets (or only\n"
             "those of --kind) decide; on a guarded tier the person confirms on /dev/tty as\n"
             "with `sentinel guard`. Exit 0: go ahead; 77 refused; 78 config error; 64 usage.\n"

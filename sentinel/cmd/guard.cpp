@@ -45,7 +45,8 @@ constexpr int kAgentTimeoutMs = 250;
 int run_guard(const Invocation& inv);
 
 constexpr OptionSpec kGuardOptions[] = {
-    {.name = "tool", .value = "TOOL", .help = "psql, kubectl, helm, terraform or auto (default: from the program's name)"},
+    {.name = "tool", .value = "TOOL", .help = "psql, kubectl, helm, terraform or auto (default: from the program's name)",
+     .values = "psql kubectl helm terraform auto"},
     {.name = "write", .value = "", .help = "psql: interactive session with write access, asked first (else read-only); or psql --write"},
     {.name = "timeout", .value = "SECONDS", .help = "how long the question waits for an answer (default 60)"},
     {.name = "dry-run", .value = "", .help = "print the preview and the decision, run nothing (exit 0, any tier)"},
@@ -57,6 +58,7 @@ constexpr OptionSpec kGuardOptions[] = {
 const CommandSpec kGuardCommand = {
     .name = "guard",
     .synopsis = "guard [--tool psql|kubectl|helm|terraform|auto] [--write] [--timeout=SECONDS] [--dry-run] -- CMD ARGS...",
+    .summary = "ask before a command acts on production, then run it",
     .help = "Run CMD after checking what it would act on. A tier with policy none runs\n"
             "silently; reads pass (SELECT, kubectl get, helm list, ...); on a guarded tier\n"
             "(production; unknown and broken configurations count as production) the\n"
@@ -73,6 +75,7 @@ const CommandSpec kGuardCommand = {
             "Exit: 77 refused, 78 config error, 64 usage, otherwise CMD's own.",
     .options = kGuardOptions,
     .run = run_guard,
+    .takes_command = true,
 };
 
 namespace {

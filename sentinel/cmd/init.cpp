@@ -1,6 +1,7 @@
-// `sentinel init bash|zsh`: prints the shell integration (shell/sentinel.bash,
-// shell/sentinel.zsh, embedded at build time) with this binary's absolute
-// path filled in, for `eval "$(sentinel init bash)"`.
+// `sentinel init bash|zsh|fish`: prints the shell integration
+// (shell/sentinel.{bash,zsh,fish}, embedded at build time) with this
+// binary's absolute path and version filled in, for
+// `eval "$(sentinel init bash)"` or `sentinel init fish | source`.
 
 #include <limits.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include "sentinel/cmd/commands.hpp"
 #include "sentinel/cmd/shell_files.hpp"
 #include "sentinel/core/sanitize.hpp"
+#include "sentinel/core/version.hpp"
 
 namespace sentinel {
 
@@ -19,18 +21,26 @@ namespace {
 int run_init(const Invocation& inv);
 
 constexpr OptionSpec kInitOptions[] = {
-    {.name = "shell", .value = "SHELL", .help = "bash or zsh (the same as the SHELL argument)"},
+    {.name = "shell", .value = "SHELL", .help = "bash, zsh or fish (the same as the SHELL argument)",
+     .values = "bash zsh fish"},
     {.name = "help", .value = "", .help = "print this help"},
 };
 
-// `text` as one single-quoted shell word.
-std::string single_quoted(const std::string& text) {
+// `text` as one single-quoted word: POSIX shells take everything up to the
+// next quote literally; fish also reads \\ and \' inside single quotes.
+std::string single_quoted(const std::string& text, bool fish) {
     std::string out = "'";
     for (char c : text) {
-        if (c == '\'') out += "'\\''";
+        if (fish && (c == '\'' || c == '\\')) out += std::string("\\") + c;
+        else if (c == '\'') out += "'\\''";
         else out += c;
     }
     return out + "'";
+}
+
+void fill(std::string& text, const std::string& placeholder, const std::string& value) {
+    for (std::size_t at = text.find(placeholder); at != std::string::npos; at = text.find(placeholder, at + value.size()))
+        text.replace(at, placeholder.size(), value);
 }
 
 std::string self_path() {
@@ -52,8 +62,8 @@ int run_init(const Invocation& inv) {
         return kExitUsage;
     }
     std::string text(file->text);
-    const std::string placeholder = "'@SENTINEL_BIN@'";
-    if (auto at = text.find(placeholder); at != std::string::npos) text.replace(at, placeholder.size(), single_quoted(self_path()));
+    fill(text, "'@SENTINEL_BIN@'", single_quoted(self_path(), shell == "fish"));
+    fill(text, "@SENTINEL_VERSION@", std::string(kVersion));
     std::fwrite(text.data(), 1, text.size(), stdout);
     return std::fflush(stdout) == 0 ? kExitOk : 1;
 }
@@ -62,15 +72,18 @@ int run_init(const Invocation& inv) {
 
 const CommandSpec kInitCommand = {
     .name = "init",
-    .synopsis = "init bash|zsh",
-    .help = "Print the shell integration for bash or zsh, to be evaluated from the shell's\n"
-            "startup file:  eval \"$(sentinel init bash)\" in ~/.bashrc,\n"
-            "eval \"$(sentinel init zsh)\" in ~/.zshrc. It starts the agent when\n"
-            "needed and shows the segment in front of PS1/PROMPT (SENTINEL_AUTO_PROMPT=0:\n"
-            "place ${SENTINEL_SEGMENT} yourself).",
+    .synopsis = "init bash|zsh|fish",
+    .summary = "print the shell integration (bash, zsh, fish)",
+    .help = "Print the shell integration for bash, zsh or fish, to be evaluated from the\n"
+            "shell's startup file:  eval \"$(sentinel init bash)\" in ~/.bashrc,\n"
+            "eval \"$(sentinel init zsh)\" in ~/.zshrc, sentinel init fish | source in\n"
+            "~/.config/fish/config.fish. It starts the agent when needed and shows the\n"
+            "segment in front of the prompt (SENTINEL_AUTO_PROMPT=0: place\n"
+            "$SENTINEL_SEGMENT yourself).",
     .options = kInitOptions,
     .run = run_init,
     .positional = 1,
+    .arguments = "bash zsh fish",
 };
 
 }  // namespace sentinel

@@ -39,6 +39,7 @@ constexpr OptionSpec kProbeOptions[] = {
 const CommandSpec kProbeCommand = {
     .name = "probe",
     .synopsis = "probe [--kube] [--pin TIER] [--json] [-- psql ARGS... | -- kubectl ARGS...]",
+    .summary = "ask the server behind a target who it is",
     .help = "Ask the PostgreSQL server behind this terminal's pg target (or the one a psql\n"
             "command line after -- names) who it is: one connection (connect_timeout 3 s;\n"
             "libpq never asks for a password: the one you supplied or ~/.pgpass), reading\n"
@@ -52,6 +53,7 @@ const CommandSpec kProbeCommand = {
             "error, 64 usage.",
     .options = kProbeOptions,
     .run = run_probe,
+    .takes_command = true,
 };
 
 namespace {

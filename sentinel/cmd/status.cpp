@@ -55,14 +55,15 @@ int run_status(const Invocation& inv);
 int run_explain(const Invocation& inv);
 
 constexpr OptionSpec kStatusOptions[] = {
-    {.name = "format", .value = "FORMAT", .help = "plain (default), prompt (one line) or json"},
+    {.name = "format", .value = "FORMAT", .help = "plain (default), prompt (one line) or json", .values = "plain prompt json"},
     {.name = "json", .value = "", .help = "same as --format=json; the shape is a stable interface"},
-    {.name = "color", .value = "WHEN", .help = "auto (default: when stdout is a terminal and NO_COLOR is unset), always, never"},
+    {.name = "color", .value = "WHEN", .help = "auto (default: when stdout is a terminal and NO_COLOR is unset), always, never",
+     .values = "auto always never"},
     {.name = "help", .value = "", .help = "print this help"},
 };
 
 constexpr OptionSpec kExplainOptions[] = {
-    {.name = "color", .value = "WHEN", .help = "auto (default), always, never"},
+    {.name = "color", .value = "WHEN", .help = "auto (default), always, never", .values = "auto always never"},
     {.name = "help", .value = "", .help = "print this help"},
 };
 
@@ -71,21 +72,25 @@ constexpr OptionSpec kExplainOptions[] = {
 const CommandSpec kStatusCommand = {
     .name = "status",
     .synopsis = "status [--format=plain|prompt|json] [--json] [-- CMD ARGS...]",
+    .summary = "what this terminal, or a command, would act on",
     .help = "Print what this terminal would act on: kube context, PostgreSQL targets and\n"
             "configured variables, each with its tier, and the terminal's overall tier.\n"
             "With a command after --, print what that command would act on instead\n"
             "(kubectl and helm: their kube target; psql: its PostgreSQL targets).",
     .options = kStatusOptions,
     .run = run_status,
+    .takes_command = true,
 };
 
 const CommandSpec kExplainCommand = {
     .name = "explain",
     .synopsis = "explain [-- CMD ARGS...]",
+    .summary = "which files, variables and rules decided the tier",
     .help = "Say why this terminal (or the command after --) has the tier it has: which\n"
             "files, lines, variables and flags gave each value and which rule decided.",
     .options = kExplainOptions,
     .run = run_explain,
+    .takes_command = true,
 };
 
 namespace {

@@ -37,6 +37,7 @@ constexpr OptionSpec kUndoOptions[] = {
 const CommandSpec kUndoCommand = {
     .name = "undo",
     .synopsis = "undo list [--json] | show ID [--rows=N] | restore ID [--dry-run] [--force]",
+    .summary = "list, show and restore the copies the guard kept",
     .help =
         "The copies the guard keeps of what a confirmed DELETE, UPDATE, TRUNCATE or\n"
         "DROP TABLE changed, under $XDG_STATE_HOME/sentinel/undo/ID/. `restore` puts\n"
@@ -48,6 +49,7 @@ const CommandSpec kUndoCommand = {
     .options = kUndoOptions,
     .run = run_undo,
     .positional = 3,
+    .arguments = "list show restore",
 };
 
 namespace {

@@ -20,31 +20,24 @@
 
 #include "sentinel/io/agent_cache.hpp"
 #include "sentinel/io/fs.hpp"
+#include "sentinel/io/fish_relay.hpp"
 #include "sentinel/io/runtime_dir.hpp"
 #include "sentinel/io/socket.hpp"
 #include "sentinel/io/terminfo_tty.hpp"
 #include "sentinel/core/agent/protocol.hpp"
+#include "sentinel/core/agent/shell_reply.hpp"
 #include "sentinel/core/display/prompt.hpp"
 
 namespace sentinel {
 namespace {
 
-constexpr char kSep = '\x1f';
+constexpr char kSep = kShellSep;
 constexpr std::size_t kMaxAgentBacklog = 256 * 1024;
 
 std::int64_t now_ms() {
     timespec ts;
     ::clock_gettime(CLOCK_MONOTONIC, &ts);
     return static_cast<std::int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000;
-}
-
-std::string clean_field(const std::string& s) {
-    std::string out = s;
-    for (char& c : out) {
-        unsigned char u = static_cast<unsigned char>(c);
-        if ((u < 0x20 && u != 0x1b && u != 0x01 && u != 0x02) || u == 0x7f) c = '?';
-    }
-    return out;
 }
 
 std::string read_link(const std::string& path) {
@@ -59,6 +52,7 @@ public:
     int run();
 
 private:
+    int serve();  // the loop, once the shell's channel is open
     void reply(const std::string& seq, const std::string& status, const std::vector<std::string>& fields = {}) {
         std::string r = shell_reply(opt_.shell == "bash", seq, status, fields);
         if (opt_.shell != "bash") r += '\n';
@@ -121,6 +115,8 @@ private:
     int tty_fd_ = -1;                // the shell's terminal, to write AHEAD bytes on
     bool busy_since_shown_ = true;   // a BUSY went to the agent since the last SHOWN (or none was sent)
     std::string shown_token_;        // the token of the last SHOWN
+    std::optional<FishChannel> fish_;  // a fish shell's FIFOs (io/fish_relay.hpp)
+    FishRelayFds fish_fds_;
 };
 
 // How long the agent may leave a request unanswered before the state it
@@ -357,6 +353,17 @@ int Relay::open_line() {
     }
     legacy_ = opt_.protocol == 1;
     socket_path_ = *dir + "/agent.sock";
+    if (opt_.shell == "fish") {
+        // fish reaches its relay through two FIFOs of fixed names; replies go
+        // to the second one, in place of standard output.
+        fish_ = fish_channel(*dir, opt_.shell_pid);
+        auto opened = open_fish_relay(*fish_);
+        if (!opened || !*opened) return opened ? 0 : 1;  // another relay serves this shell, or none can
+        fish_fds_ = **opened;
+        fifo_fd_ = fish_fds_.in;
+        ::dup2(fish_fds_.out, STDOUT_FILENO);
+        return -1;
+    }
     fifo_path_ = *dir + "/relay." + std::to_string(::getpid()) + ".fifo";
     ::unlink(fifo_path_.c_str());
     if (::mkfifo(fifo_path_.c_str(), 0600) != 0 ||
@@ -376,7 +383,9 @@ int Relay::run() {
     ::signal(SIGINT, SIG_IGN);   // Ctrl-C at the prompt reaches the process group
     ::signal(SIGTSTP, SIG_IGN);
     ::signal(SIGQUIT, SIG_IGN);  // Ctrl-\ at bash's prompt reaches its process group too
-    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    // bash and zsh start the relay themselves; a fish shell's relay is
+    // started by a short-lived asker and follows the shell through its pidfd.
+    if (opt_.shell != "fish") ::prctl(PR_SET_PDEATHSIG, SIGTERM);
     // Descriptors the shell had open (its other pipes, a previous relay's)
     // must not be held for the shell's lifetime.
     ::close_range(3, ~0u, 0);
@@ -397,7 +406,10 @@ int Relay::run() {
         if (auto fd = open_tty_for_paint(tty)) tty_fd_ = *fd;
 
     if (int code = open_line(); code >= 0) return code;
+    return serve();
+}
 
+int Relay::serve() {
     while (!shell_gone_) {
         pollfd fds[4] = {{fifo_fd_, POLLIN, 0}, {agent_fd_, POLLIN, 0}, {pid_fd_, POLLIN, 0}, {STDOUT_FILENO, 0, 0}};
         if (agent_fd_ >= 0 && !agent_out_.empty()) fds[1].events |= POLLOUT;
@@ -446,31 +458,11 @@ int Relay::run() {
         }
     }
     if (!fifo_path_.empty()) ::unlink(fifo_path_.c_str());
+    if (fish_) close_fish_relay(*fish_, fish_fds_);
     return 0;
 }
 
 }  // namespace
-
-std::string shell_reply(bool bash, const std::string& seq, const std::string& status,
-                        const std::vector<std::string>& fields) {
-    std::string body;
-    for (std::size_t i = 0; i < fields.size(); ++i) {
-        if (i || !bash) body += kSep;
-        body += clean_field(fields[i]);
-    }
-    if (body.size() > 3000) body.resize(3000);
-    if (!bash) return clean_field(seq) + kSep + status + body;
-    char head[32];
-    char code = status == "same"    ? '='
-                : status == "new"   ? 'N'
-                : status == "stale" ? 'S'
-                : status == "run"   ? 'R'
-                : status == "ask"   ? 'A'
-                                    : 'D';
-    std::snprintf(head, sizeof head, "%c%07lu%08zu", code, std::strtoul(seq.c_str(), nullptr, 10) % 10000000ul,
-                  body.size());
-    return head + body;
-}
 
 int run_relay(const RelayOptions& options) {
     Relay relay(options);

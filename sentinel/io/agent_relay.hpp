@@ -55,7 +55,9 @@
 // and one per GUARD (or stale/down as above):
 //   <seq> run <tier>                    run the tool directly: policy none or a read
 //   <seq> ask <tier>                    run it through `sentinel guard`
-// For zsh each reply is a line. For bash each reply is a 16-byte header
+// A fish shell cannot hold descriptors: its relay reads and writes two FIFOs
+// of fixed names instead, and prints no FIFO line (io/fish_relay.hpp).
+// For zsh and fish each reply is a line. For bash each reply is a 16-byte header
 // `<status char><seq, 7 digits><body length, 8 digits>` (status `=` same,
 // `N` new, `S` stale, `D` down, `R` run, `A` ask) followed by the body `<gen> <tier> ...` or
 // `<reason>`: bash reads a pipe one byte per read(2) unless it is told how
@@ -77,20 +79,12 @@ namespace sentinel {
 /// How the relay runs.
 struct RelayOptions {
     long shell_pid = 0;        ///< the shell it serves; the relay exits with it
-    std::string shell;         ///< "bash" or "zsh"
+    std::string shell;         ///< "bash", "zsh" or "fish"
     bool autostart = true;     ///< start `sentinel agent` when none answers
     int protocol = 1;          ///< the shell's protocol version (`--protocol`; 1 when it gave none)
 };
 
 /// Runs the relay until its shell exits. Returns the exit code.
 int run_relay(const RelayOptions& options);
-
-/// One reply to the shell in the form above (without the line's LF for
-/// zsh): `status` is "same", "new", "stale", "down", "run" or "ask"; `fields` follow the
-/// status (new: gen, tier, ...; down: reason). Control bytes other than ESC,
-/// 0x01 and 0x02 (used by the prompt segment) become '?'; a body is cut to
-/// 3,000 bytes.
-std::string shell_reply(bool bash, const std::string& seq, const std::string& status,
-                        const std::vector<std::string>& fields);
 
 }  // namespace sentinel

@@ -13,6 +13,7 @@
 #include "sentinel/io/agent_server.hpp"
 #include "sentinel/io/fs.hpp"
 #include "sentinel/io/kube_cache.hpp"
+#include "sentinel/core/version.hpp"
 
 namespace sentinel {
 namespace {
@@ -74,7 +75,8 @@ void AgentServer::on_hello(AgentClient& c, const Frame& f) {
         return fail(c, "version", "this agent speaks protocol " + std::to_string(kProtocolVersion));
     c.hello = true;
     for (std::size_t i = 3; i < f.size(); ++i) c.ahead = c.ahead || f[i] == kAheadCapability;
-    send(c, {"HELLO", std::to_string(kProtocolVersion), "sentinel-agent 0.1.0", instance_, std::string(kAheadCapability)});
+    send(c, {"HELLO", std::to_string(kProtocolVersion), "sentinel-agent " + std::string(kVersion), instance_,
+             std::string(kAheadCapability)});
 }
 
 void AgentServer::on_ping(AgentClient& c, const Frame& f) { send(c, {"PONG", f.size() > 1 ? f[1] : ""}); }

@@ -123,4 +123,10 @@ int run_bar_screen(BarFeed& feed, const BarScreenOptions& options) {
     return 0;
 }
 
+std::string curses_library_version() {
+    std::string v = curses_version();
+    const std::string prefix = "ncurses ";
+    return v.rfind(prefix, 0) == 0 ? v.substr(prefix.size()) : v;
+}
+
 }  // namespace sentinel

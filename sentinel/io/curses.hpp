@@ -3,6 +3,8 @@
 // in a pane or small window. The only file that includes <curses.h> is
 // io/curses.cpp; this header exposes none of it.
 
+#include <string>
+
 #include "sentinel/io/bar_feed.hpp"
 
 namespace sentinel {
@@ -20,5 +22,9 @@ struct BarScreenOptions {
 /// polling. Restores the terminal (endwin) before returning. Returns the
 /// exit code: 0, or 1 when the terminal cannot be used (message on stderr).
 int run_bar_screen(BarFeed& feed, const BarScreenOptions& options);
+
+/// The version of the linked ncurses, as curses_version(3X) gives it
+/// ("6.4.20221231"), without the "ncurses " prefix.
+std::string curses_library_version();
 
 }  // namespace sentinel

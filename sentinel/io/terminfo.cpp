@@ -58,7 +58,7 @@ PaletteIndex fit_colour(const TermCaps& c, PaletteIndex index) {
 
 }  // namespace
 
-Result<TermCaps> load_term_caps(const std::string& term) {
+Result<TermCaps> read_term_entry(const std::string& term) {
     auto fail = [&](const std::string& why) {
         return Error{"", 0, 0, "no status line: " + why + "; the prompt segment still shows the target"};
     };
@@ -95,9 +95,27 @@ Result<TermCaps> load_term_caps(const std::string& term) {
     c.colors = colors > 0 ? colors : 0;
     TERMINAL* loaded = set_curterm(previous);
     del_curterm(loaded);
-    if (c.csr.empty()) return fail("TERM=" + term + " has no scroll region (csr)");
-    if (c.sc.empty() || c.rc.empty() || c.cup.empty() || c.el.empty() || c.ind.empty() || c.cuu1.empty())
-        return fail("TERM=" + term + " lacks sc, rc, cup, el, ind or cuu1");
+    return c;
+}
+
+std::vector<std::string> missing_capabilities(const TermCaps& c) {
+    std::vector<std::string> missing;
+    const std::pair<const char*, const std::string*> needed[] = {
+        {"csr", &c.csr}, {"sc", &c.sc}, {"rc", &c.rc}, {"cup", &c.cup}, {"el", &c.el}, {"ind", &c.ind}, {"cuu1", &c.cuu1},
+    };
+    for (const auto& [name, value] : needed)
+        if (value->empty()) missing.push_back(name);
+    return missing;
+}
+
+Result<TermCaps> load_term_caps(const std::string& term) {
+    auto c = read_term_entry(term);
+    if (!c) return c;
+    auto fail = [&](const std::string& why) {
+        return Error{"", 0, 0, "no status line: " + why + "; the prompt segment still shows the target"};
+    };
+    if (c->csr.empty()) return fail("TERM=" + term + " has no scroll region (csr)");
+    if (!missing_capabilities(*c).empty()) return fail("TERM=" + term + " lacks sc, rc, cup, el, ind or cuu1");
     return c;
 }
 

@@ -11,6 +11,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sentinel/core/result.hpp"
 #include "sentinel/core/config/config.hpp"
@@ -45,6 +46,14 @@ struct TermCaps {
 /// notices for the person: an empty TERM, "dumb", an entry that is missing
 /// or that lacks csr, sc, rc, cup or el ("no scroll region").
 Result<TermCaps> load_term_caps(const std::string& term);
+
+/// The entry of `term` as read, whatever it lacks. Errors: an empty TERM,
+/// "dumb", a name that is not a terminal name, no entry, no database.
+Result<TermCaps> read_term_entry(const std::string& term);
+
+/// The capnames the status line needs that `caps` lacks, in the order
+/// csr, sc, rc, cup, el, ind, cuu1; empty when it can be drawn.
+std::vector<std::string> missing_capabilities(const TermCaps& caps);
 
 /// A terminal's size in character cells.
 struct ScreenSize {

@@ -51,7 +51,9 @@ TEST_CASE("every embedded shell file lists the STATE fields in the order the bin
     std::vector<std::string> variables;
     for (const StateField& f : state_fields()) variables.push_back(std::string(f.variable));
     for (const StateField& f : stale_fields()) variables.push_back(std::string(f.variable));
-    REQUIRE(kShellFileCount >= 2);
+    // bash, zsh and fish: each is held to the one table, none may drop out.
+    REQUIRE(kShellFileCount >= 3);
+    REQUIRE(shell_file("fish"));
     for (std::size_t i = 0; i < kShellFileCount; ++i) {
         CAPTURE(kShellFiles[i].shell);
         CHECK(joined(fields_of(kShellFiles[i].text)) == joined(variables));
@@ -92,6 +94,7 @@ TEST_CASE("shell_file finds a shell by name") {
     REQUIRE(shell_file("bash"));
     CHECK(shell_file("bash")->text.find("'@SENTINEL_BIN@'") != std::string_view::npos);
     CHECK(shell_file("zsh"));
+    CHECK(shell_file("fish"));
     CHECK_FALSE(shell_file("tcsh"));
     CHECK_FALSE(shell_file(""));
 }

@@ -194,3 +194,16 @@ TEST_CASE("hostile names reach the terminal only as visible text (BAD_INPUTS row
     CHECK(b.find("\xc2\x9b") == std::string::npos);
     CHECK(b.find('\x7f') == std::string::npos);
 }
+
+TEST_CASE("missing_capabilities: which of what the status line needs an entry lacks") {
+    auto xterm = read_term_entry("xterm-256color");
+    REQUIRE(xterm);
+    CHECK(missing_capabilities(*xterm).empty());
+    auto vt52 = read_term_entry("vt52");
+    REQUIRE(vt52);
+    CHECK(missing_capabilities(*vt52) == std::vector<std::string>{"csr", "sc", "rc"});
+    CHECK(!read_term_entry("dumb"));
+    CHECK(!read_term_entry("no-such-terminal-xyz"));
+    TermCaps none;
+    CHECK(missing_capabilities(none) == std::vector<std::string>{"csr", "sc", "rc", "cup", "el", "ind", "cuu1"});
+}

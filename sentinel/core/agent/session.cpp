@@ -21,6 +21,7 @@ void append_word(std::string& list, const std::string& word) {
 Shell shell_from_name(std::string_view name) {
     if (name == "bash") return Shell::bash;
     if (name == "zsh") return Shell::zsh;
+    if (name == "fish") return Shell::fish;
     return Shell::other;
 }
 
@@ -28,6 +29,7 @@ std::string_view shell_name(Shell shell) {
     switch (shell) {
         case Shell::bash: return "bash";
         case Shell::zsh: return "zsh";
+        case Shell::fish: return "fish";
         case Shell::other: break;
     }
     return "other";

@@ -16,12 +16,12 @@
 namespace sentinel {
 
 /// The shell a session runs; decides how the prompt segment is escaped.
-enum class Shell { bash, zsh, other };
+enum class Shell { bash, zsh, fish, other };
 
-/// "bash" and "zsh" map to themselves, anything else to Shell::other.
+/// "bash", "zsh" and "fish" map to themselves, anything else to Shell::other.
 Shell shell_from_name(std::string_view name);
 
-/// "bash", "zsh" or "other".
+/// "bash", "zsh", "fish" or "other".
 std::string_view shell_name(Shell shell);
 
 /// What a shell's prompt variables show, drawn from the display model

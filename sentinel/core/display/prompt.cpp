@@ -30,6 +30,7 @@ std::string escape_for_prompt(std::string_view text, Shell shell) {
                     std::string_view sgr = text.substr(i, end - i + 1);
                     if (shell == Shell::bash) out.append("\001").append(sgr).append("\002");
                     else if (shell == Shell::zsh) out.append("%{").append(sgr).append("%}");
+                    else if (shell == Shell::fish) out.append(sgr);
                     i = end;
                     continue;
                 }

@@ -24,6 +24,9 @@ namespace sentinel {
 ///   `%{ … %}`. zsh runs prompt-escape processing on the result of
 ///   `${SENTINEL_SEGMENT}` under PROMPT_SUBST, but never a second
 ///   parameter or command substitution.
+/// - fish: SGR sequences are kept as they are. fish prints what fish_prompt
+///   writes without expanding it, and counts the width of a prompt without
+///   its SGR sequences.
 /// - other: SGR sequences are removed.
 /// Any ESC not starting an SGR sequence is dropped (sanitized input has
 /// none).

@@ -274,4 +274,6 @@ SqlVerdict classify_psql_script(std::string_view text) {
     return v;
 }
 
+std::string_view pg_query_postgres_version() { return PG_VERSION; }
+
 }  // namespace sentinel

@@ -60,4 +60,8 @@ SqlVerdict classify_psql_command(std::string_view text);
 /// parse and so count as destructive.
 SqlVerdict classify_psql_script(std::string_view text);
 
+/// The PostgreSQL release whose grammar the linked libpg_query carries
+/// ("15.1", its header's PG_VERSION): libpg_query states no version of its own.
+std::string_view pg_query_postgres_version();
+
 }  // namespace sentinel
