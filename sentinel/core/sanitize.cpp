@@ -7,28 +7,6 @@
 namespace sentinel {
 namespace {
 
-// Decodes one UTF-8 sequence at s[i]. Returns its length, or 0 when the
-// bytes there are not well-formed UTF-8 (overlong forms, surrogates and
-// values past U+10FFFF count as malformed).
-std::size_t decode(std::string_view s, std::size_t i, char32_t& cp) {
-    auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
-    unsigned char c = b(0);
-    std::size_t len;
-    char32_t min;
-    if (c < 0x80) { cp = c; return 1; }
-    if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; min = 0x80; }
-    else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; min = 0x800; }
-    else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; min = 0x10000; }
-    else return 0;
-    if (i + len > s.size()) return 0;
-    for (std::size_t k = 1; k < len; ++k) {
-        if ((b(k) & 0xC0) != 0x80) return 0;
-        cp = (cp << 6) | (b(k) & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    return len;
-}
-
 // Characters that show as nothing or change how other text shows: C1
 // controls, every format character (General_Category Cf) and every
 // Default_Ignorable_Code_Point of Unicode 15.0 (DerivedCoreProperties.txt:
@@ -109,12 +87,31 @@ bool is_ascii_letter(char32_t cp) {
 
 }  // namespace
 
+std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& cp) {
+    auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+    unsigned char c = b(0);
+    std::size_t len;
+    char32_t min;
+    if (c < 0x80) { cp = c; return 1; }
+    if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; min = 0x80; }
+    else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; min = 0x800; }
+    else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; min = 0x10000; }
+    else return 0;
+    if (i + len > s.size()) return 0;
+    for (std::size_t k = 1; k < len; ++k) {
+        if ((b(k) & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (b(k) & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    return len;
+}
+
 std::string sanitize(std::string_view raw) {
     std::string out;
     out.reserve(raw.size());
     for (std::size_t i = 0; i < raw.size();) {
         char32_t cp = 0;
-        std::size_t len = decode(raw, i, cp);
+        std::size_t len = decode_utf8(raw, i, cp);
         if (len == 0) {
             append_hex_byte(out, static_cast<unsigned char>(raw[i]));
             ++i;
@@ -150,7 +147,7 @@ bool is_suspicious_name(std::string_view raw) {
     bool other_letter = false;
     for (std::size_t i = 0; i < raw.size();) {
         char32_t cp = 0;
-        std::size_t len = decode(raw, i, cp);
+        std::size_t len = decode_utf8(raw, i, cp);
         if (len == 0) return true;
         if (cp < 0x20 || cp == 0x7F || is_invisible_format(cp)) return true;
         if (is_ascii_letter(cp)) {

@@ -8,6 +8,11 @@
 
 namespace sentinel {
 
+/// Decodes the UTF-8 sequence at `s[i]` (i < s.size()) into `cp`. Returns its
+/// length in bytes, or 0 when the bytes there are not well-formed UTF-8
+/// (truncated, overlong, a surrogate, past U+10FFFF).
+std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& cp);
+
 /// Returns `raw` made safe to print anywhere: valid UTF-8 with no C0 or C1
 /// control character and no invisible character: no format character
 /// (General_Category Cf: bidi controls, zero-width characters, tags...), no

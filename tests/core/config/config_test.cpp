@@ -298,6 +298,7 @@ TEST_CASE("NO_COLOR counts when set and not empty") {
     CHECK(no_color({{"NO_COLOR", "1"}}));
     CHECK_FALSE(no_color({{"NO_COLOR", ""}}));
     CHECK_FALSE(no_color({}));
+}
 
 TEST_CASE("config: text toml++ mishandles is refused with a position (bug: assertion on [\\0 and [[[1]]], TOML_UNREACHABLE on a bare ö)") {
     CHECK(must_fail(std::string("[\0", 2)) == "cfg.toml:1:2: NUL byte: not a text file");
@@ -324,9 +325,10 @@ TEST_CASE("config: non-ASCII text where TOML allows it still parses") {
                               "tier = \"production\"\n"
                               "context = \"pr\xc3\xb6" "d\"\n");
     REQUIRE(f.tiers.size() == 2);  // toml++ keeps keys sorted: "béta", then "production"
-    CHECK(f.tiers[0].name == "b\xc3\xa9ta");
+    CHECK(f.tiers[0].tier.name() == "b\xc3\xa9ta");
     CHECK(f.tiers[0].label == "\xc3\xb6\n\xc3\xb6");
-    CHECK(f.tiers[0].color == "red");
+    REQUIRE(f.tiers[0].color);
+    CHECK(f.tiers[0].color->text() == "red");
     CHECK(f.tiers[1].label == "PR\xc3\x96" "D");
     CHECK(f.rules.size() == 1);
 }
