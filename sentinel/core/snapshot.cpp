@@ -117,6 +117,23 @@ Snapshot evaluate(const Vars& vars, const FileReader& files, const std::vector<s
             break;
         }
     }
+    // Variables the shell could not report whole: unknown, whatever the rest says.
+    if (auto cut = get(vars, kUnreportedVariables)) {
+        std::size_t start = 0;
+        while (start < cut->size()) {
+            std::size_t space = cut->find(' ', start);
+            std::string name = cut->substr(start, space == std::string::npos ? std::string::npos : space - start);
+            start = space == std::string::npos ? cut->size() : space + 1;
+            Target t;
+            t.kind = Kind::env;
+            t.set("name", name, name);
+            t.set("value", "(too long to report)", name);
+            t.sources.push_back(name);
+            t.problems.push_back(name + " was too long for the shell to report (a REPORT is at most 64 KiB)");
+            s.warnings.push_back(t.problems.back());
+            s.targets.push_back(std::move(t));
+        }
+    }
     for (Target& t : s.targets) classify(t, s.config);
     if (listeners) {
         TraceInputs inputs{s.config, *listeners, files, kubeconfigs};

@@ -15,6 +15,12 @@ namespace sentinel {
 /// Environment variables as the shell that asks would export them.
 using Vars = std::map<std::string, std::string>;
 
+/// A key of Vars that no variable can have: the names (space-separated) of
+/// variables a shell could not report whole, because its REPORT was longer
+/// than a frame (core/agent/protocol.hpp). evaluate() (core/snapshot.hpp)
+/// makes each an unknown target: sentinel cannot tell what they hold.
+inline const std::string kUnreportedVariables = "<unreported>";
+
 /// Value of `name` in `vars`, or nullopt when it is not set (an empty value
 /// is "set").
 inline std::optional<std::string> get(const Vars& vars, const std::string& name) {

@@ -69,8 +69,9 @@ int run_relay(const RelayOptions& options);
 /// One reply to the shell in the form above (without the line's LF for
 /// zsh): `status` is "same", "new", "stale", "down", "run" or "ask"; `fields` follow the
 /// status (new: gen, tier, ...; down: reason). Control bytes other than ESC,
-/// 0x01 and 0x02 (used by the prompt segment) become '?'; a body is cut to
-/// 3,000 bytes.
+/// 0x01 and 0x02 (used by the prompt segment) become '?'; fields are
+/// shortened in their middle (fit_frame) until the body takes at most 3,000
+/// bytes, so that no field is lost.
 std::string shell_reply(bool bash, const std::string& seq, const std::string& status,
                         const std::vector<std::string>& fields);
 

@@ -52,8 +52,15 @@ void AgentServer::log(const std::string& text) {
     std::fflush(opt_.log);
 }
 
-void AgentServer::send(AgentClient& c, const Frame& f) {
+void AgentServer::send(AgentClient& c, const Frame& frame) {
     if (c.closing) return;
+    // Long names are shortened to fit; the full values stay here.
+    Frame f = frame;
+    if (!fit_frame(f)) {
+        log("dropping a client: an answer does not fit in a frame");
+        c.closing = true;
+        return;
+    }
     c.out += encode_frame(f);
     if (c.out.size() > kMaxOutput) {
         log("dropping a client that does not read its messages");

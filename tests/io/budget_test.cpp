@@ -36,13 +36,13 @@ TEST_CASE("budget: the child's answer comes back whole") {
 }
 
 TEST_CASE("budget: a parser that never ends is stopped by its CPU limit") {
-    auto start = std::chrono::steady_clock::now();
+    Budget b = small();
+    b.wall_ms = 120000;  // a loaded machine may take long to give the child its second
     auto r = run_in_child([]() -> std::string {
         volatile unsigned long n = 0;
         for (;;) n = n + 1;
-    }, small());
+    }, b);
     CHECK(error_of(r) == "could not parse in time (over 1 s of CPU)");
-    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
 }
 
 TEST_CASE("budget: a parser that waits is stopped at the deadline") {

@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Frames that cannot travel whole never calm a terminal (BAD_INPUTS.md rows 5
+and 22): a 64 KiB context name, whose STATE used to overflow the relay's
+frame and come back as "same" (DEV) while the terminal was on production; a
+70 KB exported variable, whose REPORT the relay used to drop silently; a
+100 KB context name, shown elided and classified on its full text. Real bash
+and zsh on a pseudo-terminal, with their own agent."""
+
+import os
+
+from e2e_shell_harness import BIN, Checks, Sandbox, kubeconfig
+
+
+def write(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def long_context(kind, c):
+    box = Sandbox(contexts=("dev",), current="dev")
+    try:
+        sh = box.shell(kind)
+        _, seg, _ = sh.run("true")
+        c.check(seg == "DEV dev/default", "%s: starts on dev (%r)" % (kind, seg))
+        name = "prod-" + "a" * 65536
+        big = os.path.join(box.dir, "big.yaml")
+        write(big, kubeconfig(name, [name, "dev"]))
+        for i in range(3):
+            _, seg, _ = sh.run("export KUBECONFIG=%s" % big if i == 0 else "true")
+            c.check(seg is not None and seg.startswith("PROD prod-aaa") and "\u2026" in seg and len(seg) < 400,
+                    "%s: 64 KiB production context, prompt %d: PROD, elided (%r)" % (kind, i + 1, (seg or "")[:60]))
+        c.check(sh.value("SENTINEL_STATE") == "ok", "%s: state ok, the agent answered" % kind)
+        c.check(sh.value("SENTINEL_TIER") == "production", "%s: SENTINEL_TIER is production" % kind)
+        raw, _, _ = sh.run("%s status --color=never --format=prompt | cut -c1-20" % BIN)
+        c.check(b"PROD prod-aaa" in raw, "%s: sentinel status agrees" % kind)
+        _, seg, _ = sh.run("unset KUBECONFIG")
+        c.check(seg == "DEV dev/default", "%s: back to dev (%r)" % (kind, seg))
+    finally:
+        box.close()
+
+
+def long_variable(kind, c):
+    box = Sandbox(contexts=("dev",), current="dev")
+    try:
+        sh = box.shell(kind)
+        sh.run("true")
+        value = os.path.join(box.dir, "value")
+        write(value, "a" * 70000)
+        _, seg, _ = sh.run("export APP_ENV=\"$(cat %s)\"" % value)
+        c.check(seg is not None and seg.startswith("UNKNOWN") and "APP_ENV" in seg,
+                "%s: 70 KB APP_ENV: unknown, naming the variable (%r)" % (kind, (seg or "")[:80]))
+        c.check(sh.value("SENTINEL_TIER") == "unknown", "%s: SENTINEL_TIER is unknown" % kind)
+        _, seg, _ = sh.run("true")
+        c.check(seg is not None and seg.startswith("UNKNOWN"), "%s: ... at the next prompt too (%r)" % (kind, seg))
+        # A wrapped tool is not let through on the agent's stale variables.
+        _, seg, _ = sh.run("export APP_ENV=staging")
+        c.check(seg == "STAGING dev/default APP_ENV=staging", "%s: a short value is reported again (%r)" % (kind, seg))
+        _, seg, _ = sh.run("unset APP_ENV")
+        c.check(seg == "DEV dev/default", "%s: unset: back to dev (%r)" % (kind, seg))
+    finally:
+        box.close()
+
+
+def huge_context(kind, c):
+    box = Sandbox(contexts=("dev",), current="dev")
+    try:
+        sh = box.shell(kind)
+        sh.run("true")
+        name = "x" * 100000 + "-prod"
+        big = os.path.join(box.dir, "huge.yaml")
+        write(big, kubeconfig(name, [name]))
+        _, seg, _ = sh.run("export KUBECONFIG=%s" % big)
+        c.check(seg is not None and seg.startswith("PROD xxx") and seg.endswith("-prod/default") and len(seg) < 400,
+                "%s: 100 KB name ending in -prod: PROD on the full name, shown elided (%r)" % (kind, (seg or "")[:60]))
+    finally:
+        box.close()
+
+
+def main():
+    c = Checks()
+    for kind in ("bash", "zsh"):
+        long_context(kind, c)
+        long_variable(kind, c)
+        huge_context(kind, c)
+    c.done()
+
+
+if __name__ == "__main__":
+    main()
