@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sentinel/core/pg/settle.hpp"
+#include "sentinel/core/pg/conn_params.hpp"
 #include "sentinel/core/result.hpp"
 #include "sentinel/core/vars.hpp"
 

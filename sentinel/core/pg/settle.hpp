@@ -18,15 +18,11 @@
 #include <utility>
 #include <vector>
 
+#include "sentinel/core/pg/conn_params.hpp"
 #include "sentinel/core/result.hpp"
 #include "sentinel/core/vars.hpp"
 
 namespace sentinel {
-
-/// Connection keywords and values in the order a client passes them to
-/// PQconnectdbParams (later ones override earlier ones; a dbname holding a
-/// conninfo string or URI is expanded in place).
-using ConnParams = std::vector<std::pair<std::string, std::string>>;
 
 /// A password given to libpq so that it never reads the password file
 /// (~/.pgpass, PGPASSFILE) while settling: resolution must not touch secrets.
