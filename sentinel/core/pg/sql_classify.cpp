@@ -25,9 +25,11 @@ constexpr std::size_t kMaxNesting = 10'000;
 constexpr int kMaxWalkDepth = 4 * static_cast<int>(kMaxNesting) + 1'000;
 // The parser and the walk run on a thread of their own with this stack,
 // whatever `ulimit -s` the caller has: a level costs libpg_query about
-// 100 bytes and the walk about 500 (several times that with sanitizers), so
+// 100 bytes and the walk about 500 (a few times that with sanitizers), so
 // kMaxNesting levels fit with room to spare. Pages are only touched as used.
-constexpr std::size_t kParseStack = 256u << 20;
+// When the address space is limited (ulimit -v) and no such thread can be
+// made, a smaller stack is tried, for proportionally fewer levels.
+constexpr std::size_t kParseStack = 64u << 20;
 
 // Runs `work` on a new thread with a `stack`-byte stack and waits for it.
 // False when the thread cannot be created (the caller then refuses to
@@ -252,11 +254,15 @@ SqlVerdict parse_and_classify(const std::string& text) {
 
 SqlVerdict classify_sql(std::string_view sql) {
     std::string text(sql);
-    if (sql_nesting_bound(text) > kMaxNesting) return unclassified(text, "SQL nested too deeply to classify");
+    std::size_t depth = sql_nesting_bound(text);
+    if (depth > kMaxNesting) return unclassified(text, "SQL nested too deeply to classify");
     SqlVerdict v;
     bool done = false;
-    if (!run_on_own_stack([&] { v = parse_and_classify(text); done = true; }, kParseStack) || !done)
-        return unclassified(text, "unclassified SQL (no thread to parse it on)");
+    for (std::size_t stack = kParseStack; stack >= kParseStack / 16 && !done; stack /= 4) {
+        if (depth * kParseStack > kMaxNesting * stack) break;  // too deep for this stack
+        run_on_own_stack([&] { v = parse_and_classify(text); done = true; }, stack);
+    }
+    if (!done) return unclassified(text, "unclassified SQL (no thread with a large enough stack to parse it on)");
     return v;
 }
 
