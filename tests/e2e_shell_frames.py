@@ -3,12 +3,17 @@
 and 22): a 64 KiB context name, whose STATE used to overflow the relay's
 frame and come back as "same" (DEV) while the terminal was on production; a
 70 KB exported variable, whose REPORT the relay used to drop silently; a
-100 KB context name, shown elided and classified on its full text. Real bash
-and zsh on a pseudo-terminal, with their own agent."""
+100 KB context name, shown elided and classified on its full text; a
+10,000-context kubeconfig through the agent (its prompt cost is measured by
+bench/prompt_latency.py). Real bash and zsh on a pseudo-terminal, with their
+own agent."""
 
 import os
+import subprocess
+import sys
+import time
 
-from e2e_shell_harness import BIN, Checks, Sandbox, kubeconfig
+from e2e_shell_harness import BIN, SOURCE, Checks, Sandbox, kubeconfig
 
 
 def write(path, text):
@@ -76,12 +81,36 @@ def huge_context(kind, c):
         box.close()
 
 
+def many_contexts(kind, c):
+    box = Sandbox(contexts=("dev",), current="dev")
+    try:
+        sh = box.shell(kind)
+        sh.run("true")
+        big = os.path.join(box.dir, "ten-thousand.yaml")
+        subprocess.run([sys.executable, os.path.join(SOURCE, "bench", "gen_kubeconfig.py"), "10000", big, "ctx-9999"],
+                       check=True)
+        _, seg, _ = sh.run("export KUBECONFIG=%s" % big)
+        end = time.monotonic() + 120
+        while seg is not None and seg.startswith("[sentinel: stale]") and time.monotonic() < end:
+            time.sleep(0.5)  # the first parse of 20 MB outlasts a prompt's wait: stale until it is done
+            _, seg, _ = sh.run("true")
+        c.check(seg is not None and "ctx-9999/" in seg and not seg.startswith("["),
+                "%s: 10,000 contexts through the agent: the current one (%r)" % (kind, seg))
+        with open("/proc/%d/status" % box.agent_pid()) as f:
+            rss = int([l.split()[1] for l in f if l.startswith("VmRSS:")][0])
+        print("agent VmRSS with a 10,000-context kubeconfig: %d MB" % (rss // 1024))
+        c.check(rss < 512 * 1024, "%s: the agent's memory stays bounded (%d MB)" % (kind, rss // 1024))
+    finally:
+        box.close()
+
+
 def main():
     c = Checks()
     for kind in ("bash", "zsh"):
         long_context(kind, c)
         long_variable(kind, c)
         huge_context(kind, c)
+        many_contexts(kind, c)
     c.done()
 
 
