@@ -16,7 +16,7 @@ import sys
 import time
 
 from e2e_agent_security import Box
-from e2e_shell_harness import BIN, Checks
+from testlib import BIN, check, summary
 
 CONNECTIONS = 1144
 
@@ -50,7 +50,7 @@ def connect(path):
     return s
 
 
-def descriptors(c):
+def descriptors():
     box = Box()
     held = []
     try:
@@ -71,8 +71,8 @@ def descriptors(c):
         spent = cpu_seconds(p.pid) - before
         # Idle, the agent uses no CPU at all; spinning on a loaded machine it
         # still gets a share of one.
-        c.check(spent < 0.1, "%d idle connections, nofile 1024: the agent does not spin (%.2f s of CPU in 3 s)"
-                % (len(held), spent))
+        check("%d idle connections, nofile 1024: the agent does not spin (%.2f s of CPU in 3 s)"
+                % (len(held), spent), spent < 0.1)
         ok = False
         for _ in range(3):  # a connection may first evict an idle one
             s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -93,19 +93,18 @@ def descriptors(c):
             if ok:
                 break
             time.sleep(0.2)
-        c.check(ok, "a new client is served")
-        c.check(p.poll() is None, "the agent is still running")
+        check("a new client is served", ok)
+        check("the agent is still running", p.poll() is None)
         with open(box.log) as f:
             log = f.read()
-        c.check("refused a connection" in log or "out of file descriptors" in log or ok,
-                "connections past the limit are refused and logged")
+        check("connections past the limit are refused and logged", "refused a connection" in log or "out of file descriptors" in log or ok)
     finally:
         for s in held:
             s.close()
         box.close()
 
 
-def many_rules(c):
+def many_rules():
     box = Box()
     try:
         cfg = os.path.join(box.home, ".config", "sentinel")
@@ -117,21 +116,19 @@ def many_rules(c):
         r = subprocess.run([BIN, "status", "--format=prompt"], env=box.env(), capture_output=True, timeout=60)
         took = time.monotonic() - start
         err = r.stderr.decode(errors="replace")
-        c.check(r.returncode == 78 and "larger than 256 KiB" in err and "config.toml" in err,
-                "100,000 rules: a config error naming the file, exit 78 (%d, %r, %.2f s)" % (r.returncode, err[:120], took))
+        check("100,000 rules: a config error naming the file, exit 78 (%d, %r, %.2f s)" % (r.returncode, err[:120], took), r.returncode == 78 and "larger than 256 KiB" in err and "config.toml" in err)
         with open(os.path.join(cfg, "config.toml"), "w") as f:
             for i in range(1001):
                 f.write('[[rules]]\ntier = "production"\ncontext = "c%d"\n' % i)
         r = subprocess.run([BIN, "status", "--format=prompt"], env=box.env(), capture_output=True, timeout=60)
         err = r.stderr.decode(errors="replace")
-        c.check(r.returncode == 78 and "config.toml:3001:1: more than 1000 rules" in err,
-                "1,001 rules: error at the first rule past the limit (%r)" % err[:160])
-        c.check("UNKNOWN" in r.stdout.decode(errors="replace"), "... and the terminal is unknown")
+        check("1,001 rules: error at the first rule past the limit (%r)" % err[:160], r.returncode == 78 and "config.toml:3001:1: more than 1000 rules" in err)
+        check("... and the terminal is unknown", "UNKNOWN" in r.stdout.decode(errors="replace"))
     finally:
         box.close()
 
 
-def guard_with_stopped_agent(c):
+def guard_with_stopped_agent():
     box = Box()
     try:
         p = box.start()
@@ -151,8 +148,7 @@ def guard_with_stopped_agent(c):
                 times.append((time.monotonic() - start) * 1000)
             times.sort()
             print("guard with a stopped agent: median %.0f ms, worst %.0f ms" % (times[2], times[-1]))
-            c.check(r.returncode == 0 and times[-1] < 5000,
-                    "agent stopped: the guard decides alone, no hang (median %.0f ms)" % times[2])
+            check("agent stopped: the guard decides alone, no hang (median %.0f ms)" % times[2], r.returncode == 0 and times[-1] < 5000)
         finally:
             os.kill(p.pid, signal.SIGCONT)
     finally:
@@ -160,11 +156,10 @@ def guard_with_stopped_agent(c):
 
 
 def main():
-    c = Checks()
-    descriptors(c)
-    many_rules(c)
-    guard_with_stopped_agent(c)
-    c.done()
+    descriptors()
+    many_rules()
+    guard_with_stopped_agent()
+    sys.exit(summary())
 
 
 if __name__ == "__main__":

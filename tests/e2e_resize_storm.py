@@ -14,7 +14,7 @@ import shutil
 import sys
 import tempfile
 
-from testlib import BIN, Tmux, check, summary, wait_for
+from testlib import BIN, Tmux, check, require, summary, wait_for
 
 WORK = tempfile.mkdtemp(prefix="sentinel-resize-")
 SOCKET = "sentinel-resize-%d" % os.getpid()
@@ -30,9 +30,7 @@ def storm(tmux, target, rng):
 
 
 def main():
-    if not shutil.which("tmux"):
-        print("skip: tmux is needed")
-        return 77
+    require("tmux")
     os.makedirs(RUN, mode=0o700)
     with open(KUBE, "w") as f:
         f.write("apiVersion: v1\nkind: Config\nclusters:\n- name: c1\n  cluster: {server: 'https://10.1.2.3:6443'}\n"

@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 
-from e2e_shell_harness import BIN, SOURCE, Checks, Sandbox, kubeconfig
+from testlib import BIN, SOURCE, Sandbox, check, kubeconfig, require, summary
 
 
 def write(path, text):
@@ -21,30 +21,29 @@ def write(path, text):
         f.write(text)
 
 
-def long_context(kind, c):
+def long_context(kind):
     box = Sandbox(contexts=("dev",), current="dev")
     try:
         sh = box.shell(kind)
         _, seg, _ = sh.run("true")
-        c.check(seg == "DEV dev/default", "%s: starts on dev (%r)" % (kind, seg))
+        check("%s: starts on dev (%r)" % (kind, seg), seg == "DEV dev/default")
         name = "prod-" + "a" * 65536
         big = os.path.join(box.dir, "big.yaml")
         write(big, kubeconfig(name, [name, "dev"]))
         for i in range(3):
             _, seg, _ = sh.run("export KUBECONFIG=%s" % big if i == 0 else "true")
-            c.check(seg is not None and seg.startswith("PROD prod-aaa") and "\u2026" in seg and len(seg) < 400,
-                    "%s: 64 KiB production context, prompt %d: PROD, elided (%r)" % (kind, i + 1, (seg or "")[:60]))
-        c.check(sh.value("SENTINEL_STATE") == "ok", "%s: state ok, the agent answered" % kind)
-        c.check(sh.value("SENTINEL_TIER") == "production", "%s: SENTINEL_TIER is production" % kind)
+            check("%s: 64 KiB production context, prompt %d: PROD, elided (%r)" % (kind, i + 1, (seg or "")[:60]), seg is not None and seg.startswith("PROD prod-aaa") and "\u2026" in seg and len(seg) < 400)
+        check("%s: state ok, the agent answered" % kind, sh.value("SENTINEL_STATE") == "ok")
+        check("%s: SENTINEL_TIER is production" % kind, sh.value("SENTINEL_TIER") == "production")
         raw, _, _ = sh.run("%s status --color=never --format=prompt | cut -c1-20" % BIN)
-        c.check(b"PROD prod-aaa" in raw, "%s: sentinel status agrees" % kind)
+        check("%s: sentinel status agrees" % kind, b"PROD prod-aaa" in raw)
         _, seg, _ = sh.run("unset KUBECONFIG")
-        c.check(seg == "DEV dev/default", "%s: back to dev (%r)" % (kind, seg))
+        check("%s: back to dev (%r)" % (kind, seg), seg == "DEV dev/default")
     finally:
         box.close()
 
 
-def long_variable(kind, c):
+def long_variable(kind):
     box = Sandbox(contexts=("dev",), current="dev")
     try:
         sh = box.shell(kind)
@@ -52,21 +51,20 @@ def long_variable(kind, c):
         value = os.path.join(box.dir, "value")
         write(value, "a" * 70000)
         _, seg, _ = sh.run("export APP_ENV=\"$(cat %s)\"" % value)
-        c.check(seg is not None and seg.startswith("UNKNOWN") and "APP_ENV" in seg,
-                "%s: 70 KB APP_ENV: unknown, naming the variable (%r)" % (kind, (seg or "")[:80]))
-        c.check(sh.value("SENTINEL_TIER") == "unknown", "%s: SENTINEL_TIER is unknown" % kind)
+        check("%s: 70 KB APP_ENV: unknown, naming the variable (%r)" % (kind, (seg or "")[:80]), seg is not None and seg.startswith("UNKNOWN") and "APP_ENV" in seg)
+        check("%s: SENTINEL_TIER is unknown" % kind, sh.value("SENTINEL_TIER") == "unknown")
         _, seg, _ = sh.run("true")
-        c.check(seg is not None and seg.startswith("UNKNOWN"), "%s: ... at the next prompt too (%r)" % (kind, seg))
+        check("%s: ... at the next prompt too (%r)" % (kind, seg), seg is not None and seg.startswith("UNKNOWN"))
         # A wrapped tool is not let through on the agent's stale variables.
         _, seg, _ = sh.run("export APP_ENV=staging")
-        c.check(seg == "STAGING dev/default APP_ENV=staging", "%s: a short value is reported again (%r)" % (kind, seg))
+        check("%s: a short value is reported again (%r)" % (kind, seg), seg == "STAGING dev/default APP_ENV=staging")
         _, seg, _ = sh.run("unset APP_ENV")
-        c.check(seg == "DEV dev/default", "%s: unset: back to dev (%r)" % (kind, seg))
+        check("%s: unset: back to dev (%r)" % (kind, seg), seg == "DEV dev/default")
     finally:
         box.close()
 
 
-def huge_context(kind, c):
+def huge_context(kind):
     box = Sandbox(contexts=("dev",), current="dev")
     try:
         sh = box.shell(kind)
@@ -75,13 +73,12 @@ def huge_context(kind, c):
         big = os.path.join(box.dir, "huge.yaml")
         write(big, kubeconfig(name, [name]))
         _, seg, _ = sh.run("export KUBECONFIG=%s" % big)
-        c.check(seg is not None and seg.startswith("PROD xxx") and seg.endswith("-prod/default") and len(seg) < 400,
-                "%s: 100 KB name ending in -prod: PROD on the full name, shown elided (%r)" % (kind, (seg or "")[:60]))
+        check("%s: 100 KB name ending in -prod: PROD on the full name, shown elided (%r)" % (kind, (seg or "")[:60]), seg is not None and seg.startswith("PROD xxx") and seg.endswith("-prod/default") and len(seg) < 400)
     finally:
         box.close()
 
 
-def many_contexts(kind, c):
+def many_contexts(kind):
     box = Sandbox(contexts=("dev",), current="dev")
     try:
         sh = box.shell(kind)
@@ -94,24 +91,23 @@ def many_contexts(kind, c):
         while seg is not None and seg.startswith("[sentinel: stale]") and time.monotonic() < end:
             time.sleep(0.5)  # the first parse of 20 MB outlasts a prompt's wait: stale until it is done
             _, seg, _ = sh.run("true")
-        c.check(seg is not None and "ctx-9999/" in seg and not seg.startswith("["),
-                "%s: 10,000 contexts through the agent: the current one (%r)" % (kind, seg))
+        check("%s: 10,000 contexts through the agent: the current one (%r)" % (kind, seg), seg is not None and "ctx-9999/" in seg and not seg.startswith("["))
         with open("/proc/%d/status" % box.agent_pid()) as f:
             rss = int([l.split()[1] for l in f if l.startswith("VmRSS:")][0])
         print("agent VmRSS with a 10,000-context kubeconfig: %d MB" % (rss // 1024))
-        c.check(rss < 512 * 1024, "%s: the agent's memory stays bounded (%d MB)" % (kind, rss // 1024))
+        check("%s: the agent's memory stays bounded (%d MB)" % (kind, rss // 1024), rss < 512 * 1024)
     finally:
         box.close()
 
 
 def main():
-    c = Checks()
+    require("bash", "zsh")
     for kind in ("bash", "zsh"):
-        long_context(kind, c)
-        long_variable(kind, c)
-        huge_context(kind, c)
-        many_contexts(kind, c)
-    c.done()
+        long_context(kind)
+        long_variable(kind)
+        huge_context(kind)
+        many_contexts(kind)
+    sys.exit(summary())
 
 
 if __name__ == "__main__":
