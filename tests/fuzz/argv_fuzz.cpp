@@ -1,7 +1,8 @@
-// psql, kubectl and helm command lines (argv split at NUL bytes): the
-// connection and override parsers, the verb finders, the guard's action and
-// the pinned command lines. No crash; a pinned kubectl or helm command
-// keeps every original argument.
+// psql, kubectl, helm and terraform command lines (argv split at NUL
+// bytes): the connection and override parsers, the verb finders, the
+// guard's action and the pinned command lines. No crash; a pinned kubectl
+// or helm command keeps every original argument; a terraform command is a
+// write unless it was parsed as a read.
 
 #include <algorithm>
 #include <string>
@@ -12,6 +13,7 @@
 #include "sentinel/core/kube/verbs.hpp"
 #include "sentinel/core/pg/args.hpp"
 #include "sentinel/core/pg/resolve.hpp"
+#include "sentinel/core/terraform/verbs.hpp"
 #include "tests/fuzz/fuzz.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -50,6 +52,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         for (const std::string& original : argv)
             FUZZ_CHECK(std::find(out.begin(), out.end(), original) != out.end());
     }
+    // terraform
+    sentinel::TerraformCommand tf = sentinel::parse_terraform_command(args);
+    FUZZ_CHECK(tf.verb.empty() || tf.verb[0] != '-');
+    FUZZ_CHECK(!tf.pin_workspace || tf.risk == sentinel::Risk::write);
+    sentinel::Action t = sentinel::terraform_action(args);
+    FUZZ_CHECK(!t.verb.empty());
     (void)sentinel::other_action(args);
     return 0;
 }
