@@ -1,7 +1,6 @@
 #include "sentinel/core/pg/sql_classify.hpp"
 
 #include <pg_query.h>
-#include <pthread.h>
 
 #include <algorithm>
 #include <cctype>
@@ -9,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "sentinel/core/pg/parse_stack.hpp"
 #include "sentinel/core/pg/sql_depth.hpp"
 
 namespace sentinel {
@@ -16,39 +16,9 @@ namespace {
 
 using nlohmann::json;
 
-// Statements nested deeper than this (sql_nesting_bound) are not parsed and
-// count as destructive: a deeper tree is not something a person types, and
-// PostgreSQL's parser and the walk below recurse once per level.
-constexpr std::size_t kMaxNesting = 10'000;
 // Walk calls per level of nesting are at most a few (a statement node, its
 // body, the member holding the next level); past this the walk gives up.
-constexpr int kMaxWalkDepth = 4 * static_cast<int>(kMaxNesting) + 1'000;
-// The parser and the walk run on a thread of their own with this stack,
-// whatever `ulimit -s` the caller has: a level costs libpg_query about
-// 100 bytes and the walk about 500 (a few times that with sanitizers), so
-// kMaxNesting levels fit with room to spare. Pages are only touched as used.
-// When the address space is limited (ulimit -v) and no such thread can be
-// made, a smaller stack is tried, for proportionally fewer levels.
-constexpr std::size_t kParseStack = 64u << 20;
-
-// Runs `work` on a new thread with a `stack`-byte stack and waits for it.
-// False when the thread cannot be created (the caller then refuses to
-// classify rather than risk the caller's smaller stack).
-bool run_on_own_stack(const std::function<void()>& work, std::size_t stack) {
-    pthread_attr_t attr;
-    if (pthread_attr_init(&attr) != 0) return false;
-    pthread_t thread;
-    bool ok = pthread_attr_setstacksize(&attr, stack) == 0 &&
-              pthread_create(
-                  &thread, &attr,
-                  [](void* arg) -> void* {
-                      (*static_cast<const std::function<void()>*>(arg))();
-                      return nullptr;
-                  },
-                  const_cast<std::function<void()>*>(&work)) == 0;
-    pthread_attr_destroy(&attr);
-    return ok && pthread_join(thread, nullptr) == 0;
-}
+constexpr int kMaxWalkDepth = 4 * static_cast<int>(kMaxSqlNesting) + 1'000;
 
 // Statements that only read (or only change session state).
 const std::set<std::string, std::less<>> kReadStatements = {
@@ -255,14 +225,10 @@ SqlVerdict parse_and_classify(const std::string& text) {
 SqlVerdict classify_sql(std::string_view sql) {
     std::string text(sql);
     std::size_t depth = sql_nesting_bound(text);
-    if (depth > kMaxNesting) return unclassified(text, "SQL nested too deeply to classify");
     SqlVerdict v;
-    bool done = false;
-    for (std::size_t stack = kParseStack; stack >= kParseStack / 16 && !done; stack /= 4) {
-        if (depth * kParseStack > kMaxNesting * stack) break;  // too deep for this stack
-        run_on_own_stack([&] { v = parse_and_classify(text); done = true; }, stack);
-    }
-    if (!done) return unclassified(text, "unclassified SQL (no thread with a large enough stack to parse it on)");
+    if (depth > kMaxSqlNesting) return unclassified(text, "SQL nested too deeply to classify");
+    if (!run_with_parse_stack(depth, [&] { v = parse_and_classify(text); }))
+        return unclassified(text, "unclassified SQL (no thread with a large enough stack to parse it on)");
     return v;
 }
 
