@@ -1,9 +1,11 @@
 // The SQL classifier on any text (PostgreSQL's parser through libpg_query,
-// the nesting bound, the walk, psql meta-commands and scripts): no crash,
+// the nesting bound, the walk, psql meta-commands and scripts) and the
+// preview's derivations (libpg_query's protobuf tree, deparsed): no crash,
 // stack overflow or leak; text that does not parse is destructive.
 
 #include <string>
 
+#include "sentinel/core/pg/derived_sql.hpp"
 #include "sentinel/core/pg/sql_classify.hpp"
 #include "sentinel/core/pg/sql_depth.hpp"
 #include "tests/fuzz/fuzz.hpp"
@@ -20,5 +22,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     (void)sentinel::classify_psql_command(text);
     sentinel::SqlVerdict script = sentinel::classify_psql_script(text);
     FUZZ_CHECK(!script.worst() || script.worst()->risk == script.risk);
+    if (sql.statements.size() == 1) (void)sentinel::derive_statement(text);
     return 0;
 }
