@@ -10,7 +10,7 @@
 #   -b  a build configured with -DSENTINEL_FUZZ=ON (default build-fuzz)
 #   -w  where corpora and artifacts go (default: a new temporary directory)
 #   TARGET  kubeconfig, kube_cache, config, service, protocol, sanitize, argv,
-#           sql (default: every fuzz_* program of the build)
+#           sql, forwarder (default: every fuzz_* program of the build)
 #
 #   cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++-14 \
 #         -DCMAKE_C_COMPILER=clang-14 -DSENTINEL_FUZZ=ON
@@ -51,6 +51,7 @@ seeds() {
         protocol) echo "$f/frames" ;;
         sanitize) echo "$f/names" ;;
         argv) echo "$f/argv" ;;
+        forwarder) echo "$f/forwarder" ;;
         sql) echo "$f/sql" ;;
         *) echo "$f" ;;
     esac
