@@ -5,7 +5,8 @@
 # oracles of the project-directory targets (the AWS CLI and python-dotenv),
 # the forwarders the reach tests put in front of a server (socat, pgbouncer,
 # ssh and sshd, openssl for a test HTTPS server), clang 14 (build types are
-# built with it too), man, the bash-completion loader, systemd-analyze, and
+# built with it too; tests/hardening.sh builds with its sanitizer and
+# libFuzzer runtimes, libclang-rt-14-dev, and ICU, the sanitiser's oracle), man, the bash-completion loader, systemd-analyze, and
 # what `cpack -G DEB` and dpkg use.
 set -eu
 
@@ -15,7 +16,7 @@ doctest-dev libfyaml-dev nlohmann-json3-dev libpg-query-dev libprotobuf-c-dev
 nettle-dev scdoc"
 test="postgresql postgresql-client bash zsh fish tmux shellcheck procps util-linux bsdutils
 vim-tiny awscli python3-dotenv socat pgbouncer openssh-server openssh-client openssl
-clang-14 man-db groff-base bash-completion systemd dpkg-dev file xz-utils"
+clang-14 libclang-rt-14-dev libicu-dev man-db groff-base bash-completion systemd dpkg-dev file xz-utils"
 
 packages=$build
 if [ "${1:-}" = "--test" ]; then packages="$build $test"; fi

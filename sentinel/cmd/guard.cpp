@@ -103,7 +103,8 @@ Result<PinnedSnapshot> evaluate_psql(const Vars& vars, const std::vector<std::st
                                      const ListenerSource& listeners, PinnedConnection& pinned, Asked& asked) {
     std::string error;
     for (int i = 0; i < kAttempts; ++i) {
-        auto settled = settle_connection(vars, params);
+        PosixFileReader files;  // service files are checked, libpq runs under a budget
+        auto settled = settle_connection(vars, params, &files);
         if (!settled) {
             error = settled.error().message;
             continue;

@@ -8,11 +8,19 @@
 
 namespace sentinel {
 
+/// Decodes the UTF-8 sequence at `s[i]` (i < s.size()) into `cp`. Returns its
+/// length in bytes, or 0 when the bytes there are not well-formed UTF-8
+/// (truncated, overlong, a surrogate, past U+10FFFF).
+std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& cp);
+
 /// Returns `raw` made safe to print anywhere: valid UTF-8 with no C0 or C1
-/// control character, no bidi override or isolate, no zero-width character,
-/// no line or paragraph separator, soft hyphen or tag character. Each such byte or character becomes a visible escape: `\e`,
+/// control character and no invisible character: no format character
+/// (General_Category Cf: bidi controls, zero-width characters, tags...), no
+/// Default_Ignorable_Code_Point (variation selectors, Hangul fillers,
+/// U+180B-180F, U+17B4-17B5...) of Unicode 15.0, no line or paragraph
+/// separator. Each such byte or character becomes a visible escape: `\e`,
 /// `\a`, `\b`, `\t`, `\n`, `\r`, `\xNN` for other C0 bytes, DEL and bytes
-/// that are not UTF-8, `\u{NNNN}` for C1, bidi and zero-width characters.
+/// that are not UTF-8, `\u{NNNN}` for the characters.
 /// A backslash becomes `\\` so that an escape cannot be forged.
 std::string sanitize(std::string_view raw);
 

@@ -40,7 +40,7 @@ void project_targets(Snapshot& s, const Vars& vars, const FileReader& files, con
     s.referenced = overlay.references;
     Vars merged = vars;
     for (const DotenvValue& v : overlay.values) merged[v.name] = v.value;
-    std::vector<Target> env = resolve_database_url(merged, s.warnings);
+    std::vector<Target> env = resolve_database_url(merged, s.warnings, &files);
     for (Target& t : resolve_env(merged, s.config.env)) env.push_back(std::move(t));
     for (const DotenvValue& v : overlay.values) attribute_dotenv(env, v);
     for (Target& t : env) out.push_back(std::move(t));
@@ -98,7 +98,7 @@ Snapshot evaluate(const Vars& vars, const FileReader& files, const std::vector<s
             break;
         case Tool::psql: {
             PsqlConnArgs psql = parse_psql_args(args);
-            append(resolve_pg(vars, psql_params(psql), "psql", psql.given, s.warnings));
+            append(resolve_pg(vars, psql_params(psql), "psql", psql.given, s.warnings, &files));
             break;
         }
         case Tool::terraform:
@@ -110,11 +110,28 @@ Snapshot evaluate(const Vars& vars, const FileReader& files, const std::vector<s
             if (auto kube = resolve_kube(vars, kubeconfigs, {}, false, quiet)) append({*kube});
             for (const std::string& w : quiet)
                 if (w.rfind("kube: no ", 0) != 0) s.warnings.push_back(w);
-            if (has_pg_environment(vars)) append(resolve_pg(vars, {}, "environment", {}, s.warnings));
+            if (has_pg_environment(vars)) append(resolve_pg(vars, {}, "environment", {}, s.warnings, &files));
             std::vector<Target> more;
             project_targets(s, vars, files, cwd, more);
             append(std::move(more));
             break;
+        }
+    }
+    // Variables the shell could not report whole: unknown, whatever the rest says.
+    if (auto cut = get(vars, kUnreportedVariables)) {
+        std::size_t start = 0;
+        while (start < cut->size()) {
+            std::size_t space = cut->find(' ', start);
+            std::string name = cut->substr(start, space == std::string::npos ? std::string::npos : space - start);
+            start = space == std::string::npos ? cut->size() : space + 1;
+            Target t;
+            t.kind = Kind::env;
+            t.set("name", name, name);
+            t.set("value", "(too long to report)", name);
+            t.sources.push_back(name);
+            t.problems.push_back(name + " was too long for the shell to report (a REPORT is at most 64 KiB)");
+            s.warnings.push_back(t.problems.back());
+            s.targets.push_back(std::move(t));
         }
     }
     for (Target& t : s.targets) classify(t, s.config);

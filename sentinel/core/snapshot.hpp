@@ -41,7 +41,9 @@ struct Snapshot {
 ///   files of `cwd` when the shell does not export it; terraform when `cwd`
 ///   is an initialised terraform directory; aws and gcloud when their
 ///   files or variables name a profile or configuration).
-/// Config errors are added to `warnings` and make the tier "unknown".
+/// Config errors are added to `warnings` and make the tier "unknown"; so
+/// does each variable named in vars[kUnreportedVariables] (core/vars.hpp),
+/// as an env target with a problem.
 /// `kube_loader` supplies parsed kubeconfigs (default: parse each file read
 /// through `files`). `cwd` is the absolute working directory of the shell
 /// or command; "" when unknown (no dotenv or terraform target then). With

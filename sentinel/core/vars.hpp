@@ -1,16 +1,26 @@
 #pragma once
 // Inputs of the pure core: variables and file contents, never read directly.
 
+#include <cstddef>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "sentinel/core/result.hpp"
+
 namespace sentinel {
 
 /// Environment variables as the shell that asks would export them.
 using Vars = std::map<std::string, std::string>;
+
+/// A key of Vars that no variable can have: the names (space-separated) of
+/// variables a shell could not report whole, because its REPORT was longer
+/// than a frame (core/agent/protocol.hpp). evaluate() (core/snapshot.hpp)
+/// makes each an unknown target: sentinel cannot tell what they hold.
+inline const std::string kUnreportedVariables = "<unreported>";
 
 /// Value of `name` in `vars`, or nullopt when it is not set (an empty value
 /// is "set").
@@ -54,6 +64,7 @@ struct FileRead {
     Status status = Status::missing;
     std::string data;
     std::string reason;  ///< "permission denied", "not a regular file", "larger than 32 MiB", ...
+    bool directory = false;  ///< with Status::error: the path is a directory
 };
 
 /// The file system as the core sees it. The binary reads the disk
@@ -64,6 +75,17 @@ public:
     /// Reads `path` whole. Never follows anything but regular files and never
     /// blocks (FIFOs and devices are an error).
     virtual FileRead read(const std::string& path) const = 0;
+    /// Runs `parse`, which turns `input_bytes` of file contents into text
+    /// (a kubeconfig through libfyaml, service files through libpq), under
+    /// a budget it cannot escape: the binary's reader runs it in a child
+    /// process with CPU, memory and time limits (io/budget.hpp), so that a
+    /// library that loops or grows without end gives an Error ("could not
+    /// parse in time") instead of a process that never returns. This
+    /// default, for files held in memory, runs it here.
+    virtual Result<std::string> run_bounded(const std::function<std::string()>& parse, std::size_t input_bytes) const {
+        (void)input_bytes;
+        return parse();
+    }
 };
 
 }  // namespace sentinel

@@ -20,6 +20,12 @@ struct AgentOptions {
 /// while the caller holds the agent lock) until SIGTERM, SIGINT or SIGHUP,
 /// or the idle exit. Unlinks the socket before returning. Returns the exit
 /// code (0 on a clean exit).
+/// Limits: at most (RLIMIT_NOFILE - 64) / 2 clients (8 to 1,024). When full,
+/// a new connection makes room by dropping the client idle longest (2 s or
+/// more) that holds no session and no subscription; otherwise it is refused
+/// with `ERROR limit <why>`. One descriptor is kept in reserve so that, out
+/// of descriptors, a pending connection is still taken off the queue and
+/// refused instead of making poll spin.
 int run_agent(const AgentOptions& options, int listen_fd);
 
 }  // namespace sentinel

@@ -9,6 +9,7 @@
 #include "sentinel/io/kube_cache.hpp"
 #include "sentinel/core/guard/pin.hpp"
 #include "sentinel/core/kube/resolve.hpp"
+#include "sentinel/core/pg/service_file.hpp"
 #include "sentinel/core/reach/probe_cache.hpp"
 #include "sentinel/core/reach/server_word.hpp"
 #include "sentinel/core/snapshot.hpp"
@@ -51,15 +52,6 @@ FileIdentity identify(const std::string& path) {
     return id;
 }
 
-std::vector<std::string> pg_service_files(const Vars& vars) {
-    std::vector<std::string> out;
-    if (auto f = get(vars, "PGSERVICEFILE"); f && !f->empty()) out.push_back(*f);
-    else if (auto home = get(vars, "HOME"); home && !home->empty()) out.push_back(*home + "/.pg_service.conf");
-    if (auto d = get(vars, "PGSYSCONFDIR"); d && !d->empty()) out.push_back(*d + "/pg_service.conf");
-    else out.push_back("/etc/postgresql-common/pg_service.conf");
-    return out;
-}
-
 std::string identity_text(const FileIdentity& id) {
     if (!id.exists) return "-";
     return std::to_string(id.dev) + ":" + std::to_string(id.ino) + ":" + std::to_string(id.size) + ":" +
@@ -70,7 +62,7 @@ Evaluation evaluate_session_vars(const EvalKey& key, const std::set<std::string>
                                  const SystemListeners& listeners) {
     const Vars& vars = key.vars;
     std::set<std::string> seen;
-    for (const std::string& f : pg_service_files(vars)) seen.insert(f);
+    for (const std::string& f : service_files(vars)) seen.insert(f);
     // The kubeconfig cache may answer without reading a file: list them all.
     for (const std::string& f : kubeconfig_paths(vars, {})) seen.insert(f);
     // Identities are taken before reading: a change during the read makes

@@ -142,10 +142,4 @@ private:
     std::uint64_t evaluations_ = 0;
 };
 
-/// The PostgreSQL service files libpq may read for `vars`, which libpq
-/// opens itself: PGSERVICEFILE or ~/.pg_service.conf, and
-/// PGSYSCONFDIR/pg_service.conf or the Debian default
-/// /etc/postgresql-common/pg_service.conf.
-std::vector<std::string> pg_service_files(const Vars& vars);
-
 }  // namespace sentinel

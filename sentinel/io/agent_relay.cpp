@@ -66,18 +66,20 @@ private:
         if (!write_some(STDOUT_FILENO, shell_out_)) shell_gone_ = true;
         if (shell_out_.size() > 65536) shell_out_.clear();  // the shell stopped reading
     }
-    void from_shell(const std::string& line);
+    void from_shell(const std::string& line, bool cut);
     bool answer_ahead(const Frame& f, long timeout);
     std::vector<std::string> with_stale_fields(std::vector<std::string> fields) const;
     void legacy_from_shell(const Frame& f);
     int open_line();
-    void from_agent(const std::string& line);
+    void from_agent(const std::string& line, bool cut);
+    void from_shell_cut(Frame& f);
     bool connect_agent(std::string& why);
     void disconnect(const std::string& why);
     void spawn_agent();
     void answer_timeout();
-    void send_agent(const Frame& f) {
+    void send_agent(Frame f) {
         if (agent_fd_ < 0) return;
+        if (!fit_frame(f)) return disconnect("a frame too long for the agent");
         agent_out_ += encode_frame(f);
         if (agent_out_.size() > kMaxAgentBacklog) return disconnect("agent not reading");
         if (!flush_some(agent_fd_, agent_out_)) disconnect("agent connection lost");
@@ -90,8 +92,11 @@ private:
     int fifo_fd_ = -1;
     int pid_fd_ = -1;
     int agent_fd_ = -1;
-    FrameBuffer agent_in_;
-    FrameBuffer shell_in_;
+    // Both cut an oversized frame instead of ending the stream: it is
+    // answered with unknown (never "same").
+    FrameBuffer agent_in_{true};
+    FrameBuffer shell_in_{true};
+    std::string names_;  // the variables to report, from the agent's last full STATE
     std::string agent_out_;
     std::string shell_out_;
     std::optional<Frame> last_report_;
@@ -185,7 +190,7 @@ void Relay::disconnect(const std::string& why) {
     if (agent_fd_ >= 0) ::close(agent_fd_);
     agent_fd_ = -1;
     agent_out_.clear();
-    agent_in_ = FrameBuffer();
+    agent_in_ = FrameBuffer(true);
     outstanding_ = false;
     agent_ahead_ = false;
     ahead_.reset();
@@ -243,15 +248,36 @@ bool Relay::connect_agent(std::string& why) {
     return agent_fd_ >= 0;
 }
 
-void Relay::from_shell(const std::string& line) {
+// A frame from the shell longer than kMaxFrame, cut: a REPORT goes on with
+// its whole variables and, in place of the one that was cut (and those after
+// it), that variable's name without '=' (parse_report then makes the
+// session unknown); a GUARD is answered "ask" (the guard looks itself).
+void Relay::from_shell_cut(Frame& f) {
+    if (f[0] == "REPORT") {
+        std::string last = f.back();
+        if (f.size() > 2) f.pop_back();
+        else last = "(the working directory)";
+        std::string name = last.substr(0, last.find('='));
+        f.push_back(name.empty() ? "(a variable)" : name);
+        last_report_ = f;
+        if (agent_fd_ >= 0) ++reports_sent_;  // as any REPORT: the agent answers the next prompt
+        send_agent(f);
+    } else if (f[0] == "GUARD" && f.size() >= 2) {
+        if (f[1] == waiting_seq_) waiting_seq_.clear();
+        reply(f[1], "ask", {"unknown"});
+    }
+}
+
+void Relay::from_shell(const std::string& line, bool cut) {
     if (!fifo_path_.empty()) {
         ::unlink(fifo_path_.c_str());  // the shell has it open now
         fifo_path_.clear();
     }
-    auto frame = decode_frame(line);
+    auto frame = cut ? decode_cut_frame(line) : decode_frame(line);
     if (!frame) return;
     Frame& f = *frame;
     if (legacy_) return legacy_from_shell(f);
+    if (cut) return from_shell_cut(f);
     if (f[0] == "REPORT") {
         last_report_ = f;
         if (agent_fd_ >= 0) ++reports_sent_;
@@ -306,10 +332,22 @@ void Relay::legacy_from_shell(const Frame& f) {
     reply(f[1], "new", {"restart", Tier::unknown().name(), "UNKNOWN", restart_mark(shell), "", "", "", "", "", ""});
 }
 
-void Relay::from_agent(const std::string& line) {
+void Relay::from_agent(const std::string& line, bool cut) {
+    if (cut) {
+        // An answer too long to read: unknown for the prompt that waits for
+        // it, never the previous state.
+        auto start = decode_cut_frame(line);
+        if (!start || start->size() < 2 || (*start)[0] != "STATE") return;
+        outstanding_ = false;
+        if ((*start)[1] != waiting_seq_) return;
+        waiting_seq_.clear();
+        return reply((*start)[1], "new",
+                     unknown_state(shell_from_name(opt_.shell), "the agent's answer was too long", names_));
+    }
     auto frame = decode_frame(line);
     if (!frame) return disconnect("bad frame from agent");
     const Frame& f = *frame;
+    if (f[0] == "STATE" && f.size() == 2 + state_fields().size()) names_ = f.back();
     if (f[0] == "ERROR") return disconnect("agent refused: " + (f.size() > 2 ? f[2] : std::string("error")));
     if (f[0] == "HELLO" && (f.size() < 2 || f[1] != std::to_string(kProtocolVersion)))
         return disconnect("agent speaks another protocol version");
@@ -430,8 +468,7 @@ int Relay::serve() {
                 if (static_cast<std::size_t>(got) < sizeof buf) break;
             }
             std::string line;
-            while (shell_in_.next(line)) from_shell(line);
-            if (shell_in_.overflowed()) shell_in_ = FrameBuffer();
+            while (shell_in_.next(line)) from_shell(line, shell_in_.cut());
         }
         if (agent_fd_ >= 0 && (fds[1].revents & POLLOUT) && !flush_some(agent_fd_, agent_out_))
             disconnect("agent connection lost");
@@ -447,8 +484,7 @@ int Relay::serve() {
                 }
                 agent_in_.feed({buf, static_cast<std::size_t>(got)});
                 std::string line;
-                while (agent_fd_ >= 0 && agent_in_.next(line)) from_agent(line);
-                if (agent_fd_ >= 0 && agent_in_.overflowed()) disconnect("oversized frame from agent");
+                while (agent_fd_ >= 0 && agent_in_.next(line)) from_agent(line, agent_in_.cut());
                 if (agent_fd_ < 0 || static_cast<std::size_t>(got) < sizeof buf) break;
             }
         }

@@ -1,7 +1,9 @@
 #include "sentinel/io/agent_server.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -27,6 +29,12 @@ namespace {
 
 constexpr std::size_t kMaxClients = 1024;
 constexpr std::size_t kMaxWaitingHello = 64;   // clients that connected and said nothing yet
+// Descriptors kept free for everything but clients: inotify, signalfd,
+// timerfd, tmux control clients, files being read, a parser's pipe.
+constexpr std::size_t kSpareFds = 64;
+// A client without a session or subscription, quiet this long, may be
+// dropped to make room for a new one.
+constexpr std::int64_t kIdleMs = 2000;
 constexpr std::size_t kMaxOutput = 1u << 20;    // a subscriber that does not read is dropped
 
 std::int64_t monotonic_ms() {
@@ -35,11 +43,23 @@ std::int64_t monotonic_ms() {
     return static_cast<std::int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000;
 }
 
+// Clients the agent serves at most: each may hold a descriptor for its
+// socket and one for its terminal (the status line), within RLIMIT_NOFILE.
+std::size_t max_clients() {
+    rlimit nofile{};
+    std::size_t fds = ::getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur != RLIM_INFINITY
+                          ? static_cast<std::size_t>(nofile.rlim_cur)
+                          : 65536;
+    return std::clamp<std::size_t>(fds > kSpareFds ? (fds - kSpareFds) / 2 : 0, 8, kMaxClients);
+}
+
 }  // namespace
 
-AgentServer::AgentServer(const AgentOptions& options, int listen_fd) : opt_(options), listen_fd_(listen_fd) {
+AgentServer::AgentServer(const AgentOptions& options, int listen_fd)
+    : opt_(options), listen_fd_(listen_fd), max_clients_(max_clients()) {
     std::random_device rd;
     instance_ = std::to_string(::getpid()) + "-" + std::to_string(rd() % 100000);
+    reserve_fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
 void AgentServer::log(const std::string& text) {
@@ -53,8 +73,15 @@ void AgentServer::log(const std::string& text) {
     std::fflush(opt_.log);
 }
 
-void AgentServer::send(AgentClient& c, const Frame& f) {
+void AgentServer::send(AgentClient& c, const Frame& frame) {
     if (c.closing) return;
+    // Long names are shortened to fit; the full values stay here.
+    Frame f = frame;
+    if (!fit_frame(f)) {
+        log("dropping a client: an answer does not fit in a frame");
+        c.closing = true;
+        return;
+    }
     c.out += encode_frame(f);
     if (c.out.size() > kMaxOutput) {
         log("dropping a client that does not read its messages");
@@ -73,11 +100,50 @@ void AgentServer::broadcast(const Frame& f) {
         if (c.subscriber) send(c, f);
 }
 
+// Tells a connection why it is not served, and closes it. Logged for the
+// first refusal and every 1,000th, so that a flood cannot fill the log.
+void AgentServer::refuse(int fd, const std::string& why) {
+    std::string frame = encode_frame({"ERROR", "limit", why});
+    (void)!::send(fd, frame.data(), frame.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    ::close(fd);
+    if (++refused_ == 1 || refused_ % 1000 == 0)
+        log("refused a connection: " + why + " (" + std::to_string(refused_) + " so far)");
+}
+
+// At max_clients_: drops the client idle the longest among those holding
+// no session and no subscription (silent since they connected, or quiet
+// since their last frame) for kIdleMs. False when there is none.
+bool AgentServer::make_room(std::int64_t now) {
+    int victim = -1;
+    std::int64_t oldest = now - kIdleMs;
+    for (auto& [fd, c] : clients_) {
+        if (c.session || c.subscriber || c.closing) continue;
+        std::int64_t seen = c.hello ? c.last_seen : c.since;
+        if (seen <= oldest) {
+            oldest = seen;
+            victim = fd;
+        }
+    }
+    if (victim < 0) return false;
+    drop(victim);
+    return true;
+}
+
 void AgentServer::accept_clients() {
     for (;;) {
         int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) {
-            if (errno == EINTR) continue;
+            if (errno == EINTR || errno == ECONNABORTED) continue;
+            if ((errno == EMFILE || errno == ENFILE) && reserve_fd_ >= 0) {
+                // Out of descriptors: the one kept for this takes the
+                // connection off the queue, or poll would report it again
+                // and again (100 % CPU, nobody served).
+                ::close(reserve_fd_);
+                int victim = ::accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+                if (victim >= 0) refuse(victim, "out of file descriptors");
+                reserve_fd_ = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+                if (victim >= 0) continue;
+            }
             return;
         }
         auto uid = peer_uid(fd);
@@ -86,11 +152,6 @@ void AgentServer::accept_clients() {
             (void)!::send(fd, refusal.data(), refusal.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
             ::close(fd);
             log("refused a connection from uid " + (uid ? std::to_string(*uid) : std::string("unknown")));
-            continue;
-        }
-        if (clients_.size() >= kMaxClients) {
-            ::close(fd);
-            log("refused a connection: too many clients");
             continue;
         }
         // A client that connects and says nothing costs a descriptor only;
@@ -102,13 +163,18 @@ void AgentServer::accept_clients() {
         if (waiting >= kMaxWaitingHello) {
             std::vector<int> stale;
             for (auto& [cfd, c] : clients_)
-                if (!c.hello && now - c.since > 2000) stale.push_back(cfd);
+                if (!c.hello && now - c.since > kIdleMs) stale.push_back(cfd);
             for (int cfd : stale) drop(cfd);
+        }
+        if (clients_.size() >= max_clients_ && !make_room(now)) {
+            refuse(fd, "too many connections (" + std::to_string(max_clients_) + ")");
+            continue;
         }
         AgentClient& c = clients_[fd];
         c.fd = fd;
         c.serial = next_serial_++;
         c.since = now;
+        c.last_seen = now;
         arm_idle_timer(false);
     }
 }
@@ -127,6 +193,7 @@ void AgentServer::read_client(AgentClient& c) {
         c.in.feed({buf, static_cast<std::size_t>(n)});
         std::string line;
         while (!c.closing && c.in.next(line)) {
+            c.last_seen = monotonic_ms();
             auto frame = decode_frame(line);
             if (!frame) {
                 fail(c, "frame", frame.error().message);
@@ -286,6 +353,7 @@ int AgentServer::run() {
         for (int fd : done) drop(fd);
         prober_.reap();
     }
+    if (reserve_fd_ >= 0) ::close(reserve_fd_);
     // Remove the socket only while it is still ours (we hold the lock, so it is).
     ::unlink(opt_.socket_path.c_str());
     ::close(listen_fd_);

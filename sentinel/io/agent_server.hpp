@@ -36,7 +36,8 @@ struct AgentClient {
     bool ahead = false;       // said `ahead` in HELLO: gets AHEAD frames (core/agent/protocol.hpp)
     std::uint64_t serial = 0; // unique for the agent's lifetime (descriptors are reused)
     std::uint64_t session = 0;
-    std::int64_t since = 0;  // when it connected (monotonic ms), to drop silent clients
+    std::int64_t since = 0;      // when it connected (monotonic ms), to drop silent clients
+    std::int64_t last_seen = 0;  // its last frame (monotonic ms), to drop idle ones when full
 };
 
 /// What the agent holds for a session besides the pure Session.
@@ -92,6 +93,11 @@ private:
     void log(const std::string& text);
 
     void accept_clients();
+    // At the client limit: drops the client idle longest that holds no
+    // session and no subscription; false when there is none.
+    bool make_room(std::int64_t now);
+    // Sends `ERROR limit why` to a connection not served, and closes it.
+    void refuse(int fd, const std::string& why);
     void read_client(AgentClient& c);
     void handle(AgentClient& c, const Frame& f);
     // One handler per verb (kVerbs); each runs after the checks the table
@@ -144,6 +150,9 @@ private:
 
     AgentOptions opt_;
     int listen_fd_;
+    std::size_t max_clients_;
+    int reserve_fd_ = -1;  // kept open to accept-and-close when out of descriptors
+    std::uint64_t refused_ = 0;
     int signal_fd_ = -1;
     int timer_fd_ = -1;
     bool timer_armed_ = false;

@@ -43,8 +43,16 @@ std::optional<std::string> append_audit(const std::string& path, const std::stri
     auto slash = path.rfind('/');
     if (slash != std::string::npos && !make_dirs(path.substr(0, slash)))
         return "audit log " + path + ": cannot create its directory: " + std::strerror(errno);
-    int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+    // O_NONBLOCK: opening a FIFO for writing would wait for a reader
+    // forever; it fails at once (ENXIO) or opens, and fstat then refuses it.
+    int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK, 0600);
+    if (fd < 0 && errno == ENXIO) return "audit log " + path + ": not a regular file";
     if (fd < 0) return "audit log " + path + ": " + std::strerror(errno);
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        return "audit log " + path + ": not a regular file";
+    }
     ssize_t n;
     do {
         n = ::write(fd, line.data(), line.size());

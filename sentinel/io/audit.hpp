@@ -17,7 +17,8 @@ std::string audit_path(const Vars& vars);
 
 /// Appends `line` (one record ending in "\n") to `path` with a single
 /// write(2) on an O_APPEND descriptor, creating the directory (0700) and
-/// the file (0600) when missing; never follows a symlink for the file. A
+/// the file (0600) when missing; never follows a symlink for the file and
+/// refuses, without waiting, anything but a regular file (a FIFO). A
 /// short write is truncated away, so the log never holds a partial record.
 /// Returns an error message ("audit log /x: No space left on device"), or
 /// nullopt on success.

@@ -1,5 +1,7 @@
 #include "sentinel/io/bar_feed.hpp"
 
+#include "sentinel/core/pg/service_file.hpp"
+
 #include "sentinel/io/agent_cache.hpp"
 #include "sentinel/io/fs.hpp"
 #include "sentinel/io/listeners.hpp"
@@ -15,7 +17,7 @@ std::optional<Display> LocalFeed::next() {
     std::set<std::string> paths;
     RecordingFileReader files(paths);
     Snapshot s = evaluate(vars_, files, {}, nullptr, current_directory(), &listeners_);
-    for (const std::string& f : pg_service_files(vars_)) paths.insert(f);
+    for (const std::string& f : service_files(vars_)) paths.insert(f);
     if (paths != watched_) {
         watcher_.watch(paths);
         watched_ = std::move(paths);

@@ -31,7 +31,7 @@ public:
 /// (the same evaluate() as `sentinel status`) and re-evaluates when a file
 /// it read may have changed (every file the core read through the
 /// FileReader, kubeconfigs and config files included, plus the pg service
-/// files libpq reads, pg_service_files()), watched with the agent's
+/// files libpq reads, service_files(), core/pg/service_file.hpp), watched with the agent's
 /// FileWatcher.
 class LocalFeed : public BarFeed {
 public:

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "sentinel/core/guard/describe.hpp"
+#include "sentinel/core/pg/service_file.hpp"
 #include "sentinel/core/snapshot.hpp"
 #include "sentinel/io/fs.hpp"
 #include "sentinel/io/kube_cache.hpp"
@@ -140,7 +141,7 @@ EvalResult run_eval_job(const EvalJob& job, const SystemListeners& listeners) {
         } else if (!job.cwd.empty() && job.cwd[0] == '/' && ::chdir(job.cwd.c_str()) == 0) {
             // Relative paths in the variables and the command are the caller's.
             std::set<std::string> seen;
-            for (const std::string& f : pg_service_files(job.vars)) r.files[f] = identify(f);
+            for (const std::string& f : service_files(job.vars)) r.files[f] = identify(f);
             RecordingFileReader files(seen);
             CachingKubeconfigLoader kubeconfigs(files, kube_cache_dir(job.vars));
             std::vector<std::pair<Endpoint, std::string>> traced;

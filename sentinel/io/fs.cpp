@@ -1,5 +1,7 @@
 #include "sentinel/io/fs.hpp"
 
+#include "sentinel/io/budget.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -25,6 +27,7 @@ FileRead PosixFileReader::read(const std::string& path) const {
         ::close(fd);
         out.status = FileRead::Status::error;
         out.reason = "not a regular file";
+        out.directory = S_ISDIR(st.st_mode);
         return out;
     }
     if (static_cast<std::size_t>(st.st_size) > kMaxFileBytes) {
@@ -66,6 +69,11 @@ FileRead PosixFileReader::read(const std::string& path) const {
     out.data.resize(got);
     out.status = FileRead::Status::ok;
     return out;
+}
+
+Result<std::string> PosixFileReader::run_bounded(const std::function<std::string()>& parse,
+                                                 std::size_t input_bytes) const {
+    return run_in_child(parse, parse_budget(input_bytes));
 }
 
 Vars environment_vars() {

@@ -20,6 +20,10 @@ inline constexpr std::size_t kMaxFileBytes = 32u << 20;
 class PosixFileReader : public FileReader {
 public:
     FileRead read(const std::string& path) const override;
+    /// Runs `parse` in a child process under parse_budget(input_bytes)
+    /// (io/budget.hpp).
+    Result<std::string> run_bounded(const std::function<std::string()>& parse,
+                                    std::size_t input_bytes) const override;
 };
 
 /// A PosixFileReader that records every path asked for, found or not: the
@@ -31,6 +35,10 @@ public:
     FileRead read(const std::string& path) const override {
         seen_.insert(path);
         return disk_.read(path);
+    }
+    Result<std::string> run_bounded(const std::function<std::string()>& parse,
+                                    std::size_t input_bytes) const override {
+        return disk_.run_bounded(parse, input_bytes);
     }
 
 private:

@@ -221,3 +221,14 @@ TEST_CASE("classify: rules on the new fields and kinds") {
     CHECK(tier_of(cloud(Kind::terraform, {{"workspace", "default"}, {"dir", "/r/envs/stg/net"}}), c) == "staging");
     CHECK(tier_of(cloud(Kind::aws, {{"profile", "default"}, {"account", "999"}}), c) == "unknown");
 }
+
+TEST_CASE("classify: a name with an invisible character is unknown, never development (bug: dev-pro\\u206Ad)") {
+    for (const char* name : {"dev-pro\u206Ad", "dev-pro\uFE0Fd", "dev-pr\u3164od"}) {
+        Target t = kube(name);
+        classify(t, builtin());
+        CHECK(t.tier.name() == "unknown");
+    }
+    Target real = kube("dev-prod");
+    classify(real, builtin());
+    CHECK(real.tier.name() == "production");
+}

@@ -176,3 +176,19 @@ TEST_CASE("is_suspicious_name: scripts are mixed inside a word, not across words
     CHECK(sentinel::is_suspicious_name("\uff50rod"));        // fullwidth p
     CHECK(sentinel::is_suspicious_name("adm\u0131n"));       // dotless i
 }
+
+TEST_CASE("sanitize: invisible characters that made dev-prod look like a safe name (bug: dev-pro\\u206Ad)") {
+    // Each displayed as "dev-prod" and was classified development.
+    CHECK(sanitize("dev-pro\u206Ad") == "dev-pro\\u{206a}d");
+    CHECK(sanitize("dev-pro\uFE0Fd") == "dev-pro\\u{fe0f}d");
+    CHECK(sanitize("dev-pr\u3164od") == "dev-pr\\u{3164}od");
+    CHECK(sanitize("a\u180Bb\u180Fc") == "a\\u{180b}b\\u{180f}c");
+    CHECK(sanitize("a\u17B4b\u17B5c") == "a\\u{17b4}b\\u{17b5}c");
+    CHECK(sanitize("a\U000E0100b") == "a\\u{e0100}b");   // variation selector supplement
+    CHECK(sanitize("a\u115Fb\uFFA0c") == "a\\u{115f}b\\u{ffa0}c");  // Hangul fillers
+    CHECK(sanitize("a\u0600b") == "a\\u{0600}b");         // a format character (Cf)
+    CHECK(sanitize("a\U0001D173b") == "a\\u{1d173}b");
+    for (const char* name : {"dev-pro\u206Ad", "dev-pro\uFE0Fd", "dev-pr\u3164od", "dev\U000E01EFprod"})
+        CHECK(is_suspicious_name(name));
+    CHECK_FALSE(is_suspicious_name("dev-prod"));
+}

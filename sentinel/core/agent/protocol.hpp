@@ -18,8 +18,10 @@
 //      agent and a relay of different builds still talk.
 //   C: REGISTER <pid> <shell> <tty> <tmux> <tmux-pane> <cwd>
 //   A: REGISTERED <session-id>                one session per connection
-//   C: REPORT <cwd> <NAME=VALUE>...           the shell's variables that matter and its
-//                                             directory (a new one re-resolves: .env, terraform)
+//   C: REPORT <cwd> <NAME=VALUE>... [<NAME>]  the shell's variables that matter and its
+//                                             directory (a new one re-resolves: .env, terraform);
+//                                             a final NAME without '=' marks a REPORT cut
+//                                             to fit a frame at that variable
 //   C: PROMPT <seq> <known-gen> [<deadline>]  the shell is drawing a prompt (idle);
 //                                             <deadline>: CLOCK_MONOTONIC ms when the relay
 //                                             stops waiting; a later answer repaints the
@@ -87,6 +89,10 @@ inline constexpr std::string_view kAheadCapability = "ahead";
 inline constexpr int kShellProtocolVersion = 3;
 
 /// Largest frame, bytes, LF included (a KUBECONFIG of 256 long paths fits).
+/// A frame that cannot be sent or read whole never ends as "nothing
+/// changed": the agent shortens long fields to fit (fit_frame), the relay
+/// answers a cut STATE with unknown and forwards a cut REPORT marked as such
+/// (core/agent/session.hpp, parse_report), which makes the session unknown.
 inline constexpr std::size_t kMaxFrame = 64 * 1024;
 
 /// A decoded frame: its fields, verb first.
@@ -99,16 +105,39 @@ std::string encode_frame(const Frame& fields);
 /// (`\` followed by anything but `\` `t` `n` `r`, or at the end).
 Result<Frame> decode_frame(std::string_view line);
 
+/// Decodes the start of a line that was cut (FrameBuffer::cut()): a final
+/// lone `\` is dropped, the last field is the part that arrived, and each
+/// field is decoded as decode_frame does. Errors as decode_frame's.
+Result<Frame> decode_cut_frame(std::string_view start);
+
+/// Bytes encode_frame(fields) takes, LF included.
+std::size_t encoded_size(const Frame& fields);
+
+/// Shortens the longest fields of `fields`, each in its middle with "…"
+/// (U+2026) and never inside a UTF-8 character, until the encoded frame
+/// takes at most `max` bytes: a long name in a STATE or SESSION frame is
+/// shown shortened instead of the frame being dropped (the agent keeps the
+/// full value to classify it). False when the frame cannot fit even with
+/// every field cut to 16 bytes; `fields` is then left shortened.
+bool fit_frame(Frame& fields, std::size_t max = kMaxFrame);
+
 /// Splits a byte stream into lines, never holding more than kMaxFrame bytes.
 class FrameBuffer {
 public:
+    /// `cut_long_lines` false: a line longer than kMaxFrame ends the stream
+    /// (overflowed(); the peer must be dropped). True: such a line is given
+    /// cut to its first kMaxFrame - 1 bytes, with cut() true, and the rest
+    /// of it up to its LF is skipped, so that one oversized frame costs one
+    /// frame and not the connection (the relay answers it with unknown).
+    explicit FrameBuffer(bool cut_long_lines = false) : cut_long_(cut_long_lines) {}
     /// Appends received bytes.
     void feed(std::string_view bytes);
-    /// The next complete line without its LF, if any. After an overflow (a
-    /// line longer than kMaxFrame) returns nothing more and overflowed() is
-    /// true: the peer must be dropped.
+    /// The next complete line without its LF, if any (see the constructor
+    /// for lines longer than kMaxFrame).
     bool next(std::string& line);
-    /// True once a line exceeded kMaxFrame.
+    /// True when the line next() gave last was cut.
+    bool cut() const { return cut_; }
+    /// True once a line exceeded kMaxFrame (never with cut_long_lines).
     bool overflowed() const { return overflow_; }
     /// Bytes held that do not yet form a full line.
     std::size_t pending() const { return buf_.size() - start_; }
@@ -117,6 +146,9 @@ private:
     std::string buf_;
     std::size_t start_ = 0;
     bool overflow_ = false;
+    bool cut_long_ = false;
+    bool cut_ = false;
+    bool skipping_ = false;  // dropping the rest of a cut line, up to its LF
 };
 
 }  // namespace sentinel

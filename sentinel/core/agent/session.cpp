@@ -38,22 +38,22 @@ std::string_view shell_name(Shell shell) {
 View make_view(const Snapshot& s, const Display& d) {
     View v;
     v.display = d;
-    v.tier = sanitize(d.tier.name());
-    v.label = d.label;
-    v.text = format_prompt(d, false);
-    v.colored = format_prompt(d, true);
+    v.tier = elide_middle(sanitize(d.tier.name()), kMaxViewColumns);
+    v.label = elide_middle(d.label, kMaxViewColumns);
+    v.text = format_prompt(d, false, kMaxViewColumns);
+    v.colored = format_prompt(d, true, kMaxViewColumns);
     Display stale = stale_display(d, s.config);
-    v.stale_tier = sanitize(stale.tier.name());
-    v.stale_label = stale.shown_label();
-    v.stale_colored = format_prompt(stale, true);
+    v.stale_tier = elide_middle(sanitize(stale.tier.name()), kMaxViewColumns);
+    v.stale_label = elide_middle(stale.shown_label(), kMaxViewColumns);
+    v.stale_colored = format_prompt(stale, true, kMaxViewColumns);
     v.stale_label_colored = format_label(stale, true);
     for (std::size_t i = 0; i < s.targets.size() && i < d.targets.size(); ++i) {
         const Target& t = s.targets[i];
         switch (t.kind) {
             case Kind::kube:
                 if (v.kube_context.empty()) {
-                    v.kube_context = sanitize(t.get("context"));
-                    v.kube_namespace = sanitize(t.get("namespace"));
+                    v.kube_context = elide_middle(sanitize(t.get("context")), kMaxViewColumns);
+                    v.kube_namespace = elide_middle(sanitize(t.get("namespace")), kMaxViewColumns);
                 }
                 break;
             case Kind::pg: append_word(v.pg, chain_text(d.targets[i])); break;
@@ -64,6 +64,8 @@ View make_view(const Snapshot& s, const Display& d) {
                 break;  // in the segment (v.text) only: no shell variable of their own
         }
     }
+    v.pg = elide_middle(v.pg, kMaxViewColumns);
+    v.env = elide_middle(v.env, kMaxViewColumns);
     return v;
 }
 
@@ -95,7 +97,12 @@ Vars parse_report(const std::vector<std::string>& fields) {
     Vars vars;
     for (const std::string& f : fields) {
         std::size_t eq = f.find('=');
-        if (eq == std::string::npos) continue;
+        if (eq == std::string::npos) {
+            // The relay cut this REPORT to fit a frame, at variable `f`.
+            std::string& cut = vars[kUnreportedVariables];
+            cut += (cut.empty() ? "" : " ") + (is_variable_name(f) ? f : std::string("(a variable)"));
+            continue;
+        }
         std::string name = f.substr(0, eq);
         if (!is_variable_name(name) || is_secret_variable(name)) continue;
         vars[name] = f.substr(eq + 1);
@@ -168,7 +175,7 @@ void on_drawn(Session& session) {
 bool may_paint(const Session& session) { return session.idle && !session.drawing; }
 
 std::string gen_token(std::string_view instance, const Session& session) {
-    return std::string(instance) + "." + std::to_string(session.gen);
+    return std::string(instance) + "." + std::to_string(session.id) + "." + std::to_string(session.gen);
 }
 
 }  // namespace sentinel

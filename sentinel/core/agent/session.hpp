@@ -48,7 +48,13 @@ struct View {
     bool operator==(const View&) const = default;
 };
 
-/// The view of `snapshot`, whose display is `display` (make_display).
+/// Widest field of a View, columns: a 100 KB context name is shown elided
+/// in its middle (classification uses the full name), and a STATE frame
+/// stays far below kMaxFrame.
+inline constexpr std::size_t kMaxViewColumns = 200;
+
+/// The view of `snapshot`, whose display is `display` (make_display), each
+/// field elided to kMaxViewColumns.
 View make_view(const Snapshot& snapshot, const Display& display);
 
 /// One interactive shell known to the agent (DESIGN.md "Words": session).
@@ -91,7 +97,10 @@ std::vector<std::string> reported_names(const Config& config, const std::vector<
 const std::vector<std::string>& cloud_variables();
 
 /// Parses REPORT fields `NAME=VALUE` into `vars`, dropping malformed
-/// entries, names that are not variable names and secret variables.
+/// entries, names that are not variable names and secret variables. A
+/// field without '=' is the relay's mark of a REPORT cut to fit a frame at
+/// that variable: its name is added to vars[kUnreportedVariables]
+/// (core/vars.hpp), which makes the session unknown.
 Vars parse_report(const std::vector<std::string>& fields);
 
 /// `vars` with the relative paths in KUBECONFIG (each entry of the colon
@@ -133,8 +142,10 @@ void on_drawn(Session& session);
 /// sits at its prompt and its line editor is not drawing one.
 bool may_paint(const Session& session);
 
-/// The opaque generation token shells echo back: "<instance>.<gen>", so a
-/// restarted agent never matches an old token.
+/// The opaque generation token shells echo back:
+/// "<instance>.<session id>.<gen>", so that neither a restarted agent nor a
+/// new session of the same agent (a relay that reconnected after a frame it
+/// could not read) ever matches a token the shell holds from before.
 std::string gen_token(std::string_view instance, const Session& session);
 
 }  // namespace sentinel

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "sentinel/core/agent/protocol.hpp"
+
 namespace sentinel {
 
 std::string clean_field(const std::string& s) {
@@ -16,12 +18,17 @@ std::string clean_field(const std::string& s) {
 
 std::string shell_reply(bool bash, const std::string& seq, const std::string& status,
                         const std::vector<std::string>& fields) {
+    // Under PIPE_BUF in one write: long fields are shortened in their
+    // middle, never dropped (the last one tells the shell what to report).
+    Frame cleaned;
+    for (const std::string& f : fields) cleaned.push_back(clean_field(f));
+    fit_frame(cleaned, kMaxShellReplyBody);
     std::string body;
-    for (std::size_t i = 0; i < fields.size(); ++i) {
+    for (std::size_t i = 0; i < cleaned.size(); ++i) {
         if (i || !bash) body += kShellSep;
-        body += clean_field(fields[i]);
+        body += cleaned[i];
     }
-    if (body.size() > 3000) body.resize(3000);
+    if (body.size() > kMaxShellReplyBody) body.resize(kMaxShellReplyBody);  // only with thousands of fields
     if (!bash) return clean_field(seq) + kShellSep + status + body;
     char head[32];
     char code = status == "same"    ? '='

@@ -16,10 +16,15 @@ inline constexpr char kShellSep = '\x1f';
 /// a line nor split into two fields.
 std::string clean_field(const std::string& s);
 
+/// Largest reply body, bytes: a whole reply stays under PIPE_BUF (4,096),
+/// written at once.
+inline constexpr std::size_t kMaxShellReplyBody = 3000;
+
 /// One reply to the shell (without the line's LF for zsh and fish):
 /// `status` is "same", "new", "stale", "down", "run" or "ask"; `fields`
 /// follow the status (new: gen, tier, ...; down: reason), each passed
-/// through clean_field(); a body is cut to 3,000 bytes. For bash, a 16-byte
+/// through clean_field() and shortened in its middle (fit_frame) until the
+/// body takes at most kMaxShellReplyBody bytes, so that no field is lost. For bash, a 16-byte
 /// header `<status char><seq, 7 digits><body length, 8 digits>` and the
 /// body; otherwise `<seq><SEP><status><SEP field>...`.
 std::string shell_reply(bool bash, const std::string& seq, const std::string& status,

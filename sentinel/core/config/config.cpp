@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <set>
 
+#include "sentinel/core/config/screen.hpp"
+
 namespace sentinel {
 namespace {
 
@@ -271,6 +273,7 @@ int Config::rank(const Tier& tier) const {
 bool Config::production_ranked(const Tier& tier) const { return rank(tier) >= rank(Tier::production()); }
 
 Result<ConfigFile> parse_config(std::string_view text, const std::string& path, bool system) {
+    if (auto bad = screen_toml(text, path)) return *bad;
     toml::table root;
     try {
         root = toml::parse(text, path);
@@ -287,6 +290,8 @@ Result<ConfigFile> parse_config(std::string_view text, const std::string& path, 
             const toml::table* tiers = value.as_table();
             if (!tiers) return error_at(path, value, "\"tiers\" must be a table of [tiers.NAME] tables");
             for (const auto& [name, tier] : *tiers) {
+                if (file.tiers.size() == kMaxTiers)
+                    return error_at(path, tier, "more than " + std::to_string(kMaxTiers) + " tiers");
                 auto parsed = parse_tier(path, std::string(name.str()), tier, system);
                 if (!parsed) return parsed.error();
                 file.tiers.push_back(std::move(parsed.value()));
@@ -294,6 +299,8 @@ Result<ConfigFile> parse_config(std::string_view text, const std::string& path, 
         } else if (k == "rules") {
             const toml::array* rules = value.as_array();
             if (!rules) return error_at(path, value, "\"rules\" must be an array of [[rules]] tables");
+            if (rules->size() > kMaxRules)
+                return error_at(path, (*rules)[kMaxRules], "more than " + std::to_string(kMaxRules) + " rules");
             for (const toml::node& rule : *rules) {
                 auto parsed = parse_rule(path, rule, system);
                 if (!parsed) return parsed.error();
@@ -302,6 +309,8 @@ Result<ConfigFile> parse_config(std::string_view text, const std::string& path, 
         } else if (k == "env") {
             const toml::array* names = value.as_array();
             if (!names) return error_at(path, value, "\"env\" must be an array of variable names");
+            if (names->size() > kMaxEnv)
+                return error_at(path, (*names)[kMaxEnv], "more than " + std::to_string(kMaxEnv) + " env variables");
             std::vector<std::string> env;
             for (const toml::node& n : *names) {
                 auto s = n.value<std::string>();

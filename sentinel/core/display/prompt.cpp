@@ -2,6 +2,8 @@
 
 #include <optional>
 
+#include "sentinel/core/sanitize.hpp"
+
 namespace sentinel {
 namespace {
 
@@ -136,6 +138,28 @@ Frame state_frame(std::string_view seq, std::string_view known, std::string_view
 
 std::string restart_mark(Shell shell) {
     return escape_for_prompt("\x1b[1;7;35m[sentinel: restart your shell]\x1b[0m", shell);
+}
+
+std::vector<std::string> unknown_state(Shell shell, std::string_view why, const std::string& names) {
+    Snapshot s;
+    s.config = build_config(std::nullopt, std::nullopt);
+    s.tier = Tier::unknown();
+    Session session;
+    session.shell = shell;
+    session.current = make_view(s, make_display(s));
+    session.current.colored += " (" + sanitize(why) + ")";
+    session.current.text += " (" + sanitize(why) + ")";
+    std::vector<std::string> list;
+    for (std::size_t start = 0; start < names.size();) {
+        std::size_t space = names.find(' ', start);
+        if (space == std::string::npos) space = names.size();
+        if (space > start) list.push_back(names.substr(start, space - start));
+        start = space + 1;
+    }
+    StateSource source{session, "", list};
+    std::vector<std::string> out;
+    for (const StateField& field : state_fields()) out.push_back(field.value(source));
+    return out;
 }
 
 Frame session_frame(std::string_view instance, const Session& session) {

@@ -121,6 +121,15 @@ Frame state_frame(std::string_view seq, std::string_view known, std::string_view
 /// `shell` as escape_for_prompt does.
 std::string restart_mark(Shell shell);
 
+/// The fields of a full STATE (state_fields(), after its seq) that the relay
+/// sends its shell when it could not read the agent's answer (a frame cut
+/// to fit kMaxFrame): an empty token (the next PROMPT asks for everything
+/// again), tier unknown with the built-in unknown tier's label and colour
+/// (the relay reads no config), the segment "UNKNOWN (`why`)" escaped for
+/// `shell`, no names, and `names` (the space-separated variables to report)
+/// kept as the shell had them.
+std::vector<std::string> unknown_state(Shell shell, std::string_view why, const std::string& names);
+
 /// A SESSION frame describing `session` for subscribers (core/agent/protocol.hpp):
 /// after changed-from, the display's colour (Color::text), "1" when it is
 /// production-ranked, and its targets as one field of lines

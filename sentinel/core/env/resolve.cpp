@@ -33,11 +33,12 @@ std::vector<Target> resolve_env(const Vars& vars, const std::vector<std::string>
     return targets;
 }
 
-std::vector<Target> resolve_database_url(const Vars& vars, std::vector<std::string>& warnings) {
+std::vector<Target> resolve_database_url(const Vars& vars, std::vector<std::string>& warnings,
+                                         const FileReader* files) {
     auto url = get(vars, "DATABASE_URL");
     if (!url || url->empty()) return {};
     if (url->rfind("postgres://", 0) == 0 || url->rfind("postgresql://", 0) == 0)
-        return resolve_pg(vars, {{"dbname", *url}}, "DATABASE_URL", {}, warnings);
+        return resolve_pg(vars, {{"dbname", *url}}, "DATABASE_URL", {}, warnings, files);
     return resolve_env(vars, {"DATABASE_URL"});
 }
 

@@ -19,8 +19,9 @@ std::vector<Target> resolve_env(const Vars& vars, const std::vector<std::string>
 /// `DATABASE_URL` as a target: a `postgres://` or `postgresql://` URI is
 /// resolved by libpq (resolve_pg) into pg targets without the password; any
 /// other URL becomes an env target with the password replaced. Empty when
-/// the variable is unset or empty.
-std::vector<Target> resolve_database_url(const Vars& vars, std::vector<std::string>& warnings);
+/// the variable is unset or empty. `files` as for resolve_pg.
+std::vector<Target> resolve_database_url(const Vars& vars, std::vector<std::string>& warnings,
+                                         const FileReader* files = nullptr);
 
 /// `url` with the password of its userinfo (from the first ':' after "://"
 /// to the last '@', so that an unescaped '/' in a password cannot end it

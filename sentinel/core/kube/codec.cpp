@@ -64,13 +64,31 @@ LoadedKubeconfig ParsingKubeconfigLoader::load(const std::string& path) const {
     out.status = read.status;
     if (read.status == FileRead::Status::error) out.error = path + ": " + read.reason;
     if (read.status != FileRead::Status::ok) return out;
-    auto parsed = parse_kubeconfig(read.data, path);
-    if (!parsed) {
-        out.status = FileRead::Status::error;
-        out.error = parsed.error().to_string();
+    // Parsed under the reader's budget (in a child process for files on
+    // disk); the result travels as the cache's text form, an error as "E"
+    // and its text.
+    auto text = files_.run_bounded(
+        [&] {
+            auto parsed = parse_kubeconfig(read.data, path);
+            return parsed ? "K" + encode_kubeconfig(parsed.value()) : "E" + parsed.error().to_string();
+        },
+        read.data.size());
+    out.status = FileRead::Status::error;
+    if (!text) {
+        out.error = path + ": " + text.error().message;
         return out;
     }
-    out.config = std::move(parsed.value());
+    if (text->empty() || (*text)[0] != 'K') {
+        out.error = text->empty() ? path + ": no answer from the parser" : text->substr(1);
+        return out;
+    }
+    auto decoded = decode_kubeconfig(std::string_view(*text).substr(1));
+    if (!decoded) {
+        out.error = path + ": the parser's answer did not decode";
+        return out;
+    }
+    out.status = FileRead::Status::ok;
+    out.config = std::move(decoded.value());
     return out;
 }
 

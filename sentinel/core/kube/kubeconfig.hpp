@@ -85,7 +85,8 @@ public:
     virtual LoadedKubeconfig load(const std::string& path) const = 0;
 };
 
-/// Reads each file with a FileReader and parses it every time.
+/// Reads each file with a FileReader and parses it every time, under the
+/// reader's budget (FileReader::run_bounded).
 class ParsingKubeconfigLoader : public KubeconfigLoader {
 public:
     explicit ParsingKubeconfigLoader(const FileReader& files) : files_(files) {}

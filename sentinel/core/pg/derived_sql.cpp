@@ -3,8 +3,11 @@
 #include <pg_query.h>
 
 #include <algorithm>
+#include <optional>
 #include <nlohmann/json.hpp>
 
+#include "sentinel/core/pg/parse_stack.hpp"
+#include "sentinel/core/pg/sql_depth.hpp"
 #include "sentinel/core/pg/sql_tree.hpp"
 
 namespace sentinel {
@@ -307,12 +310,22 @@ void called_names(std::string_view sql, std::vector<std::string>& functions, std
 }
 
 Result<DerivedStatement> derive_statement(std::string_view sql) {
-    auto tree = SqlTree::parse(sql);
-    if (!tree) return tree.error();
-    DerivedStatement out;
-    auto r = derive(*tree, out);
-    if (!r) return r.error();
-    return out;
+    // The parse, its protobuf tree and the walks recurse per level of
+    // nesting: on a stack of their own (20,000 unions overflowed the guard's).
+    std::optional<Result<DerivedStatement>> result;
+    bool ran = run_with_parse_stack(sql_nesting_bound(sql), [&] {
+        auto tree = SqlTree::parse(sql);
+        DerivedStatement out;
+        if (!tree) {
+            result.emplace(tree.error());
+        } else if (auto r = derive(*tree, out); !r) {
+            result.emplace(r.error());
+        } else {
+            result.emplace(std::move(out));
+        }
+    });
+    if (!ran || !result) return Error{"", 0, 0, "SQL nested too deeply to derive a preview"};
+    return std::move(*result);
 }
 
 }  // namespace sentinel

@@ -82,12 +82,15 @@ struct DerivedStatement {
 
 /// Derives the queries for `sql`, exactly one statement. A statement of
 /// another kind gives kind `other` and nothing derived. Errors: the SQL does
-/// not parse, holds several statements, or libpg_query cannot deparse.
+/// not parse, holds several statements, libpg_query cannot deparse, or it is
+/// nested too deeply (the parse runs on run_with_parse_stack,
+/// core/pg/parse_stack.hpp).
 Result<DerivedStatement> derive_statement(std::string_view sql);
 
 /// The function and operator names `sql` calls and the relations it reads
 /// (see DerivedStatement), from libpg_query's parse tree; nothing when it
-/// does not parse.
+/// does not parse. Recurses per level of nesting: call it on
+/// run_with_parse_stack (derive_statement does).
 void called_names(std::string_view sql, std::vector<std::string>& functions, std::vector<std::string>& operators,
                   std::vector<RelationName>& reads);
 

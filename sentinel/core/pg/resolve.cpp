@@ -16,13 +16,14 @@ struct Resolved {
     std::string first_host;  // PQhost(): the default socket directory when no host is set
 };
 
-// Runs libpq's option processing on `params` in environment `vars`. The
-// placeholder password comes last, so that it overrides any password,
-// empty ones included: libpq reads the password file whenever the password
-// is empty.
-Resolved settle(const Vars& vars, const ConnParams& params) {
+// The pass of every resolution. The placeholder password comes last, so
+// that it overrides any password, empty ones included: libpq reads the
+// password file whenever the password is empty.
+const SettlePass kResolvePass = {.before = {}, .after = {{"password", kPlaceholderPassword}}, .stop_key = "sslmode"};
+
+// What resolve_pg reads of one settling pass.
+Resolved resolved_of(const Result<Settled>& s) {
     Resolved r;
-    auto s = settle_options(vars, params, {.before = {}, .after = {{"password", kPlaceholderPassword}}, .stop_key = "sslmode"});
     if (!s) {
         r.error = s.error().message;
         return r;
@@ -45,10 +46,15 @@ Resolved settle(const Vars& vars, const ConnParams& params) {
 // DEFAULT_PGSOCKET_DIR, /var/run/postgresql on Debian), as PQhost reports it.
 const std::string& default_socket_dir() {
     static const std::string dir = [] {
-        Resolved s = settle({}, {});
+        Resolved s = resolved_of(settle_options({}, {}, kResolvePass));
         return s.ok ? s.first_host : std::string("/var/run/postgresql");
     }();
     return dir;
+}
+
+// A dbname that libpq expands as a conninfo string or URI.
+bool is_conninfo(const std::string& v) {
+    return v.find('=') != std::string::npos || v.rfind("postgres://", 0) == 0 || v.rfind("postgresql://", 0) == 0;
 }
 
 // A URI whose password holds an unescaped '/', '?' or '#' ends its host part
@@ -150,7 +156,8 @@ ConnParams psql_params(const PsqlConnArgs& args) {
 }
 
 std::vector<Target> resolve_pg(const Vars& vars, const ConnParams& params, const std::string& source,
-                               const std::vector<std::string>& flags, std::vector<std::string>& warnings) {
+                               const std::vector<std::string>& flags, std::vector<std::string>& warnings,
+                               const FileReader* files) {
     Target base;
     base.kind = Kind::pg;
     base.sources.push_back(source);
@@ -159,7 +166,40 @@ std::vector<Target> resolve_pg(const Vars& vars, const ConnParams& params, const
                              "PGDATABASE", "PGUSER"})
         if (get(vars, name)) base.sources.push_back(name);
 
-    Resolved full = settle(vars, params);
+    // The same resolution without the PG* connection variables, and without
+    // those and any service, tell where each value came from (origin_of).
+    // The three run together: under the budget of `files` when libpq reads
+    // a service file.
+    bool dbname_is_conninfo = false;
+    for (const auto& [k, v] : params) dbname_is_conninfo = dbname_is_conninfo || (k == "dbname" && is_conninfo(v));
+    Vars no_env_vars = vars;
+    for (const std::string& name : pg_connection_variables()) no_env_vars.erase(name);
+    Vars bare_vars = no_env_vars;
+    bare_vars.erase("PGSERVICE");
+    ConnParams bare_params;
+    for (const auto& p : params)
+        if (p.first != "service" && !(p.first == "dbname" && dbname_is_conninfo)) bare_params.push_back(p);
+    // With a service, also with kMarkers in place of the variables: tells a
+    // service's `user=root` from libpq's default user root (origin_of).
+    bool has_service = dbname_is_conninfo || get(vars, "PGSERVICE").has_value() ||
+                       std::any_of(params.begin(), params.end(), [](const auto& p) { return p.first == "service"; });
+    Vars marked_vars = no_env_vars;
+    for (const auto& [name, value] : kMarkers) marked_vars[name] = value;
+    std::vector<SettleCall> calls = {{vars, params, kResolvePass}, {no_env_vars, params, kResolvePass},
+                                     {bare_vars, bare_params, kResolvePass}};
+    if (has_service) calls.push_back({marked_vars, params, kResolvePass});
+    Resolved full, no_env, bare, marked;
+    std::string refused;  // why libpq was not asked, or did not answer: sentinel's own words
+    auto all = settle_all(calls, files);
+    if (!all) {
+        refused = all.error().message;
+        full.error = refused;
+    } else {
+        full = resolved_of((*all)[0]);
+        no_env = resolved_of((*all)[1]);
+        bare = resolved_of((*all)[2]);
+        if (has_service) marked = resolved_of((*all)[3]);
+    }
     for (const auto& [k, v] : params) {
         if (k == "dbname" && uri_hides_userinfo(v)) {
             full.ok = false;
@@ -168,7 +208,8 @@ std::vector<Target> resolve_pg(const Vars& vars, const ConnParams& params, const
         }
     }
     if (!full.ok) {
-        std::string why = "libpq: " + scrub_libpq_message(full.error, libpq_safe_names(vars, params));
+        std::string why = refused.empty() ? "libpq: " + scrub_libpq_message(full.error, libpq_safe_names(vars, params))
+                                          : refused;
         warnings.push_back("pg (" + source + "): " + why);
         base.problems.push_back(why);
         for (const char* key : {"service", "host", "port", "dbname", "user"}) base.set(key, "", "");
@@ -176,35 +217,18 @@ std::vector<Target> resolve_pg(const Vars& vars, const ConnParams& params, const
         return {base};
     }
 
-    // Where each value came from: resolve again without the PG* connection
-    // variables, and without those and any service.
     std::vector<std::string> explicit_keys;
     std::string explicit_service;
-    bool dbname_is_conninfo = false;
     for (const auto& [k, v] : params) {
         explicit_keys.push_back(k);
         if (k == "service") explicit_service = v;
-        if (k == "dbname" && (v.find('=') != std::string::npos || v.rfind("postgres://", 0) == 0 ||
-                              v.rfind("postgresql://", 0) == 0)) {
-            dbname_is_conninfo = true;
+        if (k == "dbname" && is_conninfo(v)) {
             for (const auto& [key, value] : conninfo_keywords(v)) {
                 explicit_keys.push_back(key);
                 if (key == "service") explicit_service = value;
             }
         }
     }
-    Vars no_env_vars = vars;
-    for (const std::string& name : pg_connection_variables()) no_env_vars.erase(name);
-    Resolved no_env = settle(no_env_vars, params);
-    Vars marked_vars = no_env_vars;
-    for (const auto& [name, value] : kMarkers) marked_vars[name] = value;
-    Resolved marked = !explicit_service.empty() || get(vars, "PGSERVICE") ? settle(marked_vars, params) : Resolved{};
-    Vars bare_vars = no_env_vars;
-    bare_vars.erase("PGSERVICE");
-    ConnParams bare_params;
-    for (const auto& p : params)
-        if (p.first != "service" && !(p.first == "dbname" && dbname_is_conninfo)) bare_params.push_back(p);
-    Resolved bare = settle(bare_vars, bare_params);
     std::string explicit_origin = source;
     // PQconninfo does not report the service in libpq 15: take it where
     // libpq does, a service= given by the caller first, then PGSERVICE.

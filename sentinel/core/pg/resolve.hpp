@@ -32,10 +32,15 @@ const std::vector<std::string>& pg_connection_variables();
 /// libpq's own errors (service not found, bad service file, malformed
 /// conninfo) give a single target with a problem (tier unknown) and a
 /// warning; quoted text that could be a secret is removed from them.
-/// How: settle_options (core/pg/settle.hpp), stopped by an invalid sslmode.
-/// Not thread-safe: it swaps `environ` for the duration of the call.
+/// How: settle_all (core/pg/settle.hpp), stopped by an invalid sslmode.
+/// With `files`, a service file libpq would read must be a regular file
+/// (a FIFO, a device, a file over the size limit is a problem: unknown) and
+/// libpq runs under `files`' budget (FileReader::run_bounded), so that it
+/// cannot hang the caller. Not thread-safe: it swaps `environ` for the
+/// duration of the call.
 std::vector<Target> resolve_pg(const Vars& vars, const ConnParams& params, const std::string& source,
-                               const std::vector<std::string>& flags, std::vector<std::string>& warnings);
+                               const std::vector<std::string>& flags, std::vector<std::string>& warnings,
+                               const FileReader* files = nullptr);
 
 /// The parameters psql builds from its command line (startup.c): host, port,
 /// user, dbname, with dbname "postgres" for `psql -l`.

@@ -5,6 +5,7 @@
 
 #include "sentinel/core/pg/libpq.hpp"
 #include "sentinel/core/vars.hpp"
+#include "sentinel/core/pg/service_file.hpp"
 
 extern char** environ;
 
@@ -83,6 +84,97 @@ Result<Settled> settle_options(const Vars& vars, const ConnParams& params, const
     return s;
 }
 
+namespace {
+
+// Results as text and back, to carry them out of a child process
+// (FileReader::run_bounded): each string as <length>:<bytes>; a result as
+// "1", its options (key, value), an empty key, then first_host; or "0" and
+// the error.
+void put(std::string& out, const std::string& value) { out += std::to_string(value.size()) + ":" + value; }
+
+bool take(std::string_view& in, std::string& value) {
+    std::size_t colon = in.find(':');
+    if (colon == std::string_view::npos || colon == 0 || colon > 9) return false;
+    std::size_t len = 0;
+    for (char c : in.substr(0, colon)) {
+        if (c < '0' || c > '9') return false;
+        len = len * 10 + static_cast<std::size_t>(c - '0');
+    }
+    if (in.size() - colon - 1 < len) return false;
+    value.assign(in.substr(colon + 1, len));
+    in.remove_prefix(colon + 1 + len);
+    return true;
+}
+
+std::string encode_results(const std::vector<Result<Settled>>& results) {
+    std::string out;
+    for (const Result<Settled>& r : results) {
+        if (!r) {
+            out += '0';
+            put(out, r.error().message);
+            continue;
+        }
+        out += '1';
+        for (const auto& [k, v] : r->options) put(out, k), put(out, v);
+        put(out, "");
+        put(out, r->first_host);
+    }
+    return out;
+}
+
+bool decode_results(std::string_view in, std::size_t count, std::vector<Result<Settled>>& out) {
+    for (std::size_t i = 0; i < count; ++i) {
+        if (in.empty()) return false;
+        char kind = in[0];
+        in.remove_prefix(1);
+        if (kind == '0') {
+            std::string error;
+            if (!take(in, error)) return false;
+            out.emplace_back(Error{"", 0, 0, error});
+        } else if (kind == '1') {
+            Settled s;
+            for (;;) {
+                std::string k, v;
+                if (!take(in, k)) return false;
+                if (k.empty()) break;
+                if (!take(in, v)) return false;
+                s.options[k] = v;
+            }
+            if (!take(in, s.first_host)) return false;
+            out.emplace_back(std::move(s));
+        } else {
+            return false;
+        }
+    }
+    return in.empty();
+}
+
+std::vector<Result<Settled>> settle_each(const std::vector<SettleCall>& calls) {
+    std::vector<Result<Settled>> out;
+    for (const SettleCall& c : calls) out.push_back(settle_options(c.vars, c.params, c.pass));
+    return out;
+}
+
+}  // namespace
+
+Result<std::vector<Result<Settled>>> settle_all(const std::vector<SettleCall>& calls, const FileReader* files) {
+    bool service = files && std::any_of(calls.begin(), calls.end(),
+                                        [](const SettleCall& c) { return reads_service_file(c.vars, c.params); });
+    if (!service) return settle_each(calls);
+    std::size_t bytes = 0;
+    for (const SettleCall& c : calls) {
+        std::size_t size = 0;
+        if (auto bad = check_service_files(c.vars, *files, size)) return Error{"", 0, 0, "service file " + *bad};
+        bytes = std::max(bytes, size);
+    }
+    (void)libpq();  // loaded here, so that a child process inherits it
+    auto text = files->run_bounded([&] { return encode_results(settle_each(calls)); }, bytes);
+    if (!text) return Error{"", 0, 0, "libpq on the service files: " + text.error().message};
+    std::vector<Result<Settled>> out;
+    if (!decode_results(*text, calls.size(), out)) return Error{"", 0, 0, "no answer from libpq"};
+    return out;
+}
+
 std::map<std::string, std::string> conninfo_keywords(const std::string& conninfo) {
     std::map<std::string, std::string> out;
     const Libpq* pq = libpq();
@@ -130,12 +222,17 @@ std::vector<std::string> libpq_safe_names(const Vars& vars, const ConnParams& pa
     return safe;
 }
 
-Result<PinnedConnection> settle_connection(const Vars& vars, const ConnParams& params) {
-    auto a = settle_options(vars, params, {.before = {{"password", kPlaceholderPassword}}, .after = {}, .stop_key = "sslmode"});
+Result<PinnedConnection> settle_connection(const Vars& vars, const ConnParams& params, const FileReader* files) {
+    auto passes = settle_all(
+        {{vars, params, {.before = {{"password", kPlaceholderPassword}}, .after = {}, .stop_key = "sslmode"}},
+         {vars, params,
+          {.before = {{"passfile", "/nonexistent/sentinel-no-passfile"}}, .after = {},
+           .stop_key = "target_session_attrs"}}},
+        files);
+    if (!passes) return passes.error();
+    const Result<Settled>& a = (*passes)[0];
+    const Result<Settled>& b = (*passes)[1];
     if (!a) return Error{"", 0, 0, scrub_libpq_message(a.error().message, libpq_safe_names(vars, params))};
-    auto b = settle_options(vars, params,
-                            {.before = {{"passfile", "/nonexistent/sentinel-no-passfile"}}, .after = {},
-                             .stop_key = "target_session_attrs"});
     if (!b) return Error{"", 0, 0, scrub_libpq_message(b.error().message, libpq_safe_names(vars, params))};
     static const char* const kOrder[] = {"host", "hostaddr", "port", "dbname", "user"};
     for (const char* key : kOrder)

@@ -18,15 +18,11 @@
 #include <utility>
 #include <vector>
 
+#include "sentinel/core/pg/conn_params.hpp"
 #include "sentinel/core/result.hpp"
 #include "sentinel/core/vars.hpp"
 
 namespace sentinel {
-
-/// Connection keywords and values in the order a client passes them to
-/// PQconnectdbParams (later ones override earlier ones; a dbname holding a
-/// conninfo string or URI is expanded in place).
-using ConnParams = std::vector<std::pair<std::string, std::string>>;
 
 /// A password given to libpq so that it never reads the password file
 /// (~/.pgpass, PGPASSFILE) while settling: resolution must not touch secrets.
@@ -51,6 +47,26 @@ struct Settled {
 /// bad service file, a malformed conninfo), raw: it may quote a secret,
 /// scrub it (scrub_libpq_message) before it goes anywhere.
 Result<Settled> settle_options(const Vars& vars, const ConnParams& params, const SettlePass& pass);
+
+/// One call of settle_options.
+struct SettleCall {
+    Vars vars;
+    ConnParams params;
+    SettlePass pass;
+};
+
+/// Runs each of `calls` as settle_options does, in order. When libpq would
+/// read a service file for one of them (reads_service_file,
+/// core/pg/service_file.hpp) and `files` is given, every service file is
+/// first read through `files`, which never blocks and refuses what is not a
+/// regular file (a FIFO, /dev/zero) or too large, and the calls then run
+/// under `files`' budget (FileReader::run_bounded: a child process with CPU,
+/// memory and time limits for files on disk), so that a service file cannot
+/// hang the caller. Errors, in sentinel's words (no libpq text, nothing
+/// secret): "service file PATH: not a regular file", "service file
+/// PATH:LINE: NUL byte: not a text file", "libpq on the service files:
+/// could not parse in time (...)".
+Result<std::vector<Result<Settled>>> settle_all(const std::vector<SettleCall>& calls, const FileReader* files);
 
 /// The keywords a conninfo string or URI sets, with their values, as libpq
 /// parses it (PQconninfoParse); empty when it does not parse or libpq
@@ -85,7 +101,10 @@ struct PinnedConnection {
 /// row 20); the second, with an empty passfile, yields a password the user
 /// supplied in a conninfo, a service or PGPASSWORD. Errors: libpq's message,
 /// scrubbed (libpq_safe_names kept), or "the connection changed while it was being resolved" when
-/// the two passes disagree (a file changed in between).
-Result<PinnedConnection> settle_connection(const Vars& vars, const ConnParams& params);
+/// the two passes disagree (a file changed in between). With `files`, the
+/// passes run as settle_all runs them (service files checked, libpq under a
+/// budget).
+Result<PinnedConnection> settle_connection(const Vars& vars, const ConnParams& params,
+                                           const FileReader* files = nullptr);
 
 }  // namespace sentinel

@@ -4,13 +4,21 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <set>
+
+#include "sentinel/core/pg/parse_stack.hpp"
+#include "sentinel/core/pg/sql_depth.hpp"
 
 namespace sentinel {
 namespace {
 
 using nlohmann::json;
+
+// Walk calls per level of nesting are at most a few (a statement node, its
+// body, the member holding the next level); past this the walk gives up.
+constexpr int kMaxWalkDepth = 4 * static_cast<int>(kMaxSqlNesting) + 1'000;
 
 // Statements that only read (or only change session state).
 const std::set<std::string, std::less<>> kReadStatements = {
@@ -72,10 +80,10 @@ bool explain_analyzes(const json& node) {
     return false;
 }
 
-Risk walk(const json& value);
+Risk walk(const json& value, int depth);
 
-// Risk of one statement node `name: body`.
-Risk statement_risk(const std::string& name, const json& body, std::string& kind) {
+// Risk of one statement node `name: body`, `depth` walk calls down.
+Risk statement_risk(const std::string& name, const json& body, std::string& kind, int depth = 0) {
     kind = keyword_of(name);
     if (kDestructiveStatements.count(name)) {
         if (name == "DropStmt") kind = "DROP " + object_of(body);
@@ -94,36 +102,40 @@ Risk statement_risk(const std::string& name, const json& body, std::string& kind
                 r = Risk::destructive;
             }
         }
-        return max_risk(r, walk(body));
+        return max_risk(r, walk(body, depth + 1));
     }
-    if (name == "ExplainStmt") return explain_analyzes(body) ? walk(body.value("query", json::object())) : Risk::read;
+    if (name == "ExplainStmt") return explain_analyzes(body) ? walk(body.value("query", json::object()), depth + 1) : Risk::read;
     if (name == "PrepareStmt") return Risk::read;  // prepares, does not run
     if (name == "CopyStmt") {
         if (body.value("is_from", false)) {
             kind = "COPY FROM";
             return Risk::write;
         }
-        return walk(body);
+        return walk(body, depth + 1);
     }
     if (name == "SelectStmt" && (body.contains("intoClause") || body.contains("lockingClause")))
-        return max_risk(Risk::write, walk(body));
+        return max_risk(Risk::write, walk(body, depth + 1));
     Risk base = kReadStatements.count(name) ? Risk::read : Risk::write;
-    return max_risk(base, walk(body));
+    return max_risk(base, walk(body, depth + 1));
 }
 
 // Highest risk of the statements and function calls in `value`, a parse
-// tree node (a statement wrapper such as {"DeleteStmt": {...}} included).
-Risk walk(const json& value) {
+// tree node (a statement wrapper such as {"DeleteStmt": {...}} included),
+// `depth` calls down; deeper than kMaxWalkDepth counts as destructive.
+Risk walk(const json& value, int depth) {
     Risk r = Risk::read;
+    if (depth > kMaxWalkDepth) return Risk::destructive;
     if (value.is_array()) {
-        for (const json& v : value) r = max_risk(r, walk(v));
+        for (const json& v : value) r = max_risk(r, walk(v, depth + 1));
         return r;
     }
     if (!value.is_object()) return r;
-    for (const auto& [key, child] : value.items()) {
+    for (auto it = value.begin(); it != value.end(); ++it) {
+        const std::string& key = it.key();
+        const json& child = it.value();
         if (key.size() > 4 && key.compare(key.size() - 4, 4, "Stmt") == 0 && child.is_object()) {
             std::string kind;
-            r = max_risk(r, statement_risk(key, child, kind));
+            r = max_risk(r, statement_risk(key, child, kind, depth + 1));
         } else if (key == "FuncCall" && child.is_object()) {
             const json& names = child.value("funcname", json::array());
             if (!names.empty()) {
@@ -131,9 +143,9 @@ Risk walk(const json& value) {
                 std::transform(fn.begin(), fn.end(), fn.begin(), [](unsigned char c) { return std::tolower(c); });
                 if (kWritingFunctions.count(fn)) r = max_risk(r, Risk::write);
             }
-            r = max_risk(r, walk(child));
+            r = max_risk(r, walk(child, depth + 1));
         } else {
-            r = max_risk(r, walk(child));
+            r = max_risk(r, walk(child, depth + 1));
         }
     }
     return r;
@@ -171,23 +183,26 @@ void SqlVerdict::merge(const SqlVerdict& more) {
     risk = max_risk(risk, more.risk);
 }
 
-SqlVerdict classify_sql(std::string_view sql) {
+namespace {
+
+SqlVerdict unclassified(const std::string& text, std::string kind) {
     SqlVerdict v;
-    std::string text(sql);
+    v.statements.push_back({Risk::destructive, std::move(kind), trim(text)});
+    v.risk = Risk::destructive;
+    return v;
+}
+
+// Parses `text` and classifies each statement. Runs on run_on_own_stack.
+SqlVerdict parse_and_classify(const std::string& text) {
     PgQueryParseResult parsed = pg_query_parse(text.c_str());
     if (parsed.error) {
         pg_query_free_parse_result(parsed);
-        v.statements.push_back({Risk::destructive, "unparsable SQL", trim(text)});
-        v.risk = Risk::destructive;
-        return v;
+        return unclassified(text, "unparsable SQL");
     }
     json tree = json::parse(parsed.parse_tree, nullptr, false);
     pg_query_free_parse_result(parsed);
-    if (tree.is_discarded()) {
-        v.statements.push_back({Risk::destructive, "unparsable SQL", trim(text)});
-        v.risk = Risk::destructive;
-        return v;
-    }
+    if (tree.is_discarded()) return unclassified(text, "unparsable SQL");
+    SqlVerdict v;
     for (const json& raw : tree.value("stmts", json::array())) {
         const json& wrapper = raw.value("stmt", json::object());
         if (!wrapper.is_object() || wrapper.empty()) continue;
@@ -202,6 +217,18 @@ SqlVerdict classify_sql(std::string_view sql) {
         v.risk = max_risk(v.risk, s.risk);
         v.statements.push_back(std::move(s));
     }
+    return v;
+}
+
+}  // namespace
+
+SqlVerdict classify_sql(std::string_view sql) {
+    std::string text(sql);
+    std::size_t depth = sql_nesting_bound(text);
+    SqlVerdict v;
+    if (depth > kMaxSqlNesting) return unclassified(text, "SQL nested too deeply to classify");
+    if (!run_with_parse_stack(depth, [&] { v = parse_and_classify(text); }))
+        return unclassified(text, "unclassified SQL (no thread with a large enough stack to parse it on)");
     return v;
 }
 

@@ -134,9 +134,27 @@ TEST_CASE("NO_COLOR exported in the shell: the segment loses its colours, at onc
 }
 
 TEST_CASE("parse_report: secrets and bad names are dropped") {
-    Vars v = parse_report({"KUBECONFIG=/a:/b", "PGPASSWORD=CANARY", "MY_TOKEN=CANARY", "x[$(id)]=1", "noequals",
-                           "EMPTY="});
+    Vars v = parse_report({"KUBECONFIG=/a:/b", "PGPASSWORD=CANARY", "MY_TOKEN=CANARY", "x[$(id)]=1", "EMPTY="});
     CHECK(v == Vars{{"KUBECONFIG", "/a:/b"}, {"EMPTY", ""}});
+}
+
+TEST_CASE("parse_report: a field without '=' is the relay's mark of a REPORT cut to fit a frame") {
+    Vars v = parse_report({"HOME=/h", "APP_ENV"});
+    CHECK(v == Vars{{"HOME", "/h"}, {sentinel::kUnreportedVariables, "APP_ENV"}});
+    v = parse_report({"A", "$(id)"});
+    CHECK(v[sentinel::kUnreportedVariables] == "A (a variable)");
+}
+
+TEST_CASE("gen_token: a new session never matches an old one's token (bug: \"same\" after a reconnect)") {
+    Session a = session_with("dev");
+    a.id = 1;
+    Session b = session_with("prod-eu");
+    b.id = 2;
+    b.gen = a.gen;
+    CHECK(gen_token("99-1", a) != gen_token("99-1", b));
+    Frame reply = state_frame("5", gen_token("99-1", a), "99-1", b, {});
+    CHECK(reply.size() == 12);
+    CHECK(reply[3] == "production");
 }
 
 TEST_CASE("reported_names: built-ins, pg variables, configured env, never secrets") {

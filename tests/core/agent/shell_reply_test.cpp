@@ -12,9 +12,15 @@ TEST_CASE("shell_reply: zsh and fish get a line of fields, bash a counted body")
     CHECK(shell_reply(true, "8", "down", {"no agent"}) == "D000000800000008no agent");
 }
 
-TEST_CASE("shell_reply: a field cannot end the line or add a field; the body is capped") {
+TEST_CASE("shell_reply: a field cannot end the line or add a field; long fields are shortened, not dropped") {
     CHECK(shell_reply(false, "1", "new", {"a\nb\x1f" "c\x7f"}) == "1\x1fnew\x1f" "a?b?c?");
     CHECK(clean_field("\x1b[31m\x01\x02") == "\x1b[31m\x01\x02");  // the segment's escapes stay
-    std::string big(5000, 'x');
-    CHECK(shell_reply(true, "1", "new", {big}).size() == 16 + 3000);
+    // A long field is shortened in its middle ("…"), the fields after it kept.
+    std::string big = "head" + std::string(5000, 'x') + "tail";
+    std::string reply = shell_reply(true, "1", "new", {big, "last"});
+    CHECK(reply.size() <= 16 + kMaxShellReplyBody);
+    CHECK(reply.size() > 16 + kMaxShellReplyBody - 16);
+    CHECK(reply.substr(16, 4) == "head");
+    CHECK(reply.find("\xe2\x80\xa6") != std::string::npos);
+    CHECK(reply.substr(reply.size() - 9) == "tail\x1flast");
 }

@@ -323,3 +323,48 @@ TEST_CASE("NO_COLOR counts when set and not empty") {
     CHECK_FALSE(no_color({{"NO_COLOR", ""}}));
     CHECK_FALSE(no_color({}));
 }
+
+TEST_CASE("config: text toml++ mishandles is refused with a position (bug: assertion on [\\0 and [[[1]]], TOML_UNREACHABLE on a bare ö)") {
+    CHECK(must_fail(std::string("[\0", 2)) == "cfg.toml:1:2: NUL byte: not a text file");
+    CHECK(must_fail("[[[1]]]") == "cfg.toml:1:3: a table header must start with a key");
+    CHECK(must_fail("x = 1\n[ [a]]\n") == "cfg.toml:2:3: a table header must start with a key");
+    CHECK(must_fail("[]\n") == "cfg.toml:1:2: a table header must start with a key");
+    CHECK(must_fail("\xc3\xb6") == "cfg.toml:1:1: non-ASCII character outside a string or comment");
+    CHECK(must_fail("env = [\"A\"]\n[tiers.\xc3\xb6]\n") == "cfg.toml:2:8: non-ASCII character outside a string or comment");
+    CHECK(must_fail("a = 1\xc3\xb6") == "cfg.toml:1:6: non-ASCII character outside a string or comment");
+    CHECK(must_fail("a = \"\"\"x\\\xc3\xb6\"\"\"") == "cfg.toml:1:10: non-ASCII character after a backslash");
+    CHECK(must_fail("a = \"\"\"x\\\n  \xc3\xb6\"\"\"") == "cfg.toml:2:3: non-ASCII character after a line-ending backslash");
+    CHECK(must_fail("a = \"\xff\"") == "cfg.toml:1:6: not UTF-8 text");
+    CHECK(must_fail("a = \"\x01\"") == "cfg.toml:1:6: control character (TOML allows only tab and line breaks)");
+}
+
+TEST_CASE("config: non-ASCII text where TOML allows it still parses") {
+    ConfigFile f = must_parse("# caf\xc3\xa9 \xe2\x80\x94 comment\r\n"
+                              "[tiers.production]\r\n"
+                              "label = \"PR\xc3\x96" "D\"\n"
+                              "[tiers.\"b\xc3\xa9ta\"]\n"
+                              "label = '''\xc3\xb6\n\xc3\xb6'''\n"
+                              "color = \"\"\"red\\\n   \"\"\"\n"
+                              "[[rules]]\n"
+                              "tier = \"production\"\n"
+                              "context = \"pr\xc3\xb6" "d\"\n");
+    REQUIRE(f.tiers.size() == 2);  // toml++ keeps keys sorted: "béta", then "production"
+    CHECK(f.tiers[0].tier.name() == "b\xc3\xa9ta");
+    CHECK(f.tiers[0].label == "\xc3\xb6\n\xc3\xb6");
+    REQUIRE(f.tiers[0].color);
+    CHECK(f.tiers[0].color->text() == "red");
+    CHECK(f.tiers[1].label == "PR\xc3\x96" "D");
+    CHECK(f.rules.size() == 1);
+}
+
+TEST_CASE("config: limits on rules, tiers and size are errors (bug: 100,000 rules cost 3.9 s and 580 MB)") {
+    std::string rules;
+    for (int i = 0; i < 1001; ++i) rules += "[[rules]]\ntier = \"production\"\ncontext = \"c" + std::to_string(i) + "\"\n";
+    std::string error = must_fail(rules);
+    CHECK(error == "cfg.toml:3001:1: more than 1000 rules");
+    std::string big = "# " + std::string(300 * 1024, 'x') + "\n";
+    CHECK(must_fail(big) == "cfg.toml: larger than 256 KiB");
+    std::string tiers;
+    for (int i = 0; i < 65; ++i) tiers += "[tiers.t" + std::to_string(i) + "]\nlabel = \"T\"\n";
+    CHECK(must_fail(tiers).find("more than 64 tiers") != std::string::npos);
+}

@@ -187,13 +187,28 @@ TEST_CASE("kubeconfig: syntax errors give line:col and never the line's text") {
     }
     SUBCASE("invalid UTF-8") {
         std::string e = must_fail("current-context: prod\xff\n");
-        CHECK(e == kPath + ":1:18: invalid YAML: plain scalar is malformed UTF8");
+        CHECK(e == kPath + ":1:22: not UTF-8 text");
     }
     SUBCASE("a binary file") {
         std::string bin;
         for (int i = 0; i < 512; ++i) bin += static_cast<char>((i * 37) % 255 + 1);  // no NUL: see the report
         must_fail(bin);
     }
+}
+
+TEST_CASE("kubeconfig: text kubectl refuses never reaches libfyaml (bug: endless loop on %\\x8d)") {
+    // libfyaml 0.7.12 spun forever in fy_scan_directive on these three bytes.
+    CHECK(must_fail("%\x8d\n") == kPath + ":1:2: not UTF-8 text");
+    CHECK(must_fail("%\xc2\x8d\n") == kPath + ":1:2: control character (not allowed in YAML)");
+    CHECK(must_fail("a: b\n%YAML\x01\n") == kPath + ":2:6: control character (not allowed in YAML)");
+    CHECK(must_fail(std::string("current-context: a\0b\n", 22)) == kPath + ":1:19: NUL byte: not a text file");
+    CHECK(must_fail("x: \x7f\n") == kPath + ":1:4: control character (not allowed in YAML)");
+    CHECK(must_fail("x: \xef\xbf\xbe\n") == kPath + ":1:4: control character (not allowed in YAML)");  // U+FFFE
+    CHECK(must_fail("x: \xed\xa0\x80\n") == kPath + ":1:4: not UTF-8 text");                  // a surrogate
+    // What YAML allows still parses: a BOM, NEL, CRLF, tabs inside values, non-ASCII names.
+    Kubeconfig k = must_parse("\xef\xbb\xbf" "current-context: \"pr\xc3\xb6" "d\tx\"\r\n");
+    REQUIRE(k.current_context);
+    CHECK(k.current_context->value == "pr\xc3\xb6" "d\tx");
 }
 
 TEST_CASE("kubeconfig: an alias bomb finishes fast") {

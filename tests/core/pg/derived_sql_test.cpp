@@ -144,3 +144,21 @@ TEST_CASE("sql_tree: quoting") {
 }
 
 }  // namespace sentinel
+
+namespace sentinel {
+
+TEST_CASE("derive_statement: deep SQL is parsed on its own stack or refused, never a crash (bug: 20,000 unions)") {
+    std::string deep = "select 1";
+    for (int i = 0; i < 20000; ++i) deep += " union select 1";
+    auto d = derive_statement(deep);
+    REQUIRE_FALSE(d.ok());
+    CHECK(d.error().message == "SQL nested too deeply to derive a preview");
+    std::string wide = "delete from t where id in (select 1";
+    for (int i = 0; i < 2000; ++i) wide += " union select 1";
+    wide += ")";
+    auto w = derive_statement(wide);
+    REQUIRE(w.ok());
+    CHECK(w.value().kind == StatementKind::delete_rows);
+}
+
+}  // namespace sentinel

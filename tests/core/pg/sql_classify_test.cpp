@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "sentinel/core/pg/sql_classify.hpp"
+#include "sentinel/core/pg/sql_depth.hpp"
 
 namespace sentinel {
 namespace {
@@ -101,6 +102,66 @@ TEST_CASE("psql scripts: SQL and meta-command lines") {
     CHECK(classify_psql_script("select :'v';\n").risk == Risk::destructive);
     CHECK(classify_psql_script("truncate a;").risk == Risk::destructive);
     CHECK(classify_psql_script("").risk == Risk::read);
+}
+
+TEST_CASE("sql: statement kinds come from a live parse tree (bug: a dangling binding, ASan stack-use-after-scope)") {
+    // Before the fix every statement that parsed read its name through a
+    // reference to a destroyed temporary; an ASan build aborted here.
+    SqlVerdict v = classify_sql("select 1; delete from users; drop table t; update t set a = 1 where b");
+    REQUIRE(v.statements.size() == 4);
+    CHECK(v.statements[0].kind == "SELECT");
+    CHECK(v.statements[1].kind == "DELETE without WHERE");
+    CHECK(v.statements[2].kind == "DROP TABLE");
+    CHECK(v.statements[3].kind == "UPDATE");
+}
+
+TEST_CASE("sql: 20,000 unions count as destructive instead of overflowing the stack (bug: SIGSEGV)") {
+    std::string sql = "select 1";
+    for (int i = 0; i < 20000; ++i) sql += " union select 1";
+    SqlVerdict v = classify_sql(sql);
+    CHECK(v.risk == Risk::destructive);
+    REQUIRE(v.worst());
+    CHECK(v.worst()->kind == "SQL nested too deeply to classify");
+    // The same depth of other left-deep chains.
+    std::string plus = "select 1";
+    for (int i = 0; i < 20000; ++i) plus += "+1";
+    CHECK(classify_sql(plus).risk == Risk::destructive);
+    std::string joins = "select * from a";
+    for (int i = 0; i < 20000; ++i) joins += " join a on true";
+    CHECK(classify_sql(joins).risk == Risk::destructive);
+}
+
+TEST_CASE("sql: deep but allowed nesting parses on its own stack, whatever the caller's stack") {
+    std::string sql = "select 1";
+    for (int i = 0; i < 5000; ++i) sql += " union select 1";
+    CHECK(classify_sql(sql).risk == Risk::read);
+    std::string del = sql + "; delete from t";
+    CHECK(classify_psql_script(del).risk == Risk::destructive);
+}
+
+TEST_CASE("sql_nesting_bound: chains, parentheses, lists and literals") {
+    CHECK(sql_nesting_bound("") == 0);
+    CHECK(sql_nesting_bound("select 1") == 3);
+    CHECK(sql_nesting_bound("select 1 union select 1 union select 1") >= 3);
+    CHECK(sql_nesting_bound("select ((((1))))") >= 5);
+    // A long list inside parentheses is wide, not deep.
+    std::string values = "insert into t values (1, 'a')";
+    for (int i = 0; i < 10000; ++i) values += ", (1, 'a')";
+    CHECK(sql_nesting_bound(values) < 20);
+    std::string in = "select * from t where id in (-1";
+    for (int i = 0; i < 100000; ++i) in += ", -1";
+    CHECK(sql_nesting_bound(in + ")") < 20);
+    CHECK(classify_sql(in + ")").risk == Risk::read);
+    // A set operation chain through select lists with commas.
+    CHECK(sql_nesting_bound("select a, b union select c, d union select e, f") >= 3);
+    // Words inside literals and comments are one token each.
+    CHECK(sql_nesting_bound("select 'union union union union'") == 3);
+    CHECK(sql_nesting_bound("select $x$ ) ) ( $x$ -- union union\n") == 3);
+    CHECK(sql_nesting_bound("select /* union ( */ 1") == 3);
+    CHECK(sql_nesting_bound("select E'\\' union'") == sql_nesting_bound("select E'x'"));
+    CHECK(sql_nesting_bound("select 'it''s union'") == 3);
+    // Statements are bounded one by one.
+    CHECK(sql_nesting_bound("select 1; select 1; select 1") == 3);
 }
 
 }  // namespace sentinel
