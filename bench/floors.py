@@ -20,13 +20,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from benchlib import pct
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def pct(values, q):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(q * len(values)))]
 
 
 def shell_series(argv, script):

@@ -29,6 +29,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "tests"))
 import pg_cluster  # noqa: E402
 from testlib import Sandbox  # noqa: E402
+from benchlib import pct
 
 LOOP = (
     "for i in {1..%d}; do "
@@ -37,11 +38,6 @@ LOOP = (
     "c=$EPOCHREALTIME; \"$_sentinel_bin\" guard -- psql -X -c 'select 1' >/dev/null; "
     "d=$EPOCHREALTIME; print_t \"$a $b $c $d\"; done > %s"
 )
-
-
-def pct(values, q):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(q * len(values)))]
 
 
 def run(kind, box, env, runs):

@@ -28,20 +28,7 @@ import time
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "tests"))
 import pg_cluster  # noqa: E402
-
-
-def timed(argv, env):
-    t0 = time.perf_counter()
-    p = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    t1 = time.perf_counter()
-    if p.returncode != 0:
-        raise SystemExit("%s failed (%d): %s" % (argv, p.returncode, p.stderr.decode()))
-    return (t1 - t0) * 1000.0
-
-
-def pct(values, q):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(q * len(values)))]
+from benchlib import timed, pct  # noqa: E402
 
 
 def main():

@@ -39,17 +39,13 @@ import shutil
 import signal
 import termios
 import time
+from benchlib import pct
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MARK = b"@P@ "
 DEBIAN_BASH_PS1 = (r"\[\e]0;${debian_chroot:+($debian_chroot)}\u@\h: \w\a\]"
                    r"${debian_chroot:+($debian_chroot)}\[\033[01;32m\]\u@\h\[\033[00m\]:\[\033[01;34m\]\w\[\033[00m\]\$ ")
 ZSH_DEFAULT_PROMPT = "%m%# "
-
-
-def pct(values, q):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(q * len(values)))]
 
 
 def big_kubeconfig(path, n=5000):

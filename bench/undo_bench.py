@@ -32,19 +32,14 @@ import time
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(REPO, "tests"))
 import pg_cluster  # noqa: E402
+import benchlib  # noqa: E402
 
 DELETE = "DELETE FROM big WHERE created_at < '2024-01-01'"
 COUNT = ("SELECT (SELECT count(*) FROM big WHERE created_at < '2024-01-01'), (SELECT count(*) FROM big)")
 
 
 def timed(argv, env, ok=(0,)):
-    t0 = time.perf_counter()
-    p = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                       start_new_session=True)
-    t1 = time.perf_counter()
-    if p.returncode not in ok:
-        raise SystemExit("%s failed (%d): %s" % (argv, p.returncode, p.stderr.decode()))
-    return (t1 - t0) * 1000.0
+    return benchlib.timed(argv, env, ok, stdin=subprocess.DEVNULL, start_new_session=True)
 
 
 def main():
