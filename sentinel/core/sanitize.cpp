@@ -194,4 +194,14 @@ std::string elide_middle(std::string_view text, std::size_t width) {
     return out;
 }
 
+std::string sanitize_rule(std::string_view rule) {
+    std::string out;
+    std::size_t start = 0;
+    for (std::size_t at = rule.find('\\'); at != std::string_view::npos; at = rule.find('\\', start)) {
+        out += sanitize(rule.substr(start, at - start)) + "\\";
+        start = at + 1;
+    }
+    return out + sanitize(rule.substr(start));
+}
+
 }  // namespace sentinel

@@ -24,6 +24,11 @@ std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& cp);
 /// A backslash becomes `\\` so that an escape cannot be forged.
 std::string sanitize(std::string_view raw);
 
+/// sanitize() with backslashes kept single, for a rule's text (from the
+/// config files): a regex reads as the file wrote it (`k8s\.eu\.`), while
+/// control, bidi and invisible characters are still escaped.
+std::string sanitize_rule(std::string_view rule);
+
 /// True when `raw` holds a control, bidi or invisible character or bytes
 /// that are not UTF-8 (everything sanitize() escapes except the backslash),
 /// or a word mixing ASCII letters with letters of a script that imitates

@@ -9,6 +9,7 @@ using sentinel::display_width;
 using sentinel::elide_middle;
 using sentinel::is_suspicious_name;
 using sentinel::sanitize;
+using sentinel::sanitize_rule;
 
 namespace {
 
@@ -191,4 +192,11 @@ TEST_CASE("sanitize: invisible characters that made dev-prod look like a safe na
     for (const char* name : {"dev-pro\u206Ad", "dev-pro\uFE0Fd", "dev-pr\u3164od", "dev\U000E01EFprod"})
         CHECK(is_suspicious_name(name));
     CHECK_FALSE(is_suspicious_name("dev-prod"));
+}
+
+TEST_CASE("sanitize_rule: a regex reads as written, control bytes are still escaped") {
+    CHECK(sanitize_rule("server ~ /^https://k8s\\.eu\\.example\\.com$/") == "server ~ /^https://k8s\\.eu\\.example\\.com$/");
+    CHECK(sanitize_rule("host = \"db\x1b]0;x\x07\"") == "host = \"db\\e]0;x\\a\"");
+    CHECK(sanitize_rule("a\\") == "a\\");
+    CHECK(sanitize_rule("\xe2\x80\xae") == sanitize("\xe2\x80\xae"));
 }

@@ -87,7 +87,7 @@ std::vector<std::string> target_lines(const Target& t) {
         if (h.pid) line += " (pid " + std::to_string(h.pid) + (h.uid >= 0 ? ", uid " + std::to_string(h.uid) : "") + ")";
         else if (h.uid >= 0) line += " (uid " + std::to_string(h.uid) + ")";
         if (!h.command.empty()) line += ": " + sanitize(h.command);
-        out.push_back(line + "; reaches " + sanitize(h.tier.name()) + " by " + sanitize(h.rule));
+        out.push_back(line + "; reaches " + sanitize(h.tier.name()) + " by " + sanitize_rule(h.rule));
         for (const std::string& p : h.problems) out.push_back("  problem: " + sanitize(p));
     }
     if (std::string word = format_server_word(t); !word.empty()) out.push_back("server said: " + word);

@@ -16,18 +16,6 @@ std::string pad(std::string s, std::size_t width) {
     return s;
 }
 
-// sanitize() with backslashes kept single: a rule's regex reads as the
-// config file wrote it (`k8s\.eu\.`). Control bytes are still escaped.
-std::string rule_text(const std::string& rule) {
-    std::string out;
-    std::size_t start = 0;
-    for (std::size_t at = rule.find('\\'); at != std::string::npos; at = rule.find('\\', start)) {
-        out += sanitize(rule.substr(start, at - start)) + "\\";
-        start = at + 1;
-    }
-    return out + sanitize(rule.substr(start));
-}
-
 }  // namespace
 
 std::string format_explain(const Snapshot& s, const Display& d, bool color, bool command) {
@@ -52,7 +40,7 @@ std::string format_explain(const Snapshot& s, const Display& d, bool color, bool
         std::string shown = v.label.empty() ? sanitize(v.tier.name()) : v.label;
         out += "\n" + std::string(kind_name(t.kind)) + " target: " + paint(label(shown, t.tier), v.color) + "\n";
         if (!v.via.empty()) out += "  reaches   " + chain_text(v) + "\n";
-        out += "  decided by " + rule_text(t.rule) + "\n";
+        out += "  decided by " + sanitize_rule(t.rule) + "\n";
         for (const Field& f : t.fields) {
             out += "  " + pad(f.name, 10) + " " + pad(f.value.empty() ? "-" : sanitize(elide_middle(f.value, 200)), 28);
             if (!f.origin.empty()) out += "  from " + sanitize(f.origin);

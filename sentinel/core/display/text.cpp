@@ -36,7 +36,7 @@ std::string format_plain(const Snapshot& s, const Display& d, bool color) {
             details += f.name + "=" + sanitize(f.value);
         }
         out += details.empty() ? "(unresolved)" : details;
-        out += "  " + paint(color, target_label(v), sgr_of(v.color, true)) + "  by " + sanitize(t.rule) + "\n";
+        out += "  " + paint(color, target_label(v), sgr_of(v.color, true)) + "  by " + sanitize_rule(t.rule) + "\n";
         if (!v.via.empty()) out += "  reaches " + chain_text(v) + "\n";
         for (const std::string& line : v.lines) out += "  " + line + "\n";
     }

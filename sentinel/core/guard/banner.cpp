@@ -50,7 +50,7 @@ std::string format_question(const Snapshot& snapshot, const Display& display, co
         if (!t.problems.empty()) {
             for (const std::string& p : t.problems) out += "  why     unknown: " + show(p, 200) + "\n";
         } else if (!t.rule.empty()) {
-            out += "  why     " + show(t.tier.name(), 30) + " by " + show(t.rule, 200) + "\n";
+            out += "  why     " + show(t.tier.name(), 30) + " by " + elide_middle(sanitize_rule(t.rule), 200) + "\n";
         }
     }
     for (const std::string& e : snapshot.config.errors) out += "  config  " + show(e, 200) + "\n";

@@ -140,6 +140,11 @@ TEST_CASE("format_plain: tier, targets with rule, warnings") {
     CHECK(plain(snapshot({}), false) ==
           "tier: none (none)\nno targets: no kube context, PostgreSQL variables or configured env variables\n");
     CHECK(plain(snapshot({kube("prod-eu")}), true).find("tier: \x1b[1;31mPROD\x1b[0m (production)") == 0);
+    // A rule's regex reads as the config file wrote it: backslashes single.
+    const char* regex_rule = "[[rules]]\ntier = \"production\"\ncontext = { regex = \"^prod\\\\-eu$\" }\n";
+    std::string r = plain(snapshot({kube("prod-eu")}, {}, regex_rule), false);
+    CHECK(r.find("/^prod\\-eu$/") != std::string::npos);
+    CHECK(r.find("\\\\") == std::string::npos);
 }
 
 TEST_CASE("format_explain: rule, origins, files and sources") {
