@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cerrno>
 
+#include "sentinel/io/clock.hpp"
 #include "sentinel/core/config/config.hpp"
 #include "sentinel/io/fs.hpp"
 #include "sentinel/io/runtime_dir.hpp"
@@ -18,12 +19,6 @@
 
 namespace sentinel {
 namespace {
-
-long now_ms() {
-    timespec ts;
-    ::clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000 + ts.tv_nsec / 1'000'000;
-}
 
 // Values that may carry a password are not sent: a conninfo's password=,
 // a URL's user:password@ in an argument (variables have it redacted).
@@ -70,12 +65,12 @@ std::optional<bool> agent_runs_unasked(const std::vector<std::string>& command, 
     auto fd = connect_unix(*path);
     if (!fd) return std::nullopt;
     std::optional<bool> answer;
-    long deadline = now_ms() + timeout_ms;
+    long deadline = monotonic_ms() + timeout_ms;
     FrameBuffer in;
     std::optional<uid_t> peer = peer_uid(*fd);
     bool ok = peer && *peer == ::geteuid();
     while (ok && !answer) {
-        long left = deadline - now_ms();
+        long left = deadline - monotonic_ms();
         if (left <= 0) break;
         struct pollfd p = {*fd, static_cast<short>(request->empty() ? POLLIN : POLLIN | POLLOUT), 0};
         if (::poll(&p, 1, static_cast<int>(left)) <= 0) continue;

@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 
+#include "sentinel/io/clock.hpp"
 #include "sentinel/io/capture.hpp"
 
 namespace sentinel {
@@ -14,12 +15,6 @@ namespace {
 constexpr std::int64_t kIntervalMs = 600'000;  // per route, at most every ten minutes
 constexpr std::size_t kMaxRunning = 4;
 constexpr std::size_t kMaxRoutes = 1024;       // routes remembered
-
-std::int64_t monotonic_ms() {
-    timespec ts;
-    ::clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<std::int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000;
-}
 
 const std::string& self_exe() {
     static const std::string self = [] {

@@ -5,6 +5,7 @@
 
 #include <time.h>
 
+#include "sentinel/io/clock.hpp"
 #include "sentinel/core/display/prompt.hpp"
 #include "sentinel/core/sanitize.hpp"
 #include "sentinel/io/agent_server.hpp"
@@ -12,12 +13,6 @@
 
 namespace sentinel {
 namespace {
-
-std::int64_t monotonic_ms() {
-    timespec ts;
-    ::clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<std::int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000;
-}
 
 // A paint this close to the relay's deadline may land after the shell drew
 // its prompt: repaint without scrolling instead.

@@ -18,6 +18,7 @@
 #include <cstring>
 #include <optional>
 
+#include "sentinel/io/clock.hpp"
 #include "sentinel/io/agent_cache.hpp"
 #include "sentinel/io/fs.hpp"
 #include "sentinel/io/fish_relay.hpp"
@@ -33,12 +34,6 @@ namespace {
 
 constexpr char kSep = kShellSep;
 constexpr std::size_t kMaxAgentBacklog = 256 * 1024;
-
-std::int64_t now_ms() {
-    timespec ts;
-    ::clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<std::int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000;
-}
 
 std::string read_link(const std::string& path) {
     char buf[PATH_MAX];
@@ -154,7 +149,7 @@ std::vector<std::string> Relay::with_stale_fields(std::vector<std::string> field
 bool Relay::answer_ahead(const Frame& f, long timeout) {
     if (!agent_ahead_ || agent_fd_ < 0 || !ahead_ || ahead_->ask || ahead_->reports != reports_sent_) return false;
     if ((ahead_->once && ahead_used_) || !waiting_seq_.empty()) return false;
-    if (outstanding_ && now_ms() - outstanding_since_ > std::max(timeout, kAgentLagMs)) return false;
+    if (outstanding_ && monotonic_ms() - outstanding_since_ > std::max(timeout, kAgentLagMs)) return false;
     ScreenSize size;
     if (tty_fd_ >= 0)
         if (auto s = terminal_size(tty_fd_)) size = *s;
@@ -181,7 +176,7 @@ bool Relay::answer_ahead(const Frame& f, long timeout) {
     send_agent({"SHOWN", f[1], ahead_->token, std::to_string(ahead_->rows), std::to_string(ahead_->cols)});
     busy_since_shown_ = false;
     shown_token_ = ahead_->token;
-    if (!outstanding_) outstanding_since_ = now_ms();
+    if (!outstanding_) outstanding_since_ = monotonic_ms();
     outstanding_ = true;
     return true;
 }
@@ -204,8 +199,8 @@ void Relay::disconnect(const std::string& why) {
 }
 
 void Relay::spawn_agent() {
-    if (!opt_.autostart || now_ms() - last_spawn_ < 2000 || self_.empty()) return;
-    last_spawn_ = now_ms();
+    if (!opt_.autostart || monotonic_ms() - last_spawn_ < 2000 || self_.empty()) return;
+    last_spawn_ = monotonic_ms();
     pid_t pid = ::fork();
     if (pid != 0) return;  // SIGCHLD is ignored: the child is reaped by the kernel
     ::setsid();
@@ -291,11 +286,11 @@ void Relay::from_shell(const std::string& line, bool cut) {
         if (prompt && answer_ahead(f, timeout)) return;
         if (!waiting_seq_.empty()) reply(waiting_seq_, "stale");
         waiting_seq_ = f[1];
-        deadline_ = now_ms() + timeout;
+        deadline_ = monotonic_ms() + timeout;
         if (agent_fd_ < 0) {
             std::string why;
             // At shell start the first prompt may wait for a new agent.
-            while (!connect_agent(why) && timeout >= 100 && now_ms() < deadline_) ::usleep(5000);
+            while (!connect_agent(why) && timeout >= 100 && monotonic_ms() < deadline_) ::usleep(5000);
             if (agent_fd_ < 0) {
                 down_reason_ = why;
                 reply(waiting_seq_, "down", {why});
@@ -303,7 +298,7 @@ void Relay::from_shell(const std::string& line, bool cut) {
                 return;
             }
         }
-        if (outstanding_ && now_ms() - outstanding_since_ > timeout) {
+        if (outstanding_ && monotonic_ms() - outstanding_since_ > timeout) {
             // The agent has not answered an earlier prompt: do not pile up more.
             reply(waiting_seq_, "stale");
             waiting_seq_.clear();
@@ -316,7 +311,7 @@ void Relay::from_shell(const std::string& line, bool cut) {
             guard.insert(guard.end(), f.begin() + 3, f.end());
             send_agent(guard);
         }
-        if (!outstanding_) outstanding_since_ = now_ms();
+        if (!outstanding_) outstanding_since_ = monotonic_ms();
         outstanding_ = true;
     }
 }
@@ -453,7 +448,7 @@ int Relay::serve() {
         if (agent_fd_ >= 0 && !agent_out_.empty()) fds[1].events |= POLLOUT;
         if (!shell_out_.empty()) fds[3].events |= POLLOUT;
         int timeout = -1;
-        if (!waiting_seq_.empty()) timeout = static_cast<int>(std::max<std::int64_t>(0, deadline_ - now_ms()));
+        if (!waiting_seq_.empty()) timeout = static_cast<int>(std::max<std::int64_t>(0, deadline_ - monotonic_ms()));
         int rc = ::poll(fds, 4, timeout);
         if (rc < 0 && errno != EINTR) break;
         if (fds[2].revents) break;                                 // the shell exited
@@ -488,7 +483,7 @@ int Relay::serve() {
                 if (agent_fd_ < 0 || static_cast<std::size_t>(got) < sizeof buf) break;
             }
         }
-        if (!waiting_seq_.empty() && now_ms() >= deadline_) {
+        if (!waiting_seq_.empty() && monotonic_ms() >= deadline_) {
             reply(waiting_seq_, "stale");
             waiting_seq_.clear();
         }

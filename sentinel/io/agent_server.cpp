@@ -21,6 +21,7 @@
 #include <random>
 #include <set>
 
+#include "sentinel/io/clock.hpp"
 #include "sentinel/core/sanitize.hpp"
 #include "sentinel/io/socket.hpp"
 
@@ -36,12 +37,6 @@ constexpr std::size_t kSpareFds = 64;
 // dropped to make room for a new one.
 constexpr std::int64_t kIdleMs = 2000;
 constexpr std::size_t kMaxOutput = 1u << 20;    // a subscriber that does not read is dropped
-
-std::int64_t monotonic_ms() {
-    timespec ts;
-    ::clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<std::int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000;
-}
 
 // Clients the agent serves at most: each may hold a descriptor for its
 // socket and one for its terminal (the status line), within RLIMIT_NOFILE.

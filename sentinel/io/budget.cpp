@@ -14,14 +14,10 @@
 #include <cstring>
 #include <new>
 
+#include "sentinel/io/clock.hpp"
+
 namespace sentinel {
 namespace {
-
-std::int64_t now_ms() {
-    timespec ts;
-    ::clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<std::int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1'000'000;
-}
 
 // This process's address space, bytes (/proc/self/statm, first field).
 std::size_t address_space() {
@@ -100,10 +96,10 @@ Result<std::string> run_in_child(const std::function<std::string()>& work, const
     }
     ::close(fds[1]);
     std::string data;
-    std::int64_t deadline = now_ms() + budget.wall_ms;
+    std::int64_t deadline = monotonic_ms() + budget.wall_ms;
     bool late = false;
     for (;;) {
-        std::int64_t left = deadline - now_ms();
+        std::int64_t left = deadline - monotonic_ms();
         if (left <= 0) {
             late = true;
             break;

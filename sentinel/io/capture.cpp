@@ -13,16 +13,11 @@
 #include <cerrno>
 #include <cstring>
 
+#include "sentinel/io/clock.hpp"
 #include "sentinel/io/tmux.hpp"
 
 namespace sentinel {
 namespace {
-
-long long now_ms() {
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<long long>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
 
 bool is_directory(const std::string& path) {
     struct stat st;
@@ -56,11 +51,11 @@ Result<Captured> run_capture(const std::vector<std::string>& argv, const std::st
     pid_t pid = *spawned;
     Captured c;
     bool too_much = false, timed_out = false;
-    long long deadline = now_ms() + timeout_ms;
+    long long deadline = monotonic_ms() + timeout_ms;
     pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
     int open = 2;
     while (open > 0) {
-        long long left = deadline - now_ms();
+        long long left = deadline - monotonic_ms();
         if (left <= 0) {
             timed_out = true;
             break;

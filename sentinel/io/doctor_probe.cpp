@@ -17,6 +17,7 @@
 #include <fstream>
 #include <set>
 
+#include "sentinel/io/clock.hpp"
 #include "sentinel/core/agent/protocol.hpp"
 #include "sentinel/io/audit.hpp"
 #include "sentinel/io/runtime_dir.hpp"
@@ -26,12 +27,6 @@
 
 namespace sentinel {
 namespace {
-
-long now_ms() {
-    timespec ts;
-    ::clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000 + ts.tv_nsec / 1'000'000;
-}
 
 std::string read_link(const std::string& path) {
     char buf[PATH_MAX];
@@ -62,7 +57,7 @@ std::optional<Frame> next_frame(int fd, FrameBuffer& in, long deadline, bool& cl
             if (f) return *f;
             continue;
         }
-        long left = deadline - now_ms();
+        long left = deadline - monotonic_ms();
         if (left <= 0 || in.overflowed()) return std::nullopt;
         pollfd p = {fd, POLLIN, 0};
         if (::poll(&p, 1, static_cast<int>(left)) <= 0) continue;
@@ -102,10 +97,10 @@ Result<std::string> capture_argv(const std::vector<std::string>& argv, int timeo
         return pid.error();
     }
     std::string out;
-    long deadline = now_ms() + timeout_ms;
+    long deadline = monotonic_ms() + timeout_ms;
     bool timed_out = false;
     for (;;) {
-        long left = deadline - now_ms();
+        long left = deadline - monotonic_ms();
         pollfd p = {pipe_fds[0], POLLIN, 0};
         if (left <= 0 || ::poll(&p, 1, static_cast<int>(left)) == 0) {
             timed_out = true;
@@ -197,7 +192,7 @@ AgentFacts probe_agent(const Vars& vars, int timeout_ms, std::vector<long>& pids
     flush_some(*fd, out);
     FrameBuffer in;
     bool closed = false;
-    long deadline = now_ms() + timeout_ms;
+    long deadline = monotonic_ms() + timeout_ms;
     auto hello = next_frame(*fd, in, deadline, closed);
     if (!hello) {
         f.reach = closed ? AgentReach::unreachable : AgentReach::silent;

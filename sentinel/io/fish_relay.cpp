@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "sentinel/io/clock.hpp"
 #include "sentinel/core/agent/protocol.hpp"
 #include "sentinel/core/agent/report.hpp"
 #include "sentinel/core/agent/session.hpp"
@@ -23,12 +24,6 @@
 
 namespace sentinel {
 namespace {
-
-long now_ms() {
-    timespec ts;
-    ::clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000 + ts.tv_nsec / 1'000'000;
-}
 
 void print_reply(const FishAsk& a, const std::string& status, const std::vector<std::string>& fields = {}) {
     std::string line = shell_reply(false, a.seq, status, fields) + "\n";
@@ -73,7 +68,7 @@ bool write_all(int fd, std::string data, long deadline) {
             continue;
         }
         if (n < 0 && errno != EAGAIN && errno != EINTR) return false;
-        long left = deadline - now_ms();
+        long left = deadline - monotonic_ms();
         pollfd p = {fd, POLLOUT, 0};
         if (left <= 0 || ::poll(&p, 1, static_cast<int>(left)) <= 0) return false;
     }
@@ -92,7 +87,7 @@ std::optional<std::string> read_reply(int fd, const std::string& seq, long deadl
             buf.erase(0, nl + 1);
             if (line.rfind(want, 0) == 0) return line;
         }
-        long left = deadline - now_ms();
+        long left = deadline - monotonic_ms();
         pollfd p = {fd, POLLIN, 0};
         if (left <= 0 || ::poll(&p, 1, static_cast<int>(left)) <= 0) return std::nullopt;
         char chunk[4096];
@@ -163,13 +158,13 @@ int run_fish_ask(const FishAsk& a) {
         return 0;
     }
     FishChannel ch = fish_channel(*dir, a.shell_pid);
-    long deadline = now_ms() + a.timeout_ms + 50;
+    long deadline = monotonic_ms() + a.timeout_ms + 50;
     int in = open_writer(ch.in);
     if (in < 0 && a.busy) return 0;
     if (in < 0) {
         // No relay (ENOENT) or a dead one (ENXIO: nobody reads): start one.
         spawn_relay(a);
-        while (in < 0 && now_ms() < deadline) {
+        while (in < 0 && monotonic_ms() < deadline) {
             ::usleep(2000);
             in = open_writer(ch.in);
         }
@@ -179,7 +174,7 @@ int run_fish_ask(const FishAsk& a) {
         }
     }
     if (a.busy) {
-        write_all(in, encode_frame({"BUSY"}), now_ms() + 100);
+        write_all(in, encode_frame({"BUSY"}), monotonic_ms() + 100);
         return 0;
     }
     int out = ::open(ch.out.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);

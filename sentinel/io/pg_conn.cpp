@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <time.h>
 
+#include "sentinel/io/clock.hpp"
 #include "sentinel/core/pg/libpq.hpp"
 
 namespace sentinel {
@@ -136,12 +137,6 @@ PGconn* connect_with(const ConnParams& params, const std::optional<std::string>&
 }
 
 }  // namespace
-
-long long monotonic_ms() {
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<long long>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
 
 std::optional<PgConn> PgConn::open(const PinnedConnection& connection, const std::string& options,
                                    long long deadline_ms, std::string& error) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sentinel/core/guard/pin.hpp"
+#include "sentinel/io/clock.hpp"
 
 namespace sentinel {
 
@@ -21,9 +22,6 @@ struct PgResult {
     std::vector<std::vector<std::optional<std::string>>> rows;  ///< text values, nullopt for NULL
     std::string command;   ///< the command tag ("DELETE 3")
 };
-
-/// Milliseconds on CLOCK_MONOTONIC, the clock deadlines use.
-long long monotonic_ms();
 
 /// An open connection. Move-only; closing it ends (rolls back) any open
 /// transaction.

@@ -28,7 +28,7 @@ struct Session {
 
     std::vector<PgResult> run(const std::string& sql) {
         if (broken) return {};
-        long long until = std::min(deadline_ms, monotonic_ms() + timeout_ms + 1000);
+        long long until = std::min<long long>(deadline_ms, monotonic_ms() + timeout_ms + 1000);
         bool timed_out = false;
         std::vector<PgResult> r = conn.run(sql, until, timed_out);
         if (timed_out) broken = true;
@@ -164,14 +164,14 @@ void preview_drop_database(Session& s, const PinnedConnection& connection, const
     p.status = StatementPreview::Status::counted;
     std::string error;
     auto other = PgConn::open_database(connection, d.database, "",
-                                       std::min(s.deadline_ms, monotonic_ms() + s.timeout_ms), error);
+                                       std::min<long long>(s.deadline_ms, monotonic_ms() + s.timeout_ms), error);
     if (!other) return;  // its size is known; its tables are not
     bool timed_out = false;
     auto r = other->run(
         "SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = "
         "c.relnamespace WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname NOT IN ('pg_catalog', "
         "'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'",
-        std::min(s.deadline_ms, monotonic_ms() + s.timeout_ms), timed_out);
+        std::min<long long>(s.deadline_ms, monotonic_ms() + s.timeout_ms), timed_out);
     if (r.size() == 1 && r[0].ok && !r[0].rows.empty()) p.tables = static_cast<std::int64_t>(number(r[0].rows[0][0]));
 }
 

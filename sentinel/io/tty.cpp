@@ -9,6 +9,8 @@
 
 #include <cerrno>
 
+#include "sentinel/io/clock.hpp"
+
 
 namespace sentinel {
 namespace {
@@ -40,12 +42,6 @@ public:
 private:
     struct sigaction old_[std::size(kSignals)];
 };
-
-long long now_ms() {
-    timespec ts{};
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return static_cast<long long>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
-}
 
 }  // namespace
 
@@ -104,14 +100,14 @@ TtyAnswer Tty::ask(const std::string& prompt, int timeout_seconds) const {
         if (have_modes) tcsetattr(fd_, TCSANOW, &saved);
         return answer;
     }
-    long long deadline = now_ms() + static_cast<long long>(timeout_seconds) * 1000;
+    long long deadline = monotonic_ms() + static_cast<long long>(timeout_seconds) * 1000;
     std::string line;
     for (;;) {
         if (g_interrupted) {
             answer.status = TtyAnswer::Status::interrupted;
             break;
         }
-        long long left = deadline - now_ms();
+        long long left = deadline - monotonic_ms();
         if (left <= 0) {
             answer.status = TtyAnswer::Status::timeout;
             break;
